@@ -1,0 +1,59 @@
+//! Turns the translation files into one Rust struct with a field per text, so a key missing
+//! from either language, or misspelt in code, stops the build instead of showing a blank.
+
+use std::{collections::BTreeMap, env, fs, path::Path};
+
+const LOCALES: [(&str, &str); 2] = [("ZH", "locales/zh-CN.txt"), ("EN", "locales/en.txt")];
+
+fn parse(path: &str) -> BTreeMap<String, String> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut texts = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line
+            .split_once('=')
+            .unwrap_or_else(|| panic!("{path}:{}: expected `key = text`", n + 1));
+        let key = key.trim();
+        assert!(
+            !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "{path}:{}: keys are snake_case",
+            n + 1
+        );
+        let value = value.trim().replace("\\n", "\n");
+        assert!(texts.insert(key.to_owned(), value).is_none(), "{path}:{}: `{key}` given twice", n + 1);
+    }
+    texts
+}
+
+fn main() {
+    let parsed: Vec<_> = LOCALES.iter().map(|(name, path)| {
+        println!("cargo:rerun-if-changed={path}");
+        (*name, path, parse(path))
+    }).collect();
+    let (_, first_path, first) = &parsed[0];
+    for (_, path, texts) in &parsed[1..] {
+        for key in first.keys().filter(|k| !texts.contains_key(*k)) {
+            panic!("`{key}` is in {first_path} but not in {path}");
+        }
+        for key in texts.keys().filter(|k| !first.contains_key(*k)) {
+            panic!("`{key}` is in {path} but not in {first_path}");
+        }
+    }
+    let mut out = String::from("/// Every user-visible text, one field per key of the translation files.\npub struct Texts {\n");
+    for key in first.keys() {
+        out.push_str(&format!("    pub {key}: &'static str,\n"));
+    }
+    out.push_str("}\n");
+    for (name, _, texts) in &parsed {
+        out.push_str(&format!("pub static {name}: Texts = Texts {{\n"));
+        for (key, value) in texts {
+            out.push_str(&format!("    {key}: {value:?},\n"));
+        }
+        out.push_str("};\n");
+    }
+    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("texts.rs");
+    fs::write(dest, out).expect("write texts.rs");
+}

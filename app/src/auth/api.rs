@@ -1,0 +1,81 @@
+//! Sign-in, sign-out, the viewer, the language choice.
+use super::model::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the browser learns about who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub display_name: String,
+    pub role: Role,
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(identifier: String, password: String) -> Result<(), AppError> {
+    use super::{
+        model::{session_hours, throttle, Identifier, THROTTLE_WINDOW_MINUTES},
+        session, store,
+    };
+    use crate::error::{FieldError, Problem};
+
+    let parsed = Identifier::parse(&identifier);
+    let mut problems = Vec::new();
+    if let Err(problem) = &parsed {
+        problems.push(FieldError::new("identifier", *problem));
+    }
+    if password.is_empty() {
+        problems.push(FieldError::new("password", Problem::Required));
+    }
+    let identifier = match parsed {
+        Ok(identifier) if problems.is_empty() => identifier,
+        _ => return Err(AppError::Invalid(problems)),
+    };
+
+    let pool = crate::db::pool()?;
+    let key = identifier.key();
+    let (failures, minutes) = store::recent_failures(&pool, &key, THROTTLE_WINDOW_MINUTES).await?;
+    throttle(failures, minutes).map_err(|retry_after_minutes| AppError::Throttled { retry_after_minutes })?;
+
+    let credentials = store::credentials(&pool, &identifier).await?;
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    let valid = session::verify_password(password, stored).await?;
+    let user = match credentials {
+        Some(c) if valid => c.user,
+        _ => {
+            store::record_failure(&pool, &key).await?;
+            return Err(AppError::field("password", Problem::WrongCredentials));
+        }
+    };
+
+    let token = session::new_token();
+    let hours = session_hours(user.role);
+    let expires_at = chrono::Utc::now() + chrono::Duration::hours(hours);
+    store::start_session(&pool, &key, user.user_id, &session::token_hash(&token), expires_at).await?;
+    session::set_cookie(session::SESSION_COOKIE, &token, hours * 3600);
+    leptos_axum::redirect(user.role.home());
+    Ok(())
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    super::session::end_current_session().await?;
+    leptos_axum::redirect("/signin");
+    Ok(())
+}
+
+#[server(endpoint = "who_am_i")]
+pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
+    let user = super::session::current_user().await?;
+    Ok(user.map(|u| Viewer { display_name: u.display_name, role: u.role }))
+}
+
+/// Remembers the chosen language for a year. Posted by a plain form, so it works without
+/// JavaScript and the page comes back in the new language.
+#[server(endpoint = "set_language")]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    use crate::i18n::{Locale, LANG_COOKIE};
+    let locale = Locale::from_tag(&lang).ok_or(AppError::BadRequest)?;
+    super::session::set_cookie(LANG_COOKIE, locale.tag(), 365 * 24 * 3600);
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! Session cookies and the signed-in user, for server functions.
+//!
+//! The cookie holds a random token; the database holds only its SHA-256, so every server
+//! process can check any session and a copy of the table opens none.
+use super::{model::{Role, SessionUser}, store};
+use crate::{db, error::{AppError, AppResult}};
+use argon2::{password_hash::{PasswordHasher, PasswordVerifier, SaltString}, Argon2, PasswordHash};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use http::{header, request::Parts, HeaderValue};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+pub const SESSION_COOKIE: &str = "portal_session";
+
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+}
+
+fn request_token() -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    cookie_value(&parts.headers, SESSION_COOKIE).map(str::to_owned)
+}
+
+pub async fn current_user() -> AppResult<Option<SessionUser>> {
+    let Some(token) = request_token() else { return Ok(None) };
+    store::session_user(&db::pool()?, &token_hash(&token)).await
+}
+
+pub async fn require_user() -> AppResult<SessionUser> {
+    current_user().await?.ok_or(AppError::NotSignedIn)
+}
+
+/// The signed-in user if their role is one of `roles`. Anyone else is told the thing they
+/// asked for does not exist: a staff page answers a customer exactly like a missing page.
+pub async fn require_role(roles: &[Role]) -> AppResult<SessionUser> {
+    let user = require_user().await?;
+    if roles.contains(&user.role) {
+        Ok(user)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+fn secure_flag() -> &'static str {
+    static SECURE: OnceLock<bool> = OnceLock::new();
+    if *SECURE.get_or_init(|| std::env::var("PORTAL_SECURE_COOKIES").is_ok_and(|v| v == "1")) {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64) {
+    let cookie = format!("{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{}", secure_flag());
+    if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
+
+pub async fn end_current_session() -> AppResult<()> {
+    if let Some(token) = request_token() {
+        store::end_session(&db::pool()?, &token_hash(&token)).await?;
+    }
+    set_cookie(SESSION_COOKIE, "", 0);
+    Ok(())
+}
+
+/// Hashes with argon2id on a blocking thread: a hash takes tens of milliseconds of CPU that
+/// must not stall the async workers serving everyone else.
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
+}
+
+/// Checks a password against a stored hash. With no user found, a fixed dummy hash is checked
+/// instead so that "no such user" and "wrong password" take the same time.
+pub async fn verify_password(password: String, stored: Option<String>) -> AppResult<bool> {
+    let stored = match stored {
+        Some(hash) => hash,
+        None => dummy_hash().await?,
+    };
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
+}
+
+async fn dummy_hash() -> AppResult<String> {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = DUMMY.get() {
+        return Ok(hash.clone());
+    }
+    let hash = hash_password(new_token()).await?;
+    Ok(DUMMY.get_or_init(|| hash).clone())
+}

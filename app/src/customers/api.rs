@@ -1,0 +1,57 @@
+//! "My manager": what a household or a large-customer contact sees first.
+use crate::{error::AppError, i18n::Localized, managers::model::ManagerCard};
+use super::model::CustomerGroup;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    pub account_no: String,
+    pub name: String,
+    pub address: String,
+    pub group: CustomerGroup,
+    pub area: Localized,
+    pub manager_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceOverview {
+    /// Set for a large-customer contact.
+    pub company: Option<String>,
+    /// Each distinct manager serving these accounts, in account order.
+    pub managers: Vec<ManagerCard>,
+    pub sites: Vec<Site>,
+}
+
+#[server(endpoint = "my_service")]
+pub async fn my_service() -> Result<ServiceOverview, AppError> {
+    use super::{model::customer_scope, store};
+    use crate::auth::{model::Role, session::require_role};
+
+    let user = require_role(&[Role::Customer, Role::LargeContact]).await?;
+    let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
+    let pool = crate::db::pool()?;
+    let rows = store::own_sites(&pool, scope).await?;
+    let company = match user.company_id {
+        Some(id) => store::company_name(&pool, id).await?,
+        None => None,
+    };
+    let mut seen = Vec::new();
+    let mut managers = Vec::new();
+    let mut sites = Vec::with_capacity(rows.len());
+    for row in rows {
+        if !seen.contains(&row.manager_id) {
+            seen.push(row.manager_id);
+            managers.push(row.manager.clone());
+        }
+        sites.push(Site {
+            account_no: row.account_no,
+            name: row.name,
+            address: row.address,
+            group: row.group,
+            area: row.area,
+            manager_name: row.manager.name,
+        });
+    }
+    Ok(ServiceOverview { company, managers, sites })
+}

@@ -1,0 +1,200 @@
+//! Customers and the values that identify them, parsed once at the edge.
+use crate::{error::Problem, i18n::Texts, text_enum};
+use serde::{Deserialize, Serialize};
+
+text_enum!(
+    /// The three customer groups of the 3+3 model, highest first.
+    CustomerGroup { Large => "large", Urban => "urban", Township => "township" }
+);
+
+impl CustomerGroup {
+    pub fn label(self, t: &Texts) -> &'static str {
+        match self {
+            CustomerGroup::Large => t.group_large,
+            CustomerGroup::Urban => t.group_urban,
+            CustomerGroup::Township => t.group_township,
+        }
+    }
+}
+
+/// A mainland mobile number: 11 digits starting 13–19. Spaces and dashes people type are dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(input: &str) -> Result<Self, Problem> {
+        let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        let digits = digits.strip_prefix("+86").unwrap_or(&digits);
+        let bytes = digits.as_bytes();
+        let valid = bytes.len() == 11
+            && bytes[0] == b'1'
+            && (b'3'..=b'9').contains(&bytes[1])
+            && bytes.iter().all(u8::is_ascii_digit);
+        if digits.is_empty() {
+            Err(Problem::Required)
+        } else if valid {
+            Ok(Phone(digits.to_owned()))
+        } else {
+            Err(Problem::BadPhone)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The 10-digit account number (户号) printed on every bill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountNo(String);
+
+impl AccountNo {
+    pub fn parse(input: &str) -> Result<Self, Problem> {
+        let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.is_empty() {
+            Err(Problem::Required)
+        } else if digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(AccountNo(digits))
+        } else {
+            Err(Problem::BadAccountNo)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Shows a phone number as 138****1234: enough to recognise, not enough to misuse
+/// from a screen glanced at over a manager's shoulder.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_accepts_what_people_type() {
+        assert_eq!(Phone::parse("138 0013 8000").unwrap().as_str(), "13800138000");
+        assert_eq!(Phone::parse("+86-138-0013-8000").unwrap().as_str(), "13800138000");
+        assert_eq!(Phone::parse("12800138000"), Err(Problem::BadPhone));
+        assert_eq!(Phone::parse("1380013800"), Err(Problem::BadPhone));
+        assert_eq!(Phone::parse("1380013800x"), Err(Problem::BadPhone));
+        assert_eq!(Phone::parse("  "), Err(Problem::Required));
+    }
+
+    #[test]
+    fn account_number_is_ten_digits() {
+        assert_eq!(AccountNo::parse(" 3100000001 ").unwrap().as_str(), "3100000001");
+        assert_eq!(AccountNo::parse("310000000"), Err(Problem::BadAccountNo));
+        assert_eq!(AccountNo::parse("31000000012"), Err(Problem::BadAccountNo));
+        assert_eq!(AccountNo::parse(""), Err(Problem::Required));
+    }
+
+    #[test]
+    fn phone_is_masked_in_the_middle() {
+        assert_eq!(mask_phone("13812341234"), "138****1234");
+        assert_eq!(mask_phone("95598"), "*****");
+    }
+
+    #[test]
+    fn groups_round_trip_through_their_stored_spelling() {
+        for group in CustomerGroup::ALL {
+            assert_eq!(group.as_str().parse::<CustomerGroup>(), Ok(*group));
+        }
+        assert!("vip".parse::<CustomerGroup>().is_err());
+    }
+}
+
+/// Which customers a signed-in user may see: the one rule behind every customer query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerScope {
+    /// A household sees the account it signs in for.
+    Household { user_id: i64 },
+    /// A large-customer contact sees every site of their company.
+    Company { company_id: i64 },
+    /// A manager sees the customers currently assigned to them.
+    Manager { user_id: i64 },
+    /// A supervisor sees everyone.
+    Everyone,
+}
+
+pub fn customer_scope(user: &crate::auth::model::SessionUser) -> Option<CustomerScope> {
+    use crate::auth::model::Role;
+    match user.role {
+        Role::Customer => Some(CustomerScope::Household { user_id: user.user_id }),
+        Role::LargeContact => user.company_id.map(|company_id| CustomerScope::Company { company_id }),
+        Role::Manager => Some(CustomerScope::Manager { user_id: user.user_id }),
+        Role::Supervisor => Some(CustomerScope::Everyone),
+        Role::Department => None,
+    }
+}
+
+/// Who a customer record belongs to, as far as visibility goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ownership {
+    pub household_user_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub manager_user_id: i64,
+}
+
+pub fn in_scope(scope: CustomerScope, owner: Ownership) -> bool {
+    match scope {
+        CustomerScope::Household { user_id } => owner.household_user_id == Some(user_id),
+        CustomerScope::Company { company_id } => owner.company_id == Some(company_id),
+        CustomerScope::Manager { user_id } => owner.manager_user_id == user_id,
+        CustomerScope::Everyone => true,
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+    use crate::auth::model::{Role, SessionUser};
+
+    fn user(role: Role, user_id: i64, company_id: Option<i64>) -> SessionUser {
+        SessionUser { user_id, role, display_name: String::new(), company_id }
+    }
+
+    const HOUSEHOLD_7: Ownership = Ownership { household_user_id: Some(7), company_id: None, manager_user_id: 50 };
+    const SITE_OF_3: Ownership = Ownership { household_user_id: None, company_id: Some(3), manager_user_id: 51 };
+
+    #[test]
+    fn a_household_sees_only_its_own_account() {
+        let scope = customer_scope(&user(Role::Customer, 7, None)).unwrap();
+        assert!(in_scope(scope, HOUSEHOLD_7));
+        let other = customer_scope(&user(Role::Customer, 8, None)).unwrap();
+        assert!(!in_scope(other, HOUSEHOLD_7));
+        assert!(!in_scope(other, SITE_OF_3));
+    }
+
+    #[test]
+    fn a_contact_sees_every_site_of_their_company_only() {
+        let scope = customer_scope(&user(Role::LargeContact, 9, Some(3))).unwrap();
+        assert!(in_scope(scope, SITE_OF_3));
+        assert!(!in_scope(scope, HOUSEHOLD_7));
+        assert!(!in_scope(customer_scope(&user(Role::LargeContact, 9, Some(4))).unwrap(), SITE_OF_3));
+    }
+
+    #[test]
+    fn a_manager_sees_only_assigned_customers_and_a_supervisor_all() {
+        let manager = customer_scope(&user(Role::Manager, 50, None)).unwrap();
+        assert!(in_scope(manager, HOUSEHOLD_7));
+        assert!(!in_scope(manager, SITE_OF_3));
+        let supervisor = customer_scope(&user(Role::Supervisor, 1, None)).unwrap();
+        assert!(in_scope(supervisor, HOUSEHOLD_7) && in_scope(supervisor, SITE_OF_3));
+    }
+
+    #[test]
+    fn department_staff_see_no_customer_directly() {
+        assert_eq!(customer_scope(&user(Role::Department, 60, None)), None);
+    }
+}

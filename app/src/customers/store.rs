@@ -1,0 +1,117 @@
+//! Customer accounts with their current manager.
+use super::model::{CustomerGroup, CustomerScope, Ownership};
+use crate::{
+    db::PgPool,
+    error::AppResult,
+    i18n::Localized,
+    managers::model::{Grade, ManagerCard, Tier},
+};
+use chrono::NaiveTime;
+
+/// One account and who serves it, as its household or company sees it.
+pub struct SiteRow {
+    pub account_no: String,
+    pub name: String,
+    pub address: String,
+    pub group: CustomerGroup,
+    pub area: Localized,
+    pub manager_id: i64,
+    pub manager: ManagerCard,
+}
+
+pub fn hours(from: NaiveTime, to: NaiveTime) -> String {
+    format!("{}–{}", from.format("%H:%M"), to.format("%H:%M"))
+}
+
+/// The accounts of a household or a company. Other scopes have their own, paged, queries.
+pub async fn own_sites(pool: &PgPool, scope: CustomerScope) -> AppResult<Vec<SiteRow>> {
+    let (household, company) = match scope {
+        CustomerScope::Household { user_id } => (Some(user_id), None),
+        CustomerScope::Company { company_id } => (None, Some(company_id)),
+        CustomerScope::Manager { .. } | CustomerScope::Everyone => return Ok(Vec::new()),
+    };
+    let rows = sqlx::query!(
+        "select c.account_no, c.name, c.address, c.customer_group, a.name_zh, a.name_en,
+                m.id as manager_id, mu.display_name as manager_name, m.tier, m.grade,
+                m.phone as manager_phone, m.hours_from, m.hours_to, m.supervision_phone
+         from customers c
+         join service_areas a on a.id = c.area_id
+         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id
+         join users mu on mu.id = m.user_id
+         where c.user_id = $1 or c.company_id = $2
+         order by c.account_no",
+        household,
+        company
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(SiteRow {
+                account_no: r.account_no,
+                name: r.name,
+                address: r.address,
+                group: r.customer_group.parse()?,
+                area: Localized { zh: r.name_zh, en: r.name_en },
+                manager_id: r.manager_id,
+                manager: ManagerCard {
+                    name: r.manager_name,
+                    tier: r.tier.parse::<Tier>()?,
+                    grade: r.grade.parse::<Grade>()?,
+                    phone: r.manager_phone,
+                    hours: hours(r.hours_from, r.hours_to),
+                    supervision_phone: r.supervision_phone,
+                },
+            })
+        })
+        .collect()
+}
+
+pub async fn company_name(pool: &PgPool, company_id: i64) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar!("select name from companies where id = $1", company_id)
+        .fetch_optional(pool)
+        .await?)
+}
+
+/// One customer looked up by account number, with what decides who may see it.
+pub struct CustomerRecord {
+    pub id: i64,
+    pub account_no: String,
+    pub name: String,
+    pub address: String,
+    pub group: CustomerGroup,
+    pub area: Localized,
+    pub owner: Ownership,
+}
+
+pub async fn by_account(pool: &PgPool, account_no: &str) -> AppResult<Option<CustomerRecord>> {
+    let row = sqlx::query!(
+        "select c.id, c.account_no, c.name, c.address, c.customer_group, c.user_id, c.company_id,
+                a.name_zh, a.name_en, m.user_id as manager_user_id
+         from customers c
+         join service_areas a on a.id = c.area_id
+         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id
+         where c.account_no = $1",
+        account_no
+    )
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(CustomerRecord {
+            id: r.id,
+            account_no: r.account_no,
+            name: r.name,
+            address: r.address,
+            group: r.customer_group.parse()?,
+            area: Localized { zh: r.name_zh, en: r.name_en },
+            owner: Ownership {
+                household_user_id: r.user_id,
+                company_id: r.company_id,
+                manager_user_id: r.manager_user_id,
+            },
+        })
+    })
+    .transpose()
+}

@@ -1,0 +1,154 @@
+//! One error type for every server function. What a user may see travels to the browser as
+//! a variant; internal causes stay in the server log under a reference the user can quote.
+
+use crate::i18n::{fill, Texts};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// Why a form field was refused. Each maps to a translated message shown next to the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    TooLong { max: u32 },
+    BadPhone,
+    BadAccountNo,
+    BadIdentifier,
+    WrongCredentials,
+    UnknownManager,
+    TierMismatch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: &str, problem: Problem) -> Self {
+        Self { field: field.to_owned(), problem }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    NotSignedIn,
+    /// Also what a caller gets for a record that exists but is not theirs, so an ID tells a
+    /// stranger nothing.
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("too many attempts; retry in {retry_after_minutes} min")]
+    Throttled { retry_after_minutes: u32 },
+    #[error("malformed request")]
+    BadRequest,
+    #[error("server unreachable")]
+    Unavailable,
+    #[error("internal error, reference {reference}")]
+    Internal { reference: String },
+}
+
+impl AppError {
+    pub fn field(field: &str, problem: Problem) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, problem)])
+    }
+
+    /// Logs the real cause and returns what the user may see: a short reference to quote to support.
+    #[cfg(feature = "ssr")]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        tracing::error!(%reference, %cause, "request failed");
+        AppError::Internal { reference }
+    }
+
+    /// The problem with one form field, if any.
+    pub fn for_field(&self, field: &str) -> Option<Problem> {
+        match self {
+            AppError::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.problem),
+            _ => None,
+        }
+    }
+
+    /// The message for the whole form or page; `None` where every problem sits next to a field.
+    pub fn message(&self, t: &Texts) -> Option<String> {
+        Some(match self {
+            AppError::NotSignedIn => t.err_not_signed_in.to_owned(),
+            AppError::NotFound => t.err_not_found.to_owned(),
+            AppError::Invalid(_) => return None,
+            AppError::Throttled { retry_after_minutes } => {
+                fill(t.err_throttled, &[("minutes", &retry_after_minutes.to_string())])
+            }
+            AppError::BadRequest => t.err_bad_request.to_owned(),
+            AppError::Unavailable => t.err_unavailable.to_owned(),
+            AppError::Internal { reference } => fill(t.err_internal, &[("reference", reference)]),
+        })
+    }
+
+    /// The HTTP status a server-function caller receives.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn => 401,
+            AppError::NotFound => 404,
+            AppError::Invalid(_) => 422,
+            AppError::Throttled { .. } => 429,
+            AppError::BadRequest => 400,
+            AppError::Unavailable => 503,
+            AppError::Internal { .. } => 500,
+        }
+    }
+}
+
+impl Problem {
+    pub fn message(self, t: &Texts) -> String {
+        match self {
+            Problem::Required => t.problem_required.to_owned(),
+            Problem::TooLong { max } => fill(t.problem_too_long, &[("max", &max.to_string())]),
+            Problem::BadPhone => t.problem_bad_phone.to_owned(),
+            Problem::BadAccountNo => t.problem_bad_account_no.to_owned(),
+            Problem::BadIdentifier => t.problem_bad_identifier.to_owned(),
+            Problem::WrongCredentials => t.problem_wrong_credentials.to_owned(),
+            Problem::UnknownManager => t.problem_unknown_manager.to_owned(),
+            Problem::TierMismatch => t.problem_tier_mismatch.to_owned(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unavailable,
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
+            ServerFnErrorErr::Registration(_) => AppError::NotFound,
+            other => {
+                #[cfg(feature = "ssr")]
+                {
+                    AppError::internal(other)
+                }
+                #[cfg(not(feature = "ssr"))]
+                {
+                    let _ = other;
+                    AppError::Unavailable
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        AppError::internal(err)
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,84 @@
+//! The customer self-service portal of a power utility: pages, server functions and the rules
+//! they apply. One folder per feature; `model.rs` holds the rules as plain functions,
+//! `api.rs` the server functions, `store.rs` the queries (server only), `pages.rs` the views.
+#![recursion_limit = "256"]
+
+pub mod areas;
+pub mod auth;
+pub mod customers;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod departments;
+pub mod enums;
+pub mod error;
+pub mod i18n;
+pub mod managers;
+pub mod supervision;
+pub mod time;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Meta, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app, rendered on the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = i18n::detect_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = i18n::detect_locale();
+    provide_context(locale);
+    let t = locale.texts();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/portal.css"/>
+        <Title text=t.app_name/>
+        <Meta name="theme-color" content="#0b5d3b"/>
+        // Every page waits for its data on the server and arrives whole (SsrMode::Async):
+        // readable with JavaScript off, and nothing shifts when the WASM arrives.
+        <Router>
+            <ui::Frame>
+                <Routes fallback=|| view! { <ui::Failure error=error::AppError::NotFound/> }>
+                    <Route path=path!("/") view=auth::pages::HomeRedirect ssr=SsrMode::Async/>
+                    <Route path=path!("/signin") view=auth::pages::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me") view=customers::pages::CustomerHome ssr=SsrMode::Async/>
+                    <Route path=path!("/manager") view=managers::pages::ManagerHome ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor") view=supervision::pages::SupervisorHome ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/customer") view=supervision::pages::CustomerAssignmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/department") view=departments::pages::DepartmentHome ssr=SsrMode::Async/>
+                </Routes>
+            </ui::Frame>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    // Marks the page interactive: CSS and browser tests can tell the niceties are live.
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute("data-hydrated", "");
+    }
+}

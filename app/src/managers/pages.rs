@@ -1,0 +1,85 @@
+//! The manager home: my customers, searchable and paged, phones masked until asked for.
+use super::api::{my_customers, CustomerPage};
+use crate::{
+    i18n::{fill, use_locale, use_texts},
+    ui::{encode_component, Failure, Loading},
+};
+use leptos::prelude::*;
+use leptos_router::{components::Form, hooks::use_query_map};
+
+#[component]
+pub fn ManagerHome() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let params = move || {
+        query.with(|q| {
+            let page = q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
+            (q.get("q").unwrap_or_default(), page, q.get("reveal"))
+        })
+    };
+    let list = Resource::new(params, |(q, page, reveal)| my_customers(q, page, reveal));
+    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    view! {
+        <h1>{t.my_customers}</h1>
+        <Form method="GET" action="/manager" attr:class="search" attr:role="search">
+            <label for="customer-search">{t.search_customers}</label>
+            <div class="search-row">
+                <input id="customer-search" type="search" name="q" value=search placeholder=t.search_placeholder/>
+                <button type="submit" class="button">{t.search}</button>
+            </div>
+        </Form>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(page) => view! { <CustomerList page query=search()/> }.into_any(),
+                    Err(error) => view! { <Failure error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CustomerList(page: CustomerPage, query: String) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let q = encode_component(&query);
+    let link = {
+        let q = q.clone();
+        move |n: u32| format!("/manager?q={q}&page={n}")
+    };
+    let summary = fill(t.customers_found, &[("count", &page.total.to_string())]);
+    let current = page.page;
+    view! {
+        <p class="summary" aria-live="polite">{summary}</p>
+        {page.rows.is_empty().then(|| view! { <p class="empty">{t.no_customers_found}</p> })}
+        <ul class="customers">
+            {page.rows.into_iter().map(|row| {
+                let reveal = format!("/manager?q={q}&page={current}&reveal={}", row.account_no);
+                view! {
+                    <li class="card customer">
+                        <p class="customer-name">{row.name}" "<span class="badge">{row.group.label(t)}</span></p>
+                        <p class="mono">{row.account_no}</p>
+                        <p>{row.address}</p>
+                        <p class="muted">{row.area.get(locale).to_owned()}</p>
+                        <p class="phone">
+                            {if row.revealed {
+                                view! { <a class="button call" href=format!("tel:{}", row.phone)>{row.phone.clone()}</a> }.into_any()
+                            } else {
+                                view! {
+                                    <span class="mono">{row.phone}</span>" "
+                                    <a class="link" href=reveal>{t.show_phone}</a>
+                                }.into_any()
+                            }}
+                        </p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <nav class="pager" aria-label=t.pages>
+            {(current > 1).then(|| view! { <a class="button" href=link(current - 1)>{t.previous_page}</a> })}
+            <span>{fill(t.page_of, &[("page", &current.to_string()), ("pages", &page.pages.to_string())])}</span>
+            {(current < page.pages).then(|| view! { <a class="button" href=link(current + 1)>{t.next_page}</a> })}
+        </nav>
+    }
+}

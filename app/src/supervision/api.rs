@@ -1,0 +1,134 @@
+//! The supervisor's view of managers and the reassignment of customers between them.
+use crate::{
+    customers::model::CustomerGroup,
+    error::AppError,
+    i18n::Localized,
+    managers::model::{Grade, Tier},
+};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagerSummary {
+    pub id: i64,
+    pub employee_no: String,
+    pub name: String,
+    pub tier: Tier,
+    pub grade: Grade,
+    pub customers: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentEntry {
+    pub manager_name: String,
+    pub tier: Tier,
+    pub assigned_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub assigned_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentDetail {
+    pub account_no: String,
+    pub name: String,
+    pub address: String,
+    pub group: CustomerGroup,
+    pub area: Localized,
+    /// Newest first; the first entry without an end is the current manager.
+    pub history: Vec<AssignmentEntry>,
+    /// Managers of the tier that may serve this customer's group.
+    pub eligible: Vec<ManagerSummary>,
+}
+
+#[cfg(feature = "ssr")]
+async fn all_managers(pool: &crate::db::PgPool) -> Result<Vec<ManagerSummary>, AppError> {
+    super::store::managers(pool)
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(ManagerSummary {
+                id: m.id,
+                employee_no: m.employee_no,
+                name: m.name,
+                tier: m.tier.parse()?,
+                grade: m.grade.parse()?,
+                customers: m.customers,
+            })
+        })
+        .collect()
+}
+
+#[server(endpoint = "managers_overview")]
+pub async fn managers_overview() -> Result<Vec<ManagerSummary>, AppError> {
+    use crate::auth::{model::Role, session::require_role};
+    require_role(&[Role::Supervisor]).await?;
+    all_managers(&crate::db::pool()?).await
+}
+
+#[server(endpoint = "customer_assignment")]
+pub async fn customer_assignment(account_no: String) -> Result<AssignmentDetail, AppError> {
+    use crate::{
+        auth::{model::Role, session::require_role},
+        customers::{model::{customer_scope, in_scope, AccountNo}, store as customers},
+        managers::model::may_serve,
+    };
+    let user = require_role(&[Role::Supervisor]).await?;
+    let account = AccountNo::parse(&account_no).map_err(|p| AppError::field("account", p))?;
+    let pool = crate::db::pool()?;
+    let customer = customers::by_account(&pool, account.as_str())
+        .await?
+        .filter(|c| customer_scope(&user).is_some_and(|scope| in_scope(scope, c.owner)))
+        .ok_or(AppError::NotFound)?;
+    let history = super::store::history(&pool, customer.id)
+        .await?
+        .into_iter()
+        .map(|h| {
+            Ok(AssignmentEntry {
+                manager_name: h.manager_name,
+                tier: h.tier.parse()?,
+                assigned_at: h.assigned_at,
+                ended_at: h.ended_at,
+                assigned_by: h.assigned_by,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    let eligible = all_managers(&pool).await?.into_iter().filter(|m| may_serve(m.tier, customer.group)).collect();
+    Ok(AssignmentDetail {
+        account_no: customer.account_no,
+        name: customer.name,
+        address: customer.address,
+        group: customer.group,
+        area: customer.area,
+        history,
+        eligible,
+    })
+}
+
+/// Moves a customer to another manager of the right tier; the old assignment is kept, ended.
+#[server(endpoint = "reassign")]
+pub async fn reassign(account_no: String, manager_id: i64) -> Result<(), AppError> {
+    use super::{model::{check_reassignment, Reassignment}, store};
+    use crate::{
+        auth::{model::Role, session::require_role},
+        customers::{model::AccountNo, store as customers},
+        error::Problem,
+    };
+    let user = require_role(&[Role::Supervisor]).await?;
+    let account = AccountNo::parse(&account_no).map_err(|p| AppError::field("account", p))?;
+    let pool = crate::db::pool()?;
+    let customer = customers::by_account(&pool, account.as_str()).await?.ok_or(AppError::NotFound)?;
+
+    let mut tx = pool.begin().await?;
+    let current = store::current_manager_for_update(&mut tx, customer.id).await?;
+    let tier = store::manager_tier(&mut tx, manager_id)
+        .await?
+        .ok_or_else(|| AppError::field("manager_id", Problem::UnknownManager))?;
+    match check_reassignment(customer.group, current, manager_id, tier) {
+        Err(problem) => return Err(AppError::field("manager_id", problem)),
+        Ok(Reassignment::Unchanged) => {}
+        Ok(Reassignment::Move) => store::move_customer(&mut tx, customer.id, manager_id, user.user_id).await?,
+    }
+    tx.commit().await?;
+    Ok(())
+}

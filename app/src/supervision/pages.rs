@@ -1,0 +1,134 @@
+//! Supervisor pages: managers at a glance, and one customer's manager with its history.
+use super::api::{customer_assignment, managers_overview, AssignmentDetail, Reassign};
+use crate::{
+    i18n::{fill, use_locale, use_texts},
+    time::local_datetime,
+    ui::{field_message, last_error, Failure, FormMessage, Loading},
+};
+use leptos::prelude::*;
+use leptos_router::{components::Form, hooks::use_query_map};
+
+#[component]
+fn AccountLookup(#[prop(optional, into)] value: Option<String>) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <Form method="GET" action="/supervisor/customer" attr:class="search" attr:role="search">
+            <label for="account-lookup">{t.find_customer_by_account}</label>
+            <div class="search-row">
+                <input id="account-lookup" type="search" name="account" inputmode="numeric" value=value
+                    placeholder=t.account_placeholder/>
+                <button type="submit" class="button">{t.search}</button>
+            </div>
+        </Form>
+    }
+}
+
+#[component]
+pub fn SupervisorHome() -> impl IntoView {
+    let t = use_texts();
+    let managers = Resource::new(|| (), |_| managers_overview());
+    view! {
+        <h1>{t.managers}</h1>
+        <AccountLookup/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match managers.await {
+                    Ok(list) => view! {
+                        <ul class="managers">
+                            {list.into_iter().map(|m| view! {
+                                <li class="card manager-row">
+                                    <p class="manager-name">{m.name}" "<span class="mono muted">{m.employee_no}</span></p>
+                                    <p class="badges">
+                                        <span class=format!("badge tier-{}", m.tier.as_str())>{m.tier.label(t)}</span>
+                                        <span class="badge grade">{m.grade.label(t)}</span>
+                                    </p>
+                                    <p class="count">{fill(t.customer_count, &[("count", &m.customers.to_string())])}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <Failure error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CustomerAssignmentPage() -> impl IntoView {
+    let query = use_query_map();
+    let account = move || query.with(|q| q.get("account").unwrap_or_default());
+    let reassign = ServerAction::<Reassign>::new();
+    // Refetched after every reassignment, so the page shows the new manager at once.
+    let data = Resource::new(move || (account(), reassign.version().get()), |(a, _)| customer_assignment(a));
+    view! {
+        <AccountLookup value=account()/>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(customer) => view! { <AssignmentView customer reassign/> }.into_any(),
+                    Err(error) => view! { <Failure error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AssignmentView(customer: AssignmentDetail, reassign: ServerAction<Reassign>) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let error = last_error(reassign);
+    let current = customer.history.iter().find(|h| h.ended_at.is_none()).map(|h| h.manager_name.clone());
+    view! {
+        <h1>{customer.name}</h1>
+        <section class="card">
+            <dl>
+                <dt>{t.account_no}</dt><dd class="mono">{customer.account_no.clone()}</dd>
+                <dt>{t.address}</dt><dd>{customer.address}</dd>
+                <dt>{t.service_area}</dt><dd>{customer.area.get(locale).to_owned()}</dd>
+                <dt>{t.customer_group}</dt><dd>{customer.group.label(t)}</dd>
+                <dt>{t.current_manager}</dt><dd class="current-manager">{current}</dd>
+            </dl>
+        </section>
+        <section class="card">
+            <h2>{t.reassign}</h2>
+            <ActionForm action=reassign attr:class="form">
+                <input type="hidden" name="account_no" value=customer.account_no/>
+                <div class="field" class:invalid=move || error.with(|e| e.as_ref().is_some_and(|e| e.for_field("manager_id").is_some()))>
+                    <label for="field-manager_id">{t.new_manager}</label>
+                    <select id="field-manager_id" name="manager_id" aria-describedby="field-manager_id-error">
+                        {customer.eligible.into_iter().map(|m| view! {
+                            <option value=m.id.to_string()>
+                                {format!("{} · {} · {}", m.name, m.grade.label(t), fill(t.customer_count, &[("count", &m.customers.to_string())]))}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" id="field-manager_id-error" aria-live="polite">
+                        {move || field_message(error, "manager_id").get()}
+                    </p>
+                </div>
+                <FormMessage error/>
+                <button type="submit" class="button primary" disabled=move || reassign.pending().get()>{t.reassign}</button>
+            </ActionForm>
+        </section>
+        <section class="card">
+            <h2>{t.assignment_history}</h2>
+            <ol class="history">
+                {customer.history.into_iter().map(|h| {
+                    let period = match h.ended_at {
+                        Some(end) => fill(t.period_ended, &[("from", &local_datetime(h.assigned_at)), ("to", &local_datetime(end))]),
+                        None => fill(t.period_current, &[("from", &local_datetime(h.assigned_at))]),
+                    };
+                    view! {
+                        <li>
+                            <p><strong>{h.manager_name}</strong>" · "{h.tier.label(t)}</p>
+                            <p class="muted">{period}</p>
+                            {h.assigned_by.map(|by| view! { <p class="muted">{fill(t.assigned_by, &[("name", &by)])}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,156 @@
+//! Shared pieces of every page: the frame, form fields with their errors, failure views.
+use crate::{
+    auth::api::{who_am_i, SignOut},
+    error::AppError,
+    i18n::{use_locale, use_texts},
+};
+use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_router::{components::Redirect, hooks::use_location};
+
+/// The REPAIR line every customer can call around the clock (national service hotline).
+pub const REPAIR_LINE: &str = "95598";
+
+/// Header (who is signed in, language, sign-out), the page, and the repair line at the foot.
+#[component]
+pub fn Frame(children: Children) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let location = use_location();
+    // Keyed on the path so that signing in or out, which navigates, refreshes the header.
+    let viewer = Resource::new(move || location.pathname.get(), |_| who_am_i());
+    view! {
+        <header class="top">
+            <a class="brand" href="/">{t.app_name}</a>
+            <form method="post" action="/api/set_language" class="lang">
+                <input type="hidden" name="lang" value=locale.other().tag()/>
+                <button type="submit" class="link" lang=locale.other().tag()>{t.switch_language}</button>
+            </form>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    viewer.await.ok().flatten().map(|v| view! {
+                        <span class="who">{v.display_name}</span>
+                        <form method="post" action=SignOut::PATH class="signout">
+                            <button type="submit" class="link">{t.sign_out}</button>
+                        </form>
+                    })
+                })}
+            </Transition>
+        </header>
+        <main>{children()}</main>
+        <footer class="foot">
+            <span>{t.repair_line_label}</span>" "
+            <a href=format!("tel:{REPAIR_LINE}")>{REPAIR_LINE}</a>
+        </footer>
+    }
+}
+
+/// What a page shows when its data cannot be had. Not signed in: off to sign-in.
+#[component]
+pub fn Failure(error: AppError) -> impl IntoView {
+    let t = use_texts();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            response.set_status(status);
+        }
+    }
+    if error == AppError::NotSignedIn {
+        return view! { <Redirect path="/signin"/> }.into_any();
+    }
+    let message = error.message(t).unwrap_or_else(|| t.err_bad_request.to_owned());
+    view! {
+        <section class="card failure" role="alert">
+            <h1>{message}</h1>
+            <a class="button" href="/">{t.back_home}</a>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading">{use_texts().loading}</p> }
+}
+
+/// The error an action's last run left, if any: from the action itself with JavaScript, or
+/// decoded from the URL the server redirected back to without it.
+pub fn last_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
+}
+
+/// The translated message for one field from an action's last error.
+pub fn field_message(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    let t = use_texts();
+    Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.for_field(field)).map(|p| p.message(t))))
+}
+
+/// A labelled input with its error right below it, tied together for screen readers.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                value=value
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=described
+            />
+            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// The form-wide message of an action's error (throttling, server trouble), above the button.
+#[component]
+pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
+    let t = use_texts();
+    move || {
+        error.with(|e| e.as_ref().and_then(|e| e.message(t))).map(|m| view! {
+            <p class="form-error" role="alert">{m}</p>
+        })
+    }
+}
+
+/// Percent-encodes a value for a query string, the same on server and browser so hydrated
+/// links match the server's.
+pub fn encode_component(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(super::encode_component("a b&c"), "a%20b%26c");
+        assert_eq!(super::encode_component("王"), "%E7%8E%8B");
+        assert_eq!(super::encode_component("3100000001"), "3100000001");
+    }
+}

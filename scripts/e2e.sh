@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Serves the built portal on a spare port against a fresh database with the demo county,
+# runs the browser journeys, and stops the server however they end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+url=$(scripts/db.sh)
+base=${url%/*}
+db=portal_e2e
+psql "$base/postgres" -qc "drop database if exists $db with (force)" -c "create database $db" >/dev/null
+port=${PORTAL_E2E_PORT:-3100}
+log=target/e2e-server.log
+DATABASE_URL="$base/$db" PORTAL_DEMO_DATA=1 LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:$port \
+  RUST_LOG=info target/debug/server >"$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/signin" && break
+  kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }
+  sleep 0.3
+done
+cd tests/e2e
+PORTAL_URL="http://127.0.0.1:$port" npm test

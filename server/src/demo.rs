@@ -1,0 +1,247 @@
+//! A small county to try the portal with: areas, departments, managers of every tier and
+//! grade, about sixty customers and two large-customer companies. Loaded once, in one
+//! transaction; the integration tests start from the same data.
+use app::auth::session::hash_password;
+use sqlx::{PgPool, Postgres, Transaction};
+
+pub const PASSWORD: &str = "demo1234";
+
+struct Area {
+    code: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    kind: &'static str,
+}
+
+const AREAS: &[Area] = &[
+    Area { code: "YBS-N", zh: "叶柏寿城区北网格", en: "Yebaishou North", kind: "urban" },
+    Area { code: "YBS-S", zh: "叶柏寿城区南网格", en: "Yebaishou South", kind: "urban" },
+    Area { code: "KFQ", zh: "建平经济开发区网格", en: "Jianping Development Zone", kind: "urban" },
+    Area { code: "ZLK", zh: "朱碌科镇网格", en: "Zhulike Town", kind: "township" },
+    Area { code: "HS", zh: "黑水镇网格", en: "Heishui Town", kind: "township" },
+    Area { code: "SH", zh: "沙海镇网格", en: "Shahai Town", kind: "township" },
+    Area { code: "QFS", zh: "青峰山片区", en: "Qingfengshan", kind: "remote" },
+];
+
+const DEPARTMENTS: &[(&str, &str, &str, &str)] = &[
+    ("billing", "电费核算中心", "Billing Centre", "service"),
+    ("connection", "业扩报装中心", "New Connections Centre", "service"),
+    ("command", "供电服务指挥中心", "Service Command Centre", "service"),
+    ("metering", "计量中心", "Metering Centre", "technical"),
+    ("it", "信息通信分公司", "IT & Communications", "technical"),
+    ("maintenance", "运维检修部", "Operations & Maintenance", "strategy"),
+    ("planning", "发展策划部", "Development Planning", "strategy"),
+];
+
+/// (employee number, name, tier, grade)
+const MANAGERS: &[(&str, &str, &str, &str)] = &[
+    ("M1001", "李海峰", "member", "senior"),
+    ("M1002", "王雪梅", "member", "first"),
+    ("M1003", "张志强", "community", "senior"),
+    ("M1004", "刘丽娟", "community", "first"),
+    ("M1005", "陈海燕", "community", "second"),
+    ("M1006", "杨明", "community", "trainee"),
+    ("M1007", "赵国庆", "area", "first"),
+    ("M1008", "吴春梅", "area", "second"),
+    ("M1009", "孙磊", "area", "second"),
+    ("M1010", "周静", "area", "trainee"),
+];
+
+/// (employee number, name, department code)
+const DEPARTMENT_STAFF: &[(&str, &str, &str)] =
+    &[("D2001", "马晓东", "billing"), ("D2002", "胡建军", "maintenance"), ("D2003", "郭艳", "connection")];
+
+/// (company, manager, sites (name, address), contacts (name, phone))
+type Company = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static [(&'static str, &'static str)]);
+const COMPANIES: &[Company] = &[
+    (
+        "建平县人民医院",
+        "M1001",
+        &[("建平县人民医院 门诊楼", "叶柏寿街道人民路88号"), ("建平县人民医院 住院部", "叶柏寿街道人民路90号"), ("建平县人民医院 开发区分院", "建平经济开发区兴业大街6号")],
+        &[("林晓红", "13900000001"), ("何振宇", "13900000002")],
+    ),
+    (
+        "建平宏达水泥有限公司",
+        "M1002",
+        &[("宏达水泥 一号厂区", "建平经济开发区工业路1号"), ("宏达水泥 二号厂区", "建平经济开发区工业路9号"), ("宏达水泥 石灰石矿", "朱碌科镇北沟村"), ("宏达水泥 办公楼", "叶柏寿街道建设路16号")],
+        &[("罗建平", "13900000003"), ("高淑芬", "13900000004")],
+    ),
+];
+
+const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"];
+const GIVEN: &[&str] = &["秀英", "桂英", "建华", "志强", "丽娟", "海燕", "国庆", "春梅", "明", "伟", "芳", "军", "敏", "静", "磊", "洋", "勇", "艳", "杰", "娜", "玉兰", "德胜", "凤芝"];
+const STREETS: &[&str] = &["朝阳路", "建设路", "新华街", "人民路", "和平街", "光明街"];
+const VILLAGES: &[&str] = &["东村", "西村", "南营子村", "北沟村", "河湾村", "后坡村"];
+
+/// Households: the first this many are urban, the rest township.
+const URBAN_HOUSEHOLDS: usize = 30;
+const TOWNSHIP_HOUSEHOLDS: usize = 23;
+pub const SUPERVISOR: &str = "S0001";
+
+/// Demo sign-in of household number `n` (from 1): phone and account number.
+pub fn household(n: usize) -> (String, String) {
+    (format!("1380000{n:04}"), format!("31000{n:05}"))
+}
+
+/// Loads the demo county unless any user exists. Returns whether it loaded.
+pub async fn load_once(pool: &PgPool) -> Result<bool, Box<dyn std::error::Error>> {
+    let mut tx = pool.begin().await?;
+    // One loader at a time, even with two servers starting together.
+    sqlx::query("select pg_advisory_xact_lock(7101)").execute(&mut *tx).await?;
+    let exists: bool = sqlx::query_scalar("select exists (select 1 from users)").fetch_one(&mut *tx).await?;
+    if exists {
+        return Ok(false);
+    }
+    let hash = hash_password(PASSWORD.to_owned()).await.map_err(|e| e.to_string())?;
+    load(&mut tx, &hash).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn id(tx: &mut Transaction<'_, Postgres>, sql: &str, binds: &[&str]) -> Result<i64, sqlx::Error> {
+    let mut query = sqlx::query_scalar::<_, i64>(sql);
+    for b in binds {
+        query = query.bind(*b);
+    }
+    query.fetch_one(&mut **tx).await
+}
+
+async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<(), sqlx::Error> {
+    let mut area_ids = std::collections::HashMap::new();
+    for a in AREAS {
+        let area = id(tx, "insert into service_areas (code, name_zh, name_en, area_type) values ($1, $2, $3, $4) returning id", &[a.code, a.zh, a.en, a.kind]).await?;
+        area_ids.insert(a.code, area);
+    }
+    let mut department_ids = std::collections::HashMap::new();
+    for (code, zh, en, team) in DEPARTMENTS {
+        let department = id(tx, "insert into departments (code, name_zh, name_en, support_team) values ($1, $2, $3, $4) returning id", &[code, zh, en, team]).await?;
+        department_ids.insert(*code, department);
+    }
+    let supervisor = id(tx, "insert into users (role, display_name, employee_no, password_hash) values ('supervisor', $1, $2, $3) returning id", &["周建国", SUPERVISOR, hash]).await?;
+    let mut manager_ids = std::collections::HashMap::new();
+    for (i, (employee_no, name, tier, grade)) in MANAGERS.iter().enumerate() {
+        let user = id(tx, "insert into users (role, display_name, employee_no, password_hash) values ('manager', $1, $2, $3) returning id", &[name, employee_no, hash]).await?;
+        let manager: i64 = sqlx::query_scalar(
+            "insert into managers (user_id, tier, grade, phone, hours_from, hours_to, supervision_phone, supervisor_id)
+             values ($1, $2, $3, $4, '08:30', '17:30', '0421-7822345', $5) returning id",
+        )
+        .bind(user)
+        .bind(tier)
+        .bind(grade)
+        .bind(format!("1370000{:04}", i + 1))
+        .bind(supervisor)
+        .fetch_one(&mut **tx)
+        .await?;
+        manager_ids.insert(*employee_no, (manager, *tier));
+    }
+    for (employee_no, name, department) in DEPARTMENT_STAFF {
+        sqlx::query("insert into users (role, display_name, employee_no, password_hash, department_id) values ('department', $1, $2, $3, $4)")
+            .bind(name)
+            .bind(employee_no)
+            .bind(hash)
+            .bind(department_ids[department])
+            .execute(&mut **tx)
+            .await?;
+    }
+
+    let mut account = 90_000;
+    for (company, manager, sites, contacts) in COMPANIES {
+        let company_id = id(tx, "insert into companies (name) values ($1) returning id", &[company]).await?;
+        for (name, phone) in *contacts {
+            sqlx::query("insert into users (role, display_name, phone, password_hash, company_id) values ('large_contact', $1, $2, $3, $4)")
+                .bind(name)
+                .bind(phone)
+                .bind(hash)
+                .bind(company_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        for (name, address) in *sites {
+            account += 1;
+            let area = if address.starts_with("建平经济开发区") { "KFQ" } else if address.starts_with("朱碌科镇") { "ZLK" } else { "YBS-S" };
+            let customer: i64 = sqlx::query_scalar(
+                "insert into customers (account_no, name, phone, address, area_id, customer_group, company_id)
+                 values ($1, $2, $3, $4, $5, 'large', $6) returning id",
+            )
+            .bind(format!("31000{account:05}"))
+            .bind(name)
+            .bind(contacts[0].1)
+            .bind(address)
+            .bind(area_ids[area])
+            .bind(company_id)
+            .fetch_one(&mut **tx)
+            .await?;
+            assign(tx, customer, "large", manager_ids[manager], supervisor).await?;
+        }
+    }
+
+    let community: Vec<_> = MANAGERS.iter().filter(|m| m.2 == "community").map(|m| manager_ids[m.0]).collect();
+    let area_managers: Vec<_> = MANAGERS.iter().filter(|m| m.2 == "area").map(|m| manager_ids[m.0]).collect();
+    let township_areas = ["ZLK", "HS", "SH", "QFS"];
+    for n in 1..=URBAN_HOUSEHOLDS + TOWNSHIP_HOUSEHOLDS {
+        let urban = n <= URBAN_HOUSEHOLDS;
+        let name = format!("{}{}", SURNAMES[n % SURNAMES.len()], GIVEN[(n * 7) % GIVEN.len()]);
+        let (phone, account_no) = household(n);
+        let (area, address, manager, group) = if urban {
+            let area = if n % 2 == 1 { "YBS-N" } else { "YBS-S" };
+            (area, format!("叶柏寿街道{}{}号", STREETS[n % STREETS.len()], 10 + n * 3), community[(n - 1) % community.len()], "urban")
+        } else {
+            let k = n - URBAN_HOUSEHOLDS;
+            let area = township_areas[k % township_areas.len()];
+            let town = AREAS.iter().find(|a| a.code == area).map(|a| a.zh.trim_end_matches("网格").trim_end_matches("片区")).unwrap_or_default();
+            (area, format!("{town}{}{}号", VILLAGES[k % VILLAGES.len()], k + 1), area_managers[(k - 1) % area_managers.len()], "township")
+        };
+        let user = id(tx, "insert into users (role, display_name, phone, password_hash) values ('customer', $1, $2, $3) returning id", &[&name, &phone, hash]).await?;
+        let customer: i64 = sqlx::query_scalar(
+            "insert into customers (account_no, name, phone, address, area_id, customer_group, user_id)
+             values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        )
+        .bind(&account_no)
+        .bind(&name)
+        .bind(&phone)
+        .bind(&address)
+        .bind(area_ids[area])
+        .bind(group)
+        .bind(user)
+        .fetch_one(&mut **tx)
+        .await?;
+        assign(tx, customer, group, manager, supervisor).await?;
+    }
+    Ok(())
+}
+
+async fn assign(
+    tx: &mut Transaction<'_, Postgres>,
+    customer: i64,
+    group: &str,
+    (manager, tier): (i64, &str),
+    by: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into manager_assignments (customer_id, customer_group, manager_id, manager_tier, assigned_by)
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(customer)
+    .bind(group)
+    .bind(manager)
+    .bind(tier)
+    .bind(by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The demo sign-ins, as `make run` prints them.
+pub fn sign_in_sheet(addr: &str) -> String {
+    let (phone, account) = household(1);
+    let (township_phone, _) = household(URBAN_HOUSEHOLDS + 1);
+    format!(
+        "\nPortal: http://{addr}   (every demo password: {PASSWORD})\n\
+         Household (urban)      phone {phone}  or account {account}\n\
+         Household (township)   phone {township_phone}\n\
+         Large-customer contact phone 13900000001 (county hospital), 13900000003 (cement works)\n\
+         Customer manager       M1003 (community), M1001 (member), M1007 (area)\n\
+         Department staff       D2001 (billing)\n\
+         Supervisor             {SUPERVISOR}\n"
+    )
+}

@@ -1,0 +1,114 @@
+// One journey per role at phone width, once with JavaScript on and once with it off:
+// sign in, land on the right home page, see the page's real content, no sideways scrolling.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.PORTAL_URL ?? 'http://127.0.0.1:3100';
+const PASSWORD = 'demo1234';
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function phone(js, locale = 'zh-CN') {
+  const context = await browser.newContext({
+    javaScriptEnabled: js, locale, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true,
+  });
+  return context.newPage();
+}
+
+async function ready(page, js) {
+  if (js) await page.waitForSelector('html[data-hydrated]', { timeout: 20000 });
+}
+
+async function signIn(page, js, identifier, password = PASSWORD) {
+  await page.goto(`${BASE}/signin`);
+  await ready(page, js);
+  await page.fill('#field-identifier', identifier);
+  await page.fill('#field-password', password);
+  await page.click('form.form button[type=submit]');
+}
+
+async function assertFitsPhone(page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px at 360px`);
+}
+
+const ROLES = [
+  { who: 'household customer', id: '13800000001', home: '/me', sees: '我的客户经理', also: '3100000001' },
+  { who: 'household customer by account number', id: '3100000031', home: '/me', sees: '片区客户经理', also: '3100000031' },
+  { who: 'large-customer contact', id: '13900000001', home: '/me', sees: '建平县人民医院', also: '开发区分院' },
+  { who: 'customer manager', id: 'M1003', home: '/manager', sees: '我的客户', also: '****' },
+  { who: 'department staff', id: 'D2001', home: '/department', sees: '电费核算中心', also: '本部门待办' },
+  { who: 'supervisor', id: 'S0001', home: '/supervisor', sees: '客户经理', also: 'M1010' },
+];
+
+for (const js of [true, false]) {
+  const mode = js ? 'JavaScript on' : 'JavaScript off';
+  for (const role of ROLES) {
+    test(`${role.who} signs in and lands on ${role.home} (${mode})`, async () => {
+      const page = await phone(js);
+      try {
+        await signIn(page, js, role.id);
+        await page.waitForURL(`${BASE}${role.home}`);
+        await page.waitForSelector(`main :text("${role.sees}")`);
+        const text = await page.textContent('main');
+        assert.ok(text.includes(role.also), `${role.home} should show ${role.also}`);
+        await assertFitsPhone(page);
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
+
+  test(`a wrong password is explained next to the field (${mode})`, async () => {
+    const page = await phone(js, 'en-US');
+    try {
+      await signIn(page, js, '13800000002', 'not-the-password');
+      const error = page.locator('#field-password-error');
+      await error.filter({ hasText: 'not right' }).waitFor();
+      assert.equal(new URL(page.url()).pathname, '/signin');
+      assert.equal(await page.getAttribute('#field-password', 'aria-invalid'), 'true');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test(`a signed-out visitor is sent to sign in, and a customer cannot open staff pages (${mode})`, async () => {
+    const page = await phone(js);
+    try {
+      await page.goto(`${BASE}/manager`);
+      await page.waitForURL(`${BASE}/signin`);
+      await signIn(page, js, '13800000003');
+      await page.waitForURL(`${BASE}/me`);
+      const response = await page.goto(`${BASE}/supervisor`);
+      assert.equal(response.status(), 404);
+      await page.waitForSelector('main :text("未找到该页面或记录")');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test(`the language switch changes every text and is remembered (${mode})`, async () => {
+    const page = await phone(js, 'zh-CN');
+    try {
+      await page.goto(`${BASE}/signin`);
+      await ready(page, js);
+      assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+      await page.click('form.lang button');
+      await page.waitForSelector('main h1:text("Sign in")');
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      await page.goto(`${BASE}/signin`);
+      await page.waitForSelector('main h1:text("Sign in")');
+    } finally {
+      await page.context().close();
+    }
+  });
+}
