@@ -22,8 +22,9 @@ run: setup
 ## Unit tests, integration tests against PostgreSQL, then browser tests in headless Chromium.
 test: setup unit e2e
 
+# cargo-leptos builds debug with this flag; the tests use it too so both share one build.
 unit:
-	DATABASE_URL="$$(scripts/db.sh)" cargo test --workspace --no-fail-fast
+	DATABASE_URL="$$(scripts/db.sh)" RUSTFLAGS="--cfg erase_components" cargo test --workspace --no-fail-fast
 
 e2e: build
 	scripts/e2e.sh

@@ -13,9 +13,7 @@ fn parse(path: &str) -> BTreeMap<String, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (key, value) = line
-            .split_once('=')
-            .unwrap_or_else(|| panic!("{path}:{}: expected `key = text`", n + 1));
+        let (key, value) = line.split_once('=').unwrap_or_else(|| panic!("{path}:{}: expected `key = text`", n + 1));
         let key = key.trim();
         assert!(
             !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
@@ -29,20 +27,22 @@ fn parse(path: &str) -> BTreeMap<String, String> {
 }
 
 fn main() {
-    let parsed: Vec<_> = LOCALES.iter().map(|(name, path)| {
-        println!("cargo:rerun-if-changed={path}");
-        (*name, path, parse(path))
-    }).collect();
+    let parsed: Vec<_> = LOCALES
+        .iter()
+        .map(|(name, path)| {
+            println!("cargo:rerun-if-changed={path}");
+            (*name, path, parse(path))
+        })
+        .collect();
     let (_, first_path, first) = &parsed[0];
     for (_, path, texts) in &parsed[1..] {
-        for key in first.keys().filter(|k| !texts.contains_key(*k)) {
-            panic!("`{key}` is in {first_path} but not in {path}");
-        }
-        for key in texts.keys().filter(|k| !first.contains_key(*k)) {
-            panic!("`{key}` is in {path} but not in {first_path}");
-        }
+        let missing: Vec<_> = first.keys().filter(|k| !texts.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "{missing:?} in {first_path} but not in {path}");
+        let extra: Vec<_> = texts.keys().filter(|k| !first.contains_key(*k)).collect();
+        assert!(extra.is_empty(), "{extra:?} in {path} but not in {first_path}");
     }
-    let mut out = String::from("/// Every user-visible text, one field per key of the translation files.\npub struct Texts {\n");
+    let mut out =
+        String::from("/// Every user-visible text, one field per key of the translation files.\npub struct Texts {\n");
     for key in first.keys() {
         out.push_str(&format!("    pub {key}: &'static str,\n"));
     }

@@ -12,7 +12,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Required,
-    TooLong { max: u32 },
+    /// A choice from a list was left unmade.
+    NotChosen,
+    TooLong {
+        max: u32,
+    },
     BadPhone,
     BadAccountNo,
     BadIdentifier,
@@ -107,6 +111,7 @@ impl Problem {
     pub fn message(self, t: &Texts) -> String {
         match self {
             Problem::Required => t.problem_required.to_owned(),
+            Problem::NotChosen => t.problem_not_chosen.to_owned(),
             Problem::TooLong { max } => fill(t.problem_too_long, &[("max", &max.to_string())]),
             Problem::BadPhone => t.problem_bad_phone.to_owned(),
             Problem::BadAccountNo => t.problem_bad_account_no.to_owned(),

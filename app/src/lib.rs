@@ -18,7 +18,7 @@ pub mod time;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Meta, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, Meta, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/portal.css"/>
         <Title text=t.app_name/>
         <Meta name="theme-color" content="#0b5d3b"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         // Every page waits for its data on the server and arrives whole (SsrMode::Async):
         // readable with JavaScript off, and nothing shifts when the WASM arrives.
         <Router>

@@ -52,24 +52,40 @@ const DEPARTMENT_STAFF: &[(&str, &str, &str)] =
     &[("D2001", "马晓东", "billing"), ("D2002", "胡建军", "maintenance"), ("D2003", "郭艳", "connection")];
 
 /// (company, manager, sites (name, address), contacts (name, phone))
-type Company = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static [(&'static str, &'static str)]);
+type Company =
+    (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static [(&'static str, &'static str)]);
 const COMPANIES: &[Company] = &[
     (
         "建平县人民医院",
         "M1001",
-        &[("建平县人民医院 门诊楼", "叶柏寿街道人民路88号"), ("建平县人民医院 住院部", "叶柏寿街道人民路90号"), ("建平县人民医院 开发区分院", "建平经济开发区兴业大街6号")],
+        &[
+            ("建平县人民医院 门诊楼", "叶柏寿街道人民路88号"),
+            ("建平县人民医院 住院部", "叶柏寿街道人民路90号"),
+            ("建平县人民医院 开发区分院", "建平经济开发区兴业大街6号"),
+        ],
         &[("林晓红", "13900000001"), ("何振宇", "13900000002")],
     ),
     (
         "建平宏达水泥有限公司",
         "M1002",
-        &[("宏达水泥 一号厂区", "建平经济开发区工业路1号"), ("宏达水泥 二号厂区", "建平经济开发区工业路9号"), ("宏达水泥 石灰石矿", "朱碌科镇北沟村"), ("宏达水泥 办公楼", "叶柏寿街道建设路16号")],
+        &[
+            ("宏达水泥 一号厂区", "建平经济开发区工业路1号"),
+            ("宏达水泥 二号厂区", "建平经济开发区工业路9号"),
+            ("宏达水泥 石灰石矿", "朱碌科镇北沟村"),
+            ("宏达水泥 办公楼", "叶柏寿街道建设路16号"),
+        ],
         &[("罗建平", "13900000003"), ("高淑芬", "13900000004")],
     ),
 ];
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"];
-const GIVEN: &[&str] = &["秀英", "桂英", "建华", "志强", "丽娟", "海燕", "国庆", "春梅", "明", "伟", "芳", "军", "敏", "静", "磊", "洋", "勇", "艳", "杰", "娜", "玉兰", "德胜", "凤芝"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗",
+];
+const GIVEN: &[&str] = &[
+    "秀英", "桂英", "建华", "志强", "丽娟", "海燕", "国庆", "春梅", "明", "伟", "芳", "军", "敏", "静", "磊", "洋",
+    "勇", "艳", "杰", "娜", "玉兰", "德胜", "凤芝",
+];
 const STREETS: &[&str] = &["朝阳路", "建设路", "新华街", "人民路", "和平街", "光明街"];
 const VILLAGES: &[&str] = &["东村", "西村", "南营子村", "北沟村", "河湾村", "后坡村"];
 
@@ -109,12 +125,22 @@ async fn id(tx: &mut Transaction<'_, Postgres>, sql: &str, binds: &[&str]) -> Re
 async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<(), sqlx::Error> {
     let mut area_ids = std::collections::HashMap::new();
     for a in AREAS {
-        let area = id(tx, "insert into service_areas (code, name_zh, name_en, area_type) values ($1, $2, $3, $4) returning id", &[a.code, a.zh, a.en, a.kind]).await?;
+        let area = id(
+            tx,
+            "insert into service_areas (code, name_zh, name_en, area_type) values ($1, $2, $3, $4) returning id",
+            &[a.code, a.zh, a.en, a.kind],
+        )
+        .await?;
         area_ids.insert(a.code, area);
     }
     let mut department_ids = std::collections::HashMap::new();
     for (code, zh, en, team) in DEPARTMENTS {
-        let department = id(tx, "insert into departments (code, name_zh, name_en, support_team) values ($1, $2, $3, $4) returning id", &[code, zh, en, team]).await?;
+        let department = id(
+            tx,
+            "insert into departments (code, name_zh, name_en, support_team) values ($1, $2, $3, $4) returning id",
+            &[code, zh, en, team],
+        )
+        .await?;
         department_ids.insert(*code, department);
     }
     let supervisor = id(tx, "insert into users (role, display_name, employee_no, password_hash) values ('supervisor', $1, $2, $3) returning id", &["周建国", SUPERVISOR, hash]).await?;
@@ -158,7 +184,13 @@ async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<(), sqlx
         }
         for (name, address) in *sites {
             account += 1;
-            let area = if address.starts_with("建平经济开发区") { "KFQ" } else if address.starts_with("朱碌科镇") { "ZLK" } else { "YBS-S" };
+            let area = if address.starts_with("建平经济开发区") {
+                "KFQ"
+            } else if address.starts_with("朱碌科镇") {
+                "ZLK"
+            } else {
+                "YBS-S"
+            };
             let customer: i64 = sqlx::query_scalar(
                 "insert into customers (account_no, name, phone, address, area_id, customer_group, company_id)
                  values ($1, $2, $3, $4, $5, 'large', $6) returning id",
@@ -184,14 +216,33 @@ async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<(), sqlx
         let (phone, account_no) = household(n);
         let (area, address, manager, group) = if urban {
             let area = if n % 2 == 1 { "YBS-N" } else { "YBS-S" };
-            (area, format!("叶柏寿街道{}{}号", STREETS[n % STREETS.len()], 10 + n * 3), community[(n - 1) % community.len()], "urban")
+            (
+                area,
+                format!("叶柏寿街道{}{}号", STREETS[n % STREETS.len()], 10 + n * 3),
+                community[(n - 1) % community.len()],
+                "urban",
+            )
         } else {
             let k = n - URBAN_HOUSEHOLDS;
             let area = township_areas[k % township_areas.len()];
-            let town = AREAS.iter().find(|a| a.code == area).map(|a| a.zh.trim_end_matches("网格").trim_end_matches("片区")).unwrap_or_default();
-            (area, format!("{town}{}{}号", VILLAGES[k % VILLAGES.len()], k + 1), area_managers[(k - 1) % area_managers.len()], "township")
+            let town = AREAS
+                .iter()
+                .find(|a| a.code == area)
+                .map(|a| a.zh.trim_end_matches("网格").trim_end_matches("片区"))
+                .unwrap_or_default();
+            (
+                area,
+                format!("{town}{}{}号", VILLAGES[k % VILLAGES.len()], k + 1),
+                area_managers[(k - 1) % area_managers.len()],
+                "township",
+            )
         };
-        let user = id(tx, "insert into users (role, display_name, phone, password_hash) values ('customer', $1, $2, $3) returning id", &[&name, &phone, hash]).await?;
+        let user = id(
+            tx,
+            "insert into users (role, display_name, phone, password_hash) values ('customer', $1, $2, $3) returning id",
+            &[&name, &phone, hash],
+        )
+        .await?;
         let customer: i64 = sqlx::query_scalar(
             "insert into customers (account_no, name, phone, address, area_id, customer_group, user_id)
              values ($1, $2, $3, $4, $5, $6, $7) returning id",

@@ -4,17 +4,13 @@ pub mod demo;
 pub mod middleware;
 
 use app::{shell, App};
-use axum::{
-    body::Body,
-    extract::{Request, State},
-    response::IntoResponse,
-    routing::post,
-    Router,
-};
+use axum::Router;
+use http::{header, HeaderValue};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::{postgres::PgPoolOptions, PgPool};
-use tower_http::compression::CompressionLayer;
+use tower::ServiceBuilder;
+use tower_http::{compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer};
 
 pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
@@ -26,44 +22,30 @@ pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool,
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
-#[derive(Clone)]
-struct AppState {
-    pool: PgPool,
-    options: LeptosOptions,
-}
-
-async fn server_fns(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    let pool = state.pool.clone();
-    handle_server_fns_with_context(move || provide_context(pool.clone()), request).await
-}
-
+/// Pages and server functions (`leptos_routes_with_context` registers both under `/api/`),
+/// static files, and the middleware every request passes through.
 pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
-    let state = AppState { pool: pool.clone(), options: options.clone() };
-    let api = Router::new()
-        .route("/api/{*fn_name}", post(server_fns))
+    // The WASM, JS and CSS: served pre-compressed when the build left .br/.gz files beside
+    // them (compressing the WASM per request would cost a core), and revalidated rather
+    // than fetched again, since their names do not change between builds.
+    let pkg = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .service(
+            ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    Router::new()
+        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
+        .leptos_routes_with_context(&options, routes, move || provide_context(pool.clone()), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options)
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
-        .with_state(state.clone());
-    let pages = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(pool.clone()),
-            {
-                let options = options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .with_state(state);
-    api.merge(pages)
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())
-}
-
-impl axum::extract::FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.options.clone()
-    }
 }

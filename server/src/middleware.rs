@@ -44,8 +44,9 @@ fn cross_site(fetch_site: Option<&str>, origin: Option<&str>, host: Option<&str>
 /// Server functions answer every error with 500; this gives callers the status that fits the
 /// error (404 for "not found", 422 for bad input...), so only real failures count as 500s.
 pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    let server_fn = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
     let (mut parts, body) = response.into_parts();

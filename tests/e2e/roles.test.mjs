@@ -1,45 +1,8 @@
 // One journey per role at phone width, once with JavaScript on and once with it off:
 // sign in, land on the right home page, see the page's real content, no sideways scrolling.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-
-const BASE = process.env.PORTAL_URL ?? 'http://127.0.0.1:3100';
-const PASSWORD = 'demo1234';
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-after(async () => { await browser?.close(); });
-
-async function phone(js, locale = 'zh-CN') {
-  const context = await browser.newContext({
-    javaScriptEnabled: js, locale, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true,
-  });
-  return context.newPage();
-}
-
-async function ready(page, js) {
-  if (js) await page.waitForSelector('html[data-hydrated]', { timeout: 20000 });
-}
-
-async function signIn(page, js, identifier, password = PASSWORD) {
-  await page.goto(`${BASE}/signin`);
-  await ready(page, js);
-  await page.fill('#field-identifier', identifier);
-  await page.fill('#field-password', password);
-  await page.click('form.form button[type=submit]');
-}
-
-async function assertFitsPhone(page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px at 360px`);
-}
+import { BASE, phone, ready, signIn, assertFitsPhone, modes } from './helpers.mjs';
 
 const ROLES = [
   { who: 'household customer', id: '13800000001', home: '/me', sees: '我的客户经理', also: '3100000001' },
@@ -50,8 +13,7 @@ const ROLES = [
   { who: 'supervisor', id: 'S0001', home: '/supervisor', sees: '客户经理', also: 'M1010' },
 ];
 
-for (const js of [true, false]) {
-  const mode = js ? 'JavaScript on' : 'JavaScript off';
+for (const { js, name: mode } of modes) {
   for (const role of ROLES) {
     test(`${role.who} signs in and lands on ${role.home} (${mode})`, async () => {
       const page = await phone(js);

@@ -80,9 +80,7 @@ impl Identifier {
         if let Ok(phone) = Phone::parse(trimmed) {
             return Ok(Identifier::Phone(phone));
         }
-        AccountNo::parse(trimmed)
-            .map(Identifier::Account)
-            .map_err(|_| Problem::BadIdentifier)
+        AccountNo::parse(trimmed).map(Identifier::Account).map_err(|_| Problem::BadIdentifier)
     }
 
     /// One spelling per identity, so throttling counts "138 0013 8000" and "13800138000" together.

@@ -2,9 +2,18 @@
 //!
 //! The cookie holds a random token; the database holds only its SHA-256, so every server
 //! process can check any session and a copy of the table opens none.
-use super::{model::{Role, SessionUser}, store};
-use crate::{db, error::{AppError, AppResult}};
-use argon2::{password_hash::{PasswordHasher, PasswordVerifier, SaltString}, Argon2, PasswordHash};
+use super::{
+    model::{Role, SessionUser},
+    store,
+};
+use crate::{
+    db,
+    error::{AppError, AppResult},
+};
+use argon2::{
+    password_hash::{PasswordHasher, PasswordVerifier, SaltString},
+    Argon2, PasswordHash,
+};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use http::{header, request::Parts, HeaderValue};
 use leptos::prelude::use_context;
@@ -105,8 +114,7 @@ pub async fn verify_password(password: String, stored: Option<String>) -> AppRes
         None => dummy_hash().await?,
     };
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&stored).map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .map_err(AppError::internal)?

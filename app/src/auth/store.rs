@@ -1,6 +1,6 @@
 //! Users, sessions and sign-in failures in PostgreSQL.
 use super::model::{Identifier, Role, SessionUser};
-use crate::{error::AppResult, db::PgPool};
+use crate::{db::PgPool, error::AppResult};
 use chrono::{DateTime, Utc};
 
 pub struct Credentials {
@@ -95,9 +95,7 @@ pub async fn start_session(
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     sqlx::query!("delete from sign_in_failures where identifier = $1", key).execute(&mut *tx).await?;
-    sqlx::query!("delete from sessions where user_id = $1 and expires_at < now()", user_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!("delete from sessions where user_id = $1 and expires_at < now()", user_id).execute(&mut *tx).await?;
     sqlx::query!(
         "insert into sessions (token_hash, user_id, expires_at) values ($1, $2, $3)",
         token_hash,
@@ -122,7 +120,7 @@ pub async fn session_user(pool: &PgPool, token_hash: &[u8]) -> AppResult<Option<
     row.map(|r| {
         Ok(SessionUser { user_id: r.id, role: r.role.parse()?, display_name: r.display_name, company_id: r.company_id })
     })
-        .transpose()
+    .transpose()
 }
 
 pub async fn end_session(pool: &PgPool, token_hash: &[u8]) -> AppResult<()> {

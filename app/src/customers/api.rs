@@ -1,6 +1,6 @@
 //! "My manager": what a household or a large-customer contact sees first.
-use crate::{error::AppError, i18n::Localized, managers::model::ManagerCard};
 use super::model::CustomerGroup;
+use crate::{error::AppError, i18n::Localized, managers::model::ManagerCard};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

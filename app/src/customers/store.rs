@@ -69,9 +69,7 @@ pub async fn own_sites(pool: &PgPool, scope: CustomerScope) -> AppResult<Vec<Sit
 }
 
 pub async fn company_name(pool: &PgPool, company_id: i64) -> AppResult<Option<String>> {
-    Ok(sqlx::query_scalar!("select name from companies where id = $1", company_id)
-        .fetch_optional(pool)
-        .await?)
+    Ok(sqlx::query_scalar!("select name from companies where id = $1", company_id).fetch_optional(pool).await?)
 }
 
 /// One customer looked up by account number, with what decides who may see it.
@@ -82,13 +80,14 @@ pub struct CustomerRecord {
     pub address: String,
     pub group: CustomerGroup,
     pub area: Localized,
+    pub manager_id: i64,
     pub owner: Ownership,
 }
 
 pub async fn by_account(pool: &PgPool, account_no: &str) -> AppResult<Option<CustomerRecord>> {
     let row = sqlx::query!(
         "select c.id, c.account_no, c.name, c.address, c.customer_group, c.user_id, c.company_id,
-                a.name_zh, a.name_en, m.user_id as manager_user_id
+                a.name_zh, a.name_en, m.id as manager_id, m.user_id as manager_user_id
          from customers c
          join service_areas a on a.id = c.area_id
          join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
@@ -106,6 +105,7 @@ pub async fn by_account(pool: &PgPool, account_no: &str) -> AppResult<Option<Cus
             address: r.address,
             group: r.customer_group.parse()?,
             area: Localized { zh: r.name_zh, en: r.name_en },
+            manager_id: r.manager_id,
             owner: Ownership {
                 household_user_id: r.user_id,
                 company_id: r.company_id,

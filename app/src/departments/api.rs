@@ -17,8 +17,7 @@ pub struct DepartmentInfo {
 pub async fn my_department() -> Result<DepartmentInfo, AppError> {
     use crate::auth::{model::Role, session::require_role};
     let user = require_role(&[Role::Department]).await?;
-    let (name, team) = super::store::department_of(&crate::db::pool()?, user.user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (name, team) =
+        super::store::department_of(&crate::db::pool()?, user.user_id).await?.ok_or(AppError::NotFound)?;
     Ok(DepartmentInfo { name, team })
 }

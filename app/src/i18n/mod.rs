@@ -49,9 +49,8 @@ impl Locale {
             .filter_map(|(position, item)| {
                 let mut parts = item.split(';');
                 let locale = Locale::from_tag(parts.next()?)?;
-                let quality = parts
-                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-                    .unwrap_or(1.0);
+                let quality =
+                    parts.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
                 (quality > 0.0).then_some((quality, position, locale))
             })
             .collect();
@@ -72,9 +71,7 @@ impl Locale {
 pub fn detect_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .map(|parts| locale_of_request(&parts.headers))
-            .unwrap_or(Locale::Zh)
+        use_context::<http::request::Parts>().map(|parts| locale_of_request(&parts.headers)).unwrap_or(Locale::Zh)
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -97,10 +94,7 @@ pub fn locale_of_request(headers: &http::HeaderMap) -> Locale {
         .find(|(name, _)| *name == LANG_COOKIE)
         .and_then(|(_, value)| Locale::from_tag(value));
     chosen.unwrap_or_else(|| {
-        let accept = headers
-            .get(http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let accept = headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
         Locale::from_accept_language(accept)
     })
 }
@@ -115,9 +109,7 @@ pub fn use_texts() -> &'static Texts {
 
 /// Fills `{name}` placeholders in a translated template.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    args.iter().fold(template.to_owned(), |text, (name, value)| {
-        text.replace(&format!("{{{name}}}"), value)
-    })
+    args.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
 }
 
 #[cfg(test)]

@@ -26,8 +26,14 @@ pub struct CustomerPage {
 /// `reveal` names one account whose phone is shown in full; the rest stay masked.
 #[server(endpoint = "my_customers")]
 pub async fn my_customers(query: String, page: u32, reveal: Option<String>) -> Result<CustomerPage, AppError> {
-    use super::{model::{page_count, page_offset, search_pattern, PAGE_SIZE}, store};
-    use crate::{auth::{model::Role, session::require_role}, customers::model::mask_phone};
+    use super::{
+        model::{page_count, page_offset, search_pattern, PAGE_SIZE},
+        store,
+    };
+    use crate::{
+        auth::{model::Role, session::require_role},
+        customers::model::mask_phone,
+    };
 
     let user = require_role(&[Role::Manager]).await?;
     let pool = crate::db::pool()?;

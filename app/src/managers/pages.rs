@@ -5,7 +5,7 @@ use crate::{
     ui::{encode_component, Failure, Loading},
 };
 use leptos::prelude::*;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ManagerHome() -> impl IntoView {
@@ -21,13 +21,13 @@ pub fn ManagerHome() -> impl IntoView {
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     view! {
         <h1>{t.my_customers}</h1>
-        <Form method="GET" action="/manager" attr:class="search" attr:role="search">
+        <form method="get" action="/manager" class="search" role="search">
             <label for="customer-search">{t.search_customers}</label>
             <div class="search-row">
                 <input id="customer-search" type="search" name="q" value=search placeholder=t.search_placeholder/>
                 <button type="submit" class="button">{t.search}</button>
             </div>
-        </Form>
+        </form>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match list.await {

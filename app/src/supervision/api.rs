@@ -37,7 +37,7 @@ pub struct AssignmentDetail {
     pub area: Localized,
     /// Newest first; the first entry without an end is the current manager.
     pub history: Vec<AssignmentEntry>,
-    /// Managers of the tier that may serve this customer's group.
+    /// The other managers of the tier that may serve this customer's group.
     pub eligible: Vec<ManagerSummary>,
 }
 
@@ -70,7 +70,10 @@ pub async fn managers_overview() -> Result<Vec<ManagerSummary>, AppError> {
 pub async fn customer_assignment(account_no: String) -> Result<AssignmentDetail, AppError> {
     use crate::{
         auth::{model::Role, session::require_role},
-        customers::{model::{customer_scope, in_scope, AccountNo}, store as customers},
+        customers::{
+            model::{customer_scope, in_scope, AccountNo},
+            store as customers,
+        },
         managers::model::may_serve,
     };
     let user = require_role(&[Role::Supervisor]).await?;
@@ -93,7 +96,11 @@ pub async fn customer_assignment(account_no: String) -> Result<AssignmentDetail,
             })
         })
         .collect::<Result<_, AppError>>()?;
-    let eligible = all_managers(&pool).await?.into_iter().filter(|m| may_serve(m.tier, customer.group)).collect();
+    let eligible = all_managers(&pool)
+        .await?
+        .into_iter()
+        .filter(|m| may_serve(m.tier, customer.group) && m.id != customer.manager_id)
+        .collect();
     Ok(AssignmentDetail {
         account_no: customer.account_no,
         name: customer.name,
@@ -107,8 +114,11 @@ pub async fn customer_assignment(account_no: String) -> Result<AssignmentDetail,
 
 /// Moves a customer to another manager of the right tier; the old assignment is kept, ended.
 #[server(endpoint = "reassign")]
-pub async fn reassign(account_no: String, manager_id: i64) -> Result<(), AppError> {
-    use super::{model::{check_reassignment, Reassignment}, store};
+pub async fn reassign(account_no: String, manager_id: String) -> Result<(), AppError> {
+    use super::{
+        model::{check_reassignment, Reassignment},
+        store,
+    };
     use crate::{
         auth::{model::Role, session::require_role},
         customers::{model::AccountNo, store as customers},
@@ -116,6 +126,10 @@ pub async fn reassign(account_no: String, manager_id: i64) -> Result<(), AppErro
     };
     let user = require_role(&[Role::Supervisor]).await?;
     let account = AccountNo::parse(&account_no).map_err(|p| AppError::field("account", p))?;
+    let manager_id = match manager_id.trim() {
+        "" => return Err(AppError::field("manager_id", Problem::NotChosen)),
+        id => id.parse::<i64>().map_err(|_| AppError::field("manager_id", Problem::UnknownManager))?,
+    };
     let pool = crate::db::pool()?;
     let customer = customers::by_account(&pool, account.as_str()).await?.ok_or(AppError::NotFound)?;
 

@@ -6,20 +6,20 @@ use crate::{
     ui::{field_message, last_error, Failure, FormMessage, Loading},
 };
 use leptos::prelude::*;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 fn AccountLookup(#[prop(optional, into)] value: Option<String>) -> impl IntoView {
     let t = use_texts();
     view! {
-        <Form method="GET" action="/supervisor/customer" attr:class="search" attr:role="search">
+        <form method="get" action="/supervisor/customer" class="search" role="search">
             <label for="account-lookup">{t.find_customer_by_account}</label>
             <div class="search-row">
                 <input id="account-lookup" type="search" name="account" inputmode="numeric" value=value
                     placeholder=t.account_placeholder/>
                 <button type="submit" class="button">{t.search}</button>
             </div>
-        </Form>
+        </form>
     }
 }
 
@@ -62,7 +62,7 @@ pub fn CustomerAssignmentPage() -> impl IntoView {
     // Refetched after every reassignment, so the page shows the new manager at once.
     let data = Resource::new(move || (account(), reassign.version().get()), |(a, _)| customer_assignment(a));
     view! {
-        <AccountLookup value=account()/>
+        <AccountLookup value=query.with_untracked(|q| q.get("account").unwrap_or_default())/>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -98,6 +98,7 @@ fn AssignmentView(customer: AssignmentDetail, reassign: ServerAction<Reassign>) 
                 <div class="field" class:invalid=move || error.with(|e| e.as_ref().is_some_and(|e| e.for_field("manager_id").is_some()))>
                     <label for="field-manager_id">{t.new_manager}</label>
                     <select id="field-manager_id" name="manager_id" aria-describedby="field-manager_id-error">
+                        <option value="">{t.choose_manager}</option>
                         {customer.eligible.into_iter().map(|m| view! {
                             <option value=m.id.to_string()>
                                 {format!("{} · {} · {}", m.name, m.grade.label(t), fill(t.customer_count, &[("count", &m.customers.to_string())]))}

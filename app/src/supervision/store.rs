@@ -55,9 +55,8 @@ pub async fn history(pool: &PgPool, customer_id: i64) -> AppResult<Vec<HistoryRo
 
 /// The tier of a manager, if there is one with this id.
 pub async fn manager_tier(tx: &mut Transaction<'_, Postgres>, manager_id: i64) -> AppResult<Option<Tier>> {
-    let tier = sqlx::query_scalar!("select tier from managers where id = $1", manager_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let tier =
+        sqlx::query_scalar!("select tier from managers where id = $1", manager_id).fetch_optional(&mut **tx).await?;
     Ok(tier.map(|t| t.parse()).transpose()?)
 }
 

@@ -127,8 +127,10 @@ pub fn Field(
 pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
     let t = use_texts();
     move || {
-        error.with(|e| e.as_ref().and_then(|e| e.message(t))).map(|m| view! {
-            <p class="form-error" role="alert">{m}</p>
+        error.with(|e| e.as_ref().and_then(|e| e.message(t))).map(|m| {
+            view! {
+                <p class="form-error" role="alert">{m}</p>
+            }
         })
     }
 }

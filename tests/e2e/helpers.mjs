@@ -1,0 +1,45 @@
+// Shared by the browser journeys: Debian's Chromium, a phone-sized page, signing in.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.PORTAL_URL ?? 'http://127.0.0.1:3100';
+export const PASSWORD = 'demo1234';
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+/** A fresh 360 px wide touch phone with its own cookies. */
+export async function phone(js, locale = 'zh-CN') {
+  const context = await browser.newContext({
+    javaScriptEnabled: js, locale, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true,
+  });
+  return context.newPage();
+}
+
+/** With JavaScript on, waits until the WASM has hydrated the page, so the JS path is what's tested. */
+export async function ready(page, js) {
+  if (js) await page.waitForSelector('html[data-hydrated]', { timeout: 20000 });
+}
+
+export async function signIn(page, js, identifier, password = PASSWORD) {
+  await page.goto(`${BASE}/signin`);
+  await ready(page, js);
+  await page.fill('#field-identifier', identifier);
+  await page.fill('#field-password', password);
+  await page.click('form.form button[type=submit]');
+}
+
+export async function assertFitsPhone(page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px at 360px`);
+}
+
+export const modes = [true, false].map((js) => ({ js, name: js ? 'JavaScript on' : 'JavaScript off' }));

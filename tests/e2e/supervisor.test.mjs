@@ -1,0 +1,54 @@
+// The supervisor moves a customer to another manager of the right tier, at phone width,
+// with JavaScript on and off; the customer then sees the new manager.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, phone, ready, signIn, assertFitsPhone, modes } from './helpers.mjs';
+
+for (const [index, { js, name: mode }] of modes.entries()) {
+  // A different household per mode, so the two runs do not depend on each other.
+  const account = `310000000${index + 4}`;
+  const household = `138000000${String(index + 4).padStart(2, '0')}`;
+
+  test(`a supervisor reassigns a customer and the customer sees the new manager (${mode})`, async () => {
+    let targetName;
+    const page = await phone(js);
+    try {
+      await signIn(page, js, 'S0001');
+      await page.waitForURL(`${BASE}/supervisor`);
+      await ready(page, js);
+      await page.fill('#account-lookup', account);
+      await page.click('form.search button[type=submit]');
+      await page.waitForURL(`${BASE}/supervisor/customer?account=${account}`);
+      await ready(page, js);
+      const before = (await page.textContent('.current-manager')).trim();
+
+      // Submitting without choosing is explained next to the field.
+      await page.click('form.form button[type=submit]');
+      await page.locator('#field-manager_id-error').filter({ hasText: '请选择' }).waitFor();
+
+      const options = await page.$$eval('#field-manager_id option', (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+      const target = options.find((o) => o.value !== '');
+      targetName = target.text.split(' · ')[0];
+      assert.notEqual(targetName, before);
+      await ready(page, js);
+      await page.selectOption('#field-manager_id', target.value);
+      await page.click('form.form button[type=submit]');
+      await page.locator('.current-manager').filter({ hasText: targetName }).waitFor();
+      assert.equal(await page.locator('ol.history li').count(), 2);
+      await assertFitsPhone(page);
+    } finally {
+      await page.context().close();
+    }
+
+    const customer = await phone(js);
+    try {
+      await signIn(customer, js, household);
+      await customer.waitForURL(`${BASE}/me`);
+      await customer.waitForSelector('article.manager .manager-name');
+      const now = (await customer.textContent('article.manager .manager-name')).trim();
+      assert.equal(now, targetName);
+    } finally {
+      await customer.context().close();
+    }
+  });
+}

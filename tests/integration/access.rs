@@ -1,0 +1,169 @@
+//! Who may see what, tested through the server functions themselves with other people's IDs.
+use crate::support::*;
+use app::{
+    customers::api::ServiceOverview,
+    error::AppError,
+    managers::api::CustomerPage,
+    supervision::api::{AssignmentDetail, ManagerSummary},
+};
+use http::StatusCode;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_household_sees_its_own_account_and_manager_only(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let session = portal.sign_in("13800000001").await;
+    let service: ServiceOverview = portal.call("my_service", &[], Some(&session)).await.json();
+    assert_eq!(service.company, None);
+    assert_eq!(service.sites.len(), 1);
+    assert_eq!(service.sites[0].account_no, "3100000001");
+    assert_eq!(service.managers.len(), 1);
+    let expected: String = sqlx::query_scalar(
+        "select u.display_name from customers c
+         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id join users u on u.id = m.user_id
+         where c.account_no = '3100000001'",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    assert_eq!(service.managers[0].name, expected);
+    assert_eq!(service.managers[0].tier, app::managers::model::Tier::Community);
+    assert!(!service.managers[0].phone.is_empty() && !service.managers[0].supervision_phone.is_empty());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_company_contact_sees_every_site_of_the_company_and_no_other(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let hospital = portal.sign_in("13900000002").await;
+    let service: ServiceOverview = portal.call("my_service", &[], Some(&hospital)).await.json();
+    assert_eq!(service.company.as_deref(), Some("建平县人民医院"));
+    let sites: i64 = sqlx::query_scalar(
+        "select count(*) from customers c join companies co on co.id = c.company_id where co.name = '建平县人民医院'",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    assert_eq!(service.sites.len() as i64, sites);
+    assert!(sites >= 2);
+    assert!(service.sites.iter().all(|s| s.name.starts_with("建平县人民医院")));
+    assert!(service.managers.iter().all(|m| m.tier == app::managers::model::Tier::Member));
+}
+
+/// Every staff function answers a customer exactly as it answers a missing record.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_customer_cannot_reach_staff_functions(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let calls: [(&str, Vec<(&str, &str)>); 5] = [
+        ("my_customers", vec![("query", ""), ("page", "1")]),
+        ("managers_overview", vec![]),
+        ("customer_assignment", vec![("account_no", "3100000001")]),
+        ("reassign", vec![("account_no", "3100000001"), ("manager_id", "4")]),
+        ("my_department", vec![]),
+    ];
+    for (function, form) in calls {
+        let reply = portal.call(function, &form, Some(&customer)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{function}");
+        assert_eq!(reply.error(), AppError::NotFound, "{function}");
+    }
+    let history: i64 =
+        sqlx::query_scalar("select count(*) from manager_assignments").fetch_one(&portal.pool).await.unwrap();
+    let customers: i64 = sqlx::query_scalar("select count(*) from customers").fetch_one(&portal.pool).await.unwrap();
+    assert_eq!(history, customers, "nothing was reassigned");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn staff_pages_answer_a_customer_like_a_missing_page(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let missing = portal.get("/no-such-page", Some(&customer)).await;
+    for path in ["/manager", "/supervisor", "/supervisor/customer?account=3100000001", "/department"] {
+        let page = portal.get(path, Some(&customer)).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(page.status, missing.status);
+        let html = String::from_utf8_lossy(&page.body);
+        assert!(!html.contains("3100000001") || path.contains("account="), "{path} leaks nothing");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signed_out_callers_get_nothing(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    for function in ["my_service", "my_customers", "managers_overview", "my_department"] {
+        let reply = portal.call(function, &[("query", ""), ("page", "1")], None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{function}");
+    }
+    let page = portal.get("/me", None).await;
+    assert_eq!(page.status, StatusCode::FOUND);
+    assert_eq!(page.location(), Some("/signin"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_sees_only_their_own_customers(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let manager = portal.sign_in("M1003").await;
+    let page: CustomerPage = portal.call("my_customers", &[("query", ""), ("page", "1")], Some(&manager)).await.json();
+    let own: Vec<String> = sqlx::query_scalar(
+        "select c.account_no from customers c
+         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id join users u on u.id = m.user_id
+         where u.employee_no = 'M1003' order by c.account_no",
+    )
+    .fetch_all(&portal.pool)
+    .await
+    .unwrap();
+    assert_eq!(page.total, own.len() as i64);
+    assert!(page.total > 0);
+    assert_eq!(page.rows.iter().map(|r| r.account_no.clone()).collect::<Vec<_>>(), own[..page.rows.len()]);
+    assert!(page.rows.iter().all(|r| r.phone.contains("****") && !r.revealed), "phones masked by default");
+
+    // Another manager's customer: found by neither search nor reveal.
+    let other: String = sqlx::query_scalar(
+        "select c.account_no from customers c
+         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id join users u on u.id = m.user_id
+         where u.employee_no = 'M1004' limit 1",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    let search: CustomerPage = portal
+        .call("my_customers", &[("query", &other), ("page", "1"), ("reveal", &other)], Some(&manager))
+        .await
+        .json();
+    assert_eq!(search.total, 0);
+    assert!(search.rows.is_empty());
+
+    // Their own customer's number is shown in full only when asked for.
+    let mine = &own[0];
+    let revealed: CustomerPage =
+        portal.call("my_customers", &[("query", mine), ("page", "1"), ("reveal", mine)], Some(&manager)).await.json();
+    assert_eq!(revealed.rows.len(), 1);
+    assert!(revealed.rows[0].revealed && !revealed.rows[0].phone.contains('*'));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_cannot_use_supervisor_functions(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let manager = portal.sign_in("M1003").await;
+    let reply = portal.call("managers_overview", &[], Some(&manager)).await;
+    assert_eq!(reply.error(), AppError::NotFound);
+    let reply = portal.call("reassign", &[("account_no", "3100000002"), ("manager_id", "3")], Some(&manager)).await;
+    assert_eq!(reply.error(), AppError::NotFound);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn supervisor_sees_every_manager_with_their_customer_counts(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let supervisor = portal.sign_in("S0001").await;
+    let managers: Vec<ManagerSummary> = portal.call("managers_overview", &[], Some(&supervisor)).await.json();
+    assert!(managers.len() >= 9);
+    let total: i64 = managers.iter().map(|m| m.customers).sum();
+    let customers: i64 = sqlx::query_scalar("select count(*) from customers").fetch_one(&portal.pool).await.unwrap();
+    assert_eq!(total, customers, "every customer has exactly one current manager");
+    let missing = portal.call("customer_assignment", &[("account_no", "3999999999")], Some(&supervisor)).await;
+    assert_eq!(missing.error(), AppError::NotFound);
+    let found: AssignmentDetail =
+        portal.call("customer_assignment", &[("account_no", "3100000001")], Some(&supervisor)).await.json();
+    assert_eq!(found.history.iter().filter(|h| h.ended_at.is_none()).count(), 1);
+}

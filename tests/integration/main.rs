@@ -1,0 +1,7 @@
+//! Integration tests: the real router, a real PostgreSQL (a fresh database per test, made by
+//! `sqlx::test` from DATABASE_URL), the demo county, and server functions called directly.
+mod support;
+
+mod access;
+mod assignments;
+mod sign_in;

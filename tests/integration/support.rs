@@ -1,0 +1,141 @@
+//! A portal under test: the real router over a fresh database holding the demo county,
+//! driven over HTTP the way a browser (or an attacker) would call it.
+use app::{error::AppError, ui::encode_component};
+use axum::{body::Body, Router};
+use http::{header, HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use serde::de::DeserializeOwned;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = server::demo::PASSWORD;
+
+pub struct Portal {
+    router: Router,
+    pub pool: PgPool,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {} {}", self.status, String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn error(&self) -> AppError {
+        assert!(!self.status.is_success(), "expected an error, got {}", self.status);
+        self.json()
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// The cookie header of a signed-in browser.
+#[derive(Clone)]
+pub struct Session(pub String);
+
+pub fn options() -> LeptosOptions {
+    LeptosOptions::builder().output_name("portal").build()
+}
+
+impl Portal {
+    pub async fn new(pool: PgPool) -> Self {
+        server::demo::load_once(&pool).await.expect("demo data loads");
+        Self::over(pool)
+    }
+
+    /// Another server process on the same database: shares nothing with `self` but PostgreSQL.
+    pub async fn second_process(&self) -> Self {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .connect_with((*self.pool.connect_options()).clone())
+            .await
+            .expect("second pool");
+        Self::over(pool)
+    }
+
+    fn over(pool: PgPool) -> Self {
+        Self { router: server::router(pool.clone(), options()), pool }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+        Reply { status, headers, body }
+    }
+
+    /// Calls a server function as the browser's JavaScript does.
+    pub async fn call(&self, function: &str, form: &[(&str, &str)], session: Option<&Session>) -> Reply {
+        self.send(api_request(function, session).body(Body::from(encode(form))).expect("request")).await
+    }
+
+    /// Posts a form as a browser with JavaScript off does.
+    pub async fn post_form(&self, function: &str, form: &[(&str, &str)], referer: &str) -> Reply {
+        let request = api_request(function, None)
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, referer)
+            .body(Body::from(encode(form)))
+            .expect("request");
+        self.send(request).await
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&Session>) -> Reply {
+        let mut request = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(Session(cookie)) = session {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn sign_in(&self, identifier: &str) -> Session {
+        let reply = self.call("sign_in", &[("identifier", identifier), ("password", PASSWORD)], None).await;
+        assert!(reply.status.is_success(), "{identifier} signs in: {}", String::from_utf8_lossy(&reply.body));
+        Session(session_cookie(&reply).expect("session cookie set"))
+    }
+}
+
+fn api_request(function: &str, session: Option<&Session>) -> http::request::Builder {
+    let mut request = Request::post(format!("/api/{function}"))
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(Session(cookie)) = session {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request
+}
+
+pub fn encode(form: &[(&str, &str)]) -> String {
+    form.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect::<Vec<_>>().join("&")
+}
+
+/// `name=value` of the session cookie a reply sets.
+pub fn session_cookie(reply: &Reply) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("portal_session="))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned)
+}
+
+pub fn set_cookie_header(reply: &Reply) -> String {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("portal_session="))
+        .unwrap_or_default()
+        .to_owned()
+}
