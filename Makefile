@@ -16,6 +16,7 @@ setup:
 ## Serves the portal on http://127.0.0.1:3000 with the demo county loaded once.
 run: setup
 	cargo leptos build --release
+	scripts/precompress.sh
 	@DATABASE_URL="$$(scripts/db.sh)" PORTAL_DEMO_DATA=1 LEPTOS_SITE_ROOT=target/site \
 	  LEPTOS_ENV=PROD LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} target/release/server
 
@@ -31,9 +32,11 @@ e2e: build
 
 build:
 	cargo leptos build
+	scripts/precompress.sh
 
 release:
 	cargo leptos build --release
+	scripts/precompress.sh
 	scripts/size.sh
 
 ## Refreshes .sqlx/ after a query or migration changes (needs the local database).

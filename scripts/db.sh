@@ -1,35 +1,54 @@
 #!/usr/bin/env bash
 # Prints a DATABASE_URL to use. With DATABASE_URL already set it is used as it is;
-# otherwise a project-local PostgreSQL is started (data in .pgdata/, kept across runs).
+# otherwise a project-local PostgreSQL is started (data under .pgdata/, kept across runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; exit 0; fi
 
-port=${PORTAL_PG_PORT:-54329}
 root=$PWD/.pgdata
-data=$root/data
-url="postgres://portal@127.0.0.1:$port/portal"
-
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 export PATH="$PATH:$pgbin"
 
 # initdb refuses to run as root: then the server runs as the postgres user.
-if [ "$(id -u)" = 0 ]; then as_pg() { runuser -u postgres -- "$@"; }; owner=postgres; else as_pg() { "$@"; }; owner=$(id -un); fi
+if [ "$(id -u)" = 0 ]; then
+  as_pg() { (cd / && runuser -u postgres -- "$@"); }
+  owner=postgres
+else
+  as_pg() { "$@"; }
+  owner=$(id -un)
+fi
 
 mkdir -p "$root"
+data=$root/data
+# The postgres user may not be able to reach into this checkout (a clone under /root, say):
+# then the data lives in a folder of its own and .pgdata/data points there.
+if [ ! -e "$data" ] && ! as_pg test -x "$root" 2>/dev/null; then
+  elsewhere=/var/lib/portal-pgdata/$(echo -n "$PWD" | sha256sum | cut -c1-16)
+  install -d -o "$owner" -m 700 "$elsewhere"
+  ln -s "$elsewhere" "$data"
+fi
+# The server is given the real path: the link's own path runs through the unreachable folder.
+data=$(readlink -f "$data")
+
 if [ ! -f "$data/PG_VERSION" ]; then
   install -d -o "$owner" -m 700 "$data"
   as_pg initdb -D "$data" -A trust -U portal -E UTF8 --locale=C.UTF-8 >"$root/initdb.log" 2>&1 \
     || { cat "$root/initdb.log" >&2; exit 1; }
 fi
-chown "$owner" "$root"
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if ! as_pg pg_ctl -D "$data" status >/dev/null 2>&1; then
-  as_pg pg_ctl -D "$data" -w -l "$root/server.log" \
-    -o "-p $port -c listen_addresses=127.0.0.1 -k $root -c max_connections=200 -c fsync=off" start >/dev/null \
-    || { tail -20 "$root/server.log" >&2; exit 1; }
+  # Keep the port chosen the first time; pick another free one if something else holds it.
+  port=$(cat "$root/port" 2>/dev/null || echo "${PORTAL_PG_PORT:-54329}")
+  while ! port_free "$port"; do port=$((port + 1)); done
+  echo "$port" >"$root/port"
+  as_pg pg_ctl -D "$data" -w -l "$data/server.log" \
+    -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 -c fsync=off" start >/dev/null \
+    || { tail -20 "$data/server.log" >&2; exit 1; }
 fi
+port=$(cat "$root/port")
 if ! psql -h 127.0.0.1 -p "$port" -U portal -d postgres -tAc "select 1 from pg_database where datname='portal'" | grep -q 1; then
   psql -h 127.0.0.1 -p "$port" -U portal -d postgres -qc "create database portal" >/dev/null
 fi
-echo "$url"
+echo "postgres://portal@127.0.0.1:$port/portal"

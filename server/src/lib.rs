@@ -22,6 +22,28 @@ pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool,
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
+/// Removes `.br`/`.gz` files older than the asset they compress, so a rebuild by any route
+/// (`cargo leptos watch`, say) never has the server send yesterday's WASM.
+pub fn remove_stale_precompressed(dir: &std::path::Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
+        if ext != "br" && ext != "gz" {
+            continue;
+        }
+        let original = path.with_extension("");
+        let stale = match (std::fs::metadata(&original), std::fs::metadata(&path)) {
+            (Ok(o), Ok(c)) => o.modified()? > c.modified()?,
+            (Err(_), _) => true,
+            _ => false,
+        };
+        if stale {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
 /// Pages and server functions (`leptos_routes_with_context` registers both under `/api/`),
 /// static files, and the middleware every request passes through.
 pub fn router(pool: PgPool, options: LeptosOptions) -> Router {

@@ -32,6 +32,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
         println!("{}", server::demo::sign_in_sheet(&addr.to_string()));
     }
+    let pkg = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    if let Err(err) = server::remove_stale_precompressed(&pkg) {
+        tracing::warn!("checking pre-compressed assets in {}: {err}", pkg.display());
+    }
     let app = server::router(pool, options);
     // Without TCP_NODELAY a streamed page waits ~40 ms on Nagle's algorithm per response.
     let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
