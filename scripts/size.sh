@@ -3,9 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkg=target/site/pkg
-[ -f "$pkg/portal_bg.wasm" ] || { echo "no release build: run 'make release'" >&2; exit 1; }
+[ -f "$pkg/portal.wasm" ] || { echo "no release build: run 'make release'" >&2; exit 1; }
 printf '%-22s %10s %10s %10s\n' asset raw gzip brotli
-for f in "$pkg/portal_bg.wasm" "$pkg/portal.js" "$pkg/portal.css"; do
+for f in "$pkg/portal.wasm" "$pkg/portal.js" "$pkg/portal.css"; do
   [ -f "$f" ] || continue
   printf '%-22s %10d %10d %10d\n' "$(basename "$f")" "$(stat -c %s "$f")" \
     "$(gzip -9 -c "$f" | wc -c)" "$(brotli -q 11 -c "$f" | wc -c)"

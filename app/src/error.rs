@@ -23,6 +23,30 @@ pub enum Problem {
     WrongCredentials,
     UnknownManager,
     TierMismatch,
+    BadTicketNo,
+    /// A score or number outside what the form offers.
+    OutOfRange {
+        min: i32,
+        max: i32,
+    },
+    BadTime,
+    /// A time that has to be in the future but is not.
+    InThePast,
+}
+
+/// Why a step on a record was refused although the request itself was well formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// The step does not follow from where the record is now (or someone else just moved it).
+    NotNow,
+    /// The step is another party's to take.
+    NotYours,
+    /// Reopening is for a fault that comes back within a week of restoration.
+    ReopenWindowPassed,
+    /// Each repair is rated once.
+    AlreadyRated,
+    /// Rating comes after power is back.
+    NotRestoredYet,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +71,8 @@ pub enum AppError {
     NotFound,
     #[error("invalid input: {0:?}")]
     Invalid(Vec<FieldError>),
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     #[error("too many attempts; retry in {retry_after_minutes} min")]
     Throttled { retry_after_minutes: u32 },
     #[error("malformed request")]
@@ -84,6 +110,7 @@ impl AppError {
             AppError::NotSignedIn => t.err_not_signed_in.to_owned(),
             AppError::NotFound => t.err_not_found.to_owned(),
             AppError::Invalid(_) => return None,
+            AppError::Refused(refusal) => refusal.message(t).to_owned(),
             AppError::Throttled { retry_after_minutes } => {
                 fill(t.err_throttled, &[("minutes", &retry_after_minutes.to_string())])
             }
@@ -99,6 +126,7 @@ impl AppError {
             AppError::NotSignedIn => 401,
             AppError::NotFound => 404,
             AppError::Invalid(_) => 422,
+            AppError::Refused(_) => 409,
             AppError::Throttled { .. } => 429,
             AppError::BadRequest => 400,
             AppError::Unavailable => 503,
@@ -119,6 +147,24 @@ impl Problem {
             Problem::WrongCredentials => t.problem_wrong_credentials.to_owned(),
             Problem::UnknownManager => t.problem_unknown_manager.to_owned(),
             Problem::TierMismatch => t.problem_tier_mismatch.to_owned(),
+            Problem::BadTicketNo => t.problem_bad_ticket_no.to_owned(),
+            Problem::OutOfRange { min, max } => {
+                fill(t.problem_out_of_range, &[("min", &min.to_string()), ("max", &max.to_string())])
+            }
+            Problem::BadTime => t.problem_bad_time.to_owned(),
+            Problem::InThePast => t.problem_in_the_past.to_owned(),
+        }
+    }
+}
+
+impl Refusal {
+    pub fn message(self, t: &Texts) -> &'static str {
+        match self {
+            Refusal::NotNow => t.refusal_not_now,
+            Refusal::NotYours => t.refusal_not_yours,
+            Refusal::ReopenWindowPassed => t.refusal_reopen_window_passed,
+            Refusal::AlreadyRated => t.refusal_already_rated,
+            Refusal::NotRestoredYet => t.refusal_not_restored_yet,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod i18n;
 pub mod managers;
 pub mod supervision;
+pub mod tickets;
 pub mod time;
 pub mod ui;
 
@@ -67,6 +68,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/supervisor") view=supervision::pages::SupervisorHome ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/customer") view=supervision::pages::CustomerAssignmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/department") view=departments::pages::DepartmentHome ssr=SsrMode::Async/>
+                    <Route path=path!("/report") view=tickets::pages::ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tickets") view=tickets::pages::MyTicketsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tickets/:number") view=tickets::pages::TicketPage ssr=SsrMode::Async/>
+                    <Route path=path!("/queue") view=tickets::pages::QueuePage ssr=SsrMode::Async/>
                 </Routes>
             </ui::Frame>
         </Router>

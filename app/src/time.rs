@@ -21,3 +21,39 @@ mod tests {
         assert_eq!(local_datetime(at), "2026-11-24 01:05");
     }
 }
+
+/// Reads a local date and time as an `<input type="datetime-local">` sends it.
+pub fn parse_local_datetime(input: &str) -> Result<DateTime<Utc>, crate::error::Problem> {
+    let naive = chrono::NaiveDateTime::parse_from_str(input.trim(), "%Y-%m-%dT%H:%M")
+        .map_err(|_| crate::error::Problem::BadTime)?;
+    naive
+        .and_local_timezone(utility_offset())
+        .single()
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or(crate::error::Problem::BadTime)
+}
+
+/// The `<input type="datetime-local">` value for a time.
+pub fn local_input_value(at: DateTime<Utc>) -> String {
+    at.with_timezone(&utility_offset()).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Hours and minutes only, for promises made today ("by 14:35").
+pub fn local_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&utility_offset()).format("%H:%M").to_string()
+}
+
+#[cfg(test)]
+mod input_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn local_input_round_trips_through_utc() {
+        let at = parse_local_datetime("2026-11-24T01:05").unwrap();
+        assert_eq!(at, Utc.with_ymd_and_hms(2026, 11, 23, 17, 5, 0).unwrap());
+        assert_eq!(local_input_value(at), "2026-11-24T01:05");
+        assert_eq!(local_time(at), "01:05");
+        assert!(parse_local_datetime("tomorrow").is_err());
+    }
+}

@@ -5,3 +5,4 @@ mod support;
 mod access;
 mod assignments;
 mod sign_in;
+mod tickets;

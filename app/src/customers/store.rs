@@ -115,3 +115,8 @@ pub async fn by_account(pool: &PgPool, account_no: &str) -> AppResult<Option<Cus
     })
     .transpose()
 }
+
+/// The phone a customer signs in with: the report form's default contact number.
+pub async fn user_phone(pool: &PgPool, user_id: i64) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar!("select phone from users where id = $1", user_id).fetch_optional(pool).await?.flatten())
+}

@@ -1,8 +1,11 @@
 //! Shared pieces of every page: the frame, form fields with their errors, failure views.
 use crate::{
-    auth::api::{who_am_i, SignOut},
+    auth::{
+        api::{who_am_i, SignOut},
+        model::Role,
+    },
     error::AppError,
-    i18n::{use_locale, use_texts},
+    i18n::{use_locale, use_texts, Texts},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::{components::Redirect, hooks::use_location};
@@ -28,6 +31,9 @@ pub fn Frame(children: Children) -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     viewer.await.ok().flatten().map(|v| view! {
+                        <nav class="nav" aria-label=t.app_name>
+                            {nav_links(v.role, t).into_iter().map(|(href, label)| view! { <a href=href>{label}</a> }).collect_view()}
+                        </nav>
                         <span class="who">{v.display_name}</span>
                         <form method="post" action=SignOut::PATH class="signout">
                             <button type="submit" class="link">{t.sign_out}</button>
@@ -41,6 +47,18 @@ pub fn Frame(children: Children) -> impl IntoView {
             <span>{t.repair_line_label}</span>" "
             <a href=format!("tel:{REPAIR_LINE}")>{REPAIR_LINE}</a>
         </footer>
+    }
+}
+
+/// Each role's own pages, in the header.
+fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)> {
+    match role {
+        Role::Customer | Role::LargeContact => {
+            vec![("/me", t.nav_my_manager), ("/report", t.nav_report), ("/tickets", t.nav_my_tickets)]
+        }
+        Role::Manager => vec![("/queue", t.nav_queue), ("/manager", t.nav_my_customers)],
+        Role::Supervisor => vec![("/supervisor", t.nav_managers), ("/queue", t.nav_queue)],
+        Role::Department => vec![],
     }
 }
 

@@ -1,0 +1,545 @@
+//! Fault reports: report, follow, talk, move along, rate.
+use super::model::{Action, Category, DeadlineState, Status};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportAccount {
+    pub account_no: String,
+    pub name: String,
+    pub address: String,
+}
+
+/// What the report form starts with: the accounts this person may report for, their phone,
+/// and a fresh one-time key that makes a retried submission land on the same ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSetup {
+    pub accounts: Vec<ReportAccount>,
+    pub phone: String,
+    pub submission_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub by_staff: bool,
+    pub kind: String,
+    pub status: Option<Status>,
+    pub body: Option<String>,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingView {
+    pub overall: i16,
+    pub speed: i16,
+    pub attitude: i16,
+    pub professionalism: i16,
+    pub comment: Option<String>,
+}
+
+/// What the ticket page promises the customer right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Promise {
+    CrewBy(DateTime<Utc>),
+    PowerBy(DateTime<Utc>),
+    RestoredAt(DateTime<Utc>),
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketView {
+    pub number: String,
+    pub category: Category,
+    pub urgent: bool,
+    pub description: String,
+    pub address: String,
+    pub contact_phone: String,
+    pub status: Status,
+    pub account_no: String,
+    pub customer_name: String,
+    pub reported_by: String,
+    pub reported_at: DateTime<Utc>,
+    pub promise: Promise,
+    /// Shown to staff: how the deadline that counts now stands.
+    pub deadline: Option<(DateTime<Utc>, DeadlineState)>,
+    pub crew: Option<(String, String)>,
+    pub estimated_restoration: Option<DateTime<Utc>>,
+    pub events: Vec<EventView>,
+    pub actions: Vec<Action>,
+    pub viewer_is_staff: bool,
+    pub rating: Option<RatingView>,
+    pub can_rate: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    pub number: String,
+    pub category: Category,
+    pub urgent: bool,
+    pub status: Status,
+    pub reported_at: DateTime<Utc>,
+    pub account_no: String,
+    pub customer_name: String,
+    pub address: String,
+    pub reported_by: String,
+    pub area_code: String,
+    pub deadline: Option<(DateTime<Utc>, DeadlineState)>,
+}
+
+#[cfg(feature = "ssr")]
+mod access {
+    use super::super::{
+        model::{Actor, TicketNo},
+        store,
+    };
+    use crate::{
+        auth::model::{Role, SessionUser},
+        customers::model::{customer_scope, in_scope},
+        error::{AppError, AppResult},
+    };
+
+    /// The ticket, if this user may see it; otherwise exactly what a missing ticket gives.
+    pub async fn visible_ticket(user: &SessionUser, number: &str) -> AppResult<store::TicketRow> {
+        let number = TicketNo::parse(number).map_err(|_| AppError::NotFound)?;
+        let row = store::ticket(&crate::db::pool()?, &number).await?.ok_or(AppError::NotFound)?;
+        match customer_scope(user) {
+            Some(scope) if in_scope(scope, row.owner()) => Ok(row),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    pub fn actor(user: &SessionUser) -> Option<Actor> {
+        match user.role {
+            Role::Customer | Role::LargeContact => Some(Actor::Customer),
+            Role::Manager | Role::Supervisor => Some(Actor::Manager),
+            Role::Department => None,
+        }
+    }
+
+    pub const REPORTERS: &[Role] = &[Role::Customer, Role::LargeContact];
+    pub const EVERYONE_WITH_TICKETS: &[Role] = &[Role::Customer, Role::LargeContact, Role::Manager, Role::Supervisor];
+}
+
+#[server(endpoint = "report_form")]
+pub async fn report_form() -> Result<ReportSetup, AppError> {
+    use crate::{
+        auth::session::require_role,
+        customers::{model::customer_scope, store as customers},
+    };
+    let user = require_role(access::REPORTERS).await?;
+    let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
+    let pool = crate::db::pool()?;
+    let sites = customers::own_sites(&pool, scope).await?;
+    let phone = customers::user_phone(&pool, user.user_id).await?.unwrap_or_default();
+    Ok(ReportSetup {
+        accounts: sites
+            .into_iter()
+            .map(|s| ReportAccount { account_no: s.account_no, name: s.name, address: s.address })
+            .collect(),
+        phone,
+        submission_key: uuid::Uuid::new_v4().to_string(),
+    })
+}
+
+/// Creates a ticket, once per submission key, and lands on its page.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "report_fault")]
+pub async fn report_fault(
+    account_no: String,
+    category: String,
+    description: String,
+    address: String,
+    contact_phone: String,
+    latitude: Option<String>,
+    longitude: Option<String>,
+    submission_key: String,
+) -> Result<(), AppError> {
+    use super::{
+        model::{arrive_by, parse_text, TicketNo, ADDRESS_MAX, DESCRIPTION_MAX},
+        store,
+    };
+    use crate::{
+        auth::session::require_role,
+        customers::model::{customer_scope, in_scope, AccountNo, Phone},
+        error::{FieldError, Problem},
+    };
+    let user = require_role(access::REPORTERS).await?;
+    let key = uuid::Uuid::parse_str(submission_key.trim()).map_err(|_| AppError::BadRequest)?;
+    let pool = crate::db::pool()?;
+    if let Some(number) = store::by_submission_key(&pool, key, user.user_id).await? {
+        leptos_axum::redirect(&format!("/tickets/{number}"));
+        return Ok(());
+    }
+
+    let mut problems = Vec::new();
+    let mut check = |field: &str, result: Result<(), Problem>| {
+        if let Err(p) = result {
+            problems.push(FieldError::new(field, p));
+        }
+    };
+    let account = AccountNo::parse(&account_no);
+    check("account_no", account.as_ref().map(|_| ()).map_err(|p| *p));
+    let category = match category.trim() {
+        "" => Err(Problem::NotChosen),
+        c => c.parse::<Category>().map_err(|_| Problem::NotChosen),
+    };
+    check("category", category.map(|_| ()));
+    let description = parse_text(&description, DESCRIPTION_MAX, false);
+    check("description", description.as_ref().map(|_| ()).map_err(|p| *p));
+    let address = parse_text(&address, ADDRESS_MAX, true);
+    check("address", address.as_ref().map(|_| ()).map_err(|p| *p));
+    let phone = Phone::parse(&contact_phone);
+    check("contact_phone", phone.as_ref().map(|_| ()).map_err(|p| *p));
+    let location = match (latitude.as_deref().map(str::parse::<f64>), longitude.as_deref().map(str::parse::<f64>)) {
+        (Some(Ok(lat)), Some(Ok(lon))) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+            Some((lat, lon))
+        }
+        _ => None,
+    };
+    let (Ok(account), Ok(category), Ok(description), Ok(address), Ok(phone)) =
+        (account, category, description, address, phone)
+    else {
+        return Err(AppError::Invalid(problems));
+    };
+
+    let mut tx = pool.begin().await?;
+    let target = store::report_target(&mut tx, account.as_str())
+        .await?
+        .filter(|t| customer_scope(&user).is_some_and(|scope| in_scope(scope, t.owner)))
+        .ok_or_else(|| AppError::field("account_no", Problem::BadAccountNo))?;
+    let now = Utc::now();
+    let number = TicketNo::from_random(rand::random());
+    let created = store::insert_ticket(
+        &mut tx,
+        store::NewTicket {
+            number: &number,
+            customer_id: target.customer_id,
+            reported_by: user.user_id,
+            category,
+            description: &description,
+            address: &address,
+            contact_phone: phone.as_str(),
+            location,
+            area_type: target.area_type,
+            reported_at: now,
+            arrive_by: arrive_by(target.area_type, now),
+            submission_key: key,
+        },
+    )
+    .await?;
+    if let Some(ticket_id) = created {
+        store::add_event(&mut tx, ticket_id, Some(user.user_id), "reported", Some(Status::Submitted), None).await?;
+    }
+    tx.commit().await?;
+    // A concurrent twin with the same key won the insert: land on its ticket.
+    let number = match created {
+        Some(_) => number.as_str().to_owned(),
+        None => store::by_submission_key(&pool, key, user.user_id).await?.ok_or(AppError::BadRequest)?,
+    };
+    leptos_axum::redirect(&format!("/tickets/{number}"));
+    Ok(())
+}
+
+#[server(endpoint = "ticket")]
+pub async fn ticket(number: String) -> Result<TicketView, AppError> {
+    use super::{
+        model::{available_actions, current_deadline, deadline_state, Status as S},
+        store,
+    };
+    use crate::auth::session::require_role;
+    let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
+    let row = access::visible_ticket(&user, &number).await?;
+    let staff = user.role.is_staff();
+    let pool = crate::db::pool()?;
+    let status: Status = row.status.parse()?;
+    let now = Utc::now();
+    let events = store::events(&pool, row.id, staff)
+        .await?
+        .into_iter()
+        .map(|e| {
+            Ok(EventView {
+                at: e.at,
+                actor: e.actor,
+                by_staff: e.actor_is_staff.unwrap_or(false),
+                kind: e.kind,
+                status: e.status.map(|s| s.parse()).transpose()?,
+                body: e.body,
+                internal: e.internal,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    let rating = store::rating(&pool, row.id).await?.map(|r| RatingView {
+        overall: r.overall,
+        speed: r.speed,
+        attitude: r.attitude,
+        professionalism: r.professionalism,
+        comment: r.comment,
+    });
+    let promise = match (status, row.restored_at, row.restore_by) {
+        (S::Restored | S::Closed, Some(at), _) => Promise::RestoredAt(at),
+        (S::OnSite, _, Some(by)) => Promise::PowerBy(row.estimated_restoration.unwrap_or(by)),
+        (S::Submitted | S::Accepted | S::Dispatched | S::Reopened, _, _) => Promise::CrewBy(row.arrive_by),
+        _ => Promise::None,
+    };
+    let deadline = current_deadline(status, row.arrive_by, row.restore_by).map(|d| (d, deadline_state(d, now)));
+    let actions =
+        access::actor(&user).map(|actor| available_actions(status, actor, row.restored_at, now)).unwrap_or_default();
+    let can_rate = !staff && rating.is_none() && matches!(status, S::Restored | S::Closed);
+    Ok(TicketView {
+        number: row.number,
+        category: row.category.parse()?,
+        urgent: row.urgent,
+        description: row.description,
+        address: row.address,
+        contact_phone: row.contact_phone,
+        status,
+        account_no: row.account_no,
+        customer_name: row.customer_name,
+        reported_by: row.reported_by,
+        reported_at: row.reported_at,
+        promise,
+        deadline: staff.then_some(deadline).flatten(),
+        crew: row.crew_name.zip(row.crew_phone),
+        estimated_restoration: row.estimated_restoration,
+        events,
+        actions,
+        viewer_is_staff: staff,
+        rating,
+        can_rate,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn summaries(rows: Vec<super::store::SummaryRow>) -> Result<Vec<TicketSummary>, AppError> {
+    use super::model::{current_deadline, deadline_state};
+    let now = Utc::now();
+    rows.into_iter()
+        .map(|r| {
+            let status: Status = r.status.parse()?;
+            Ok(TicketSummary {
+                deadline: current_deadline(status, r.arrive_by, r.restore_by).map(|d| (d, deadline_state(d, now))),
+                number: r.number,
+                category: r.category.parse()?,
+                urgent: r.urgent,
+                status,
+                reported_at: r.reported_at,
+                account_no: r.account_no,
+                customer_name: r.customer_name,
+                address: r.address,
+                reported_by: r.reported_by,
+                area_code: r.area_code,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketList {
+    /// A company's list shows who at the company opened each ticket.
+    pub company: bool,
+    pub tickets: Vec<TicketSummary>,
+}
+
+/// A household's or a company's tickets, newest first.
+#[server(endpoint = "my_tickets")]
+pub async fn my_tickets() -> Result<TicketList, AppError> {
+    use crate::{
+        auth::session::require_role,
+        customers::model::{customer_scope, CustomerScope},
+    };
+    let user = require_role(access::REPORTERS).await?;
+    let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
+    let tickets = summaries(super::store::tickets_in_scope(&crate::db::pool()?, scope, false).await?)?;
+    Ok(TicketList { company: matches!(scope, CustomerScope::Company { .. }), tickets })
+}
+
+/// The manager's queue: open tickets of their customers, most urgent first.
+#[server(endpoint = "queue")]
+pub async fn queue(status: Option<String>, area: Option<String>) -> Result<Vec<TicketSummary>, AppError> {
+    use super::model::queue_key;
+    use crate::{
+        auth::{model::Role, session::require_role},
+        customers::model::customer_scope,
+    };
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
+    let status =
+        status.filter(|s| !s.is_empty()).map(|s| s.parse::<Status>()).transpose().map_err(|_| AppError::BadRequest)?;
+    let area = area.filter(|a| !a.is_empty());
+    let mut rows = summaries(super::store::tickets_in_scope(&crate::db::pool()?, scope, true).await?)?;
+    rows.retain(|r| status.is_none_or(|s| r.status == s) && area.as_ref().is_none_or(|a| &r.area_code == a));
+    rows.sort_by_key(|r| queue_key(r.urgent, r.deadline.map(|d| d.0), r.reported_at));
+    Ok(rows)
+}
+
+/// Takes one step of the lifecycle. Dispatching names the crew.
+#[server(endpoint = "advance")]
+pub async fn advance(
+    number: String,
+    action: String,
+    crew_name: Option<String>,
+    crew_phone: Option<String>,
+) -> Result<(), AppError> {
+    use super::{
+        model::{arrive_by, next_status, parse_text, restore_by, CREW_NAME_MAX},
+        store,
+    };
+    use crate::{areas::AreaType, auth::session::require_role, customers::model::Phone, error::FieldError};
+    let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
+    let row = access::visible_ticket(&user, &number).await?;
+    let actor = access::actor(&user).ok_or(AppError::NotFound)?;
+    let action: Action = action.parse().map_err(|_| AppError::BadRequest)?;
+    let crew = if action == Action::Dispatch {
+        let name = parse_text(crew_name.as_deref().unwrap_or_default(), CREW_NAME_MAX, true);
+        let phone = Phone::parse(crew_phone.as_deref().unwrap_or_default());
+        match (name, phone) {
+            (Ok(name), Ok(phone)) => Some((name, phone)),
+            (name, phone) => {
+                let mut problems = Vec::new();
+                if let Err(p) = name {
+                    problems.push(FieldError::new("crew_name", p));
+                }
+                if let Err(p) = phone {
+                    problems.push(FieldError::new("crew_phone", p));
+                }
+                return Err(AppError::Invalid(problems));
+            }
+        }
+    } else {
+        None
+    };
+    let from: Status = row.status.parse()?;
+    let now = Utc::now();
+    let to = next_status(from, action, actor, row.restored_at, now).map_err(AppError::Refused)?;
+    let area: AreaType = row.area_type.parse()?;
+
+    let pool = crate::db::pool()?;
+    let mut tx = pool.begin().await?;
+    if !store::set_status(&mut tx, row.id, from, to).await? {
+        // Someone else moved it since this page was loaded.
+        return Err(AppError::Refused(crate::error::Refusal::NotNow));
+    }
+    match action {
+        Action::Dispatch => {
+            if let Some((name, phone)) = &crew {
+                store::set_crew(&mut tx, row.id, name, phone.as_str()).await?;
+            }
+        }
+        Action::Arrive => store::set_arrival(&mut tx, row.id, now, restore_by(area, now)).await?,
+        Action::Restore => store::set_restored(&mut tx, row.id, now).await?,
+        Action::Confirm | Action::AutoClose => store::set_closed(&mut tx, row.id, now).await?,
+        Action::Reopen => store::set_reopened(&mut tx, row.id, arrive_by(area, now)).await?,
+        Action::Accept | Action::Cancel => {}
+    }
+    let body = crew.map(|(name, phone)| format!("{name} {}", phone.as_str()));
+    store::add_event(&mut tx, row.id, Some(user.user_id), "status", Some(to), body.as_deref()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets or changes the estimated restoration time ("YYYY-MM-DDTHH:MM", utility time).
+#[server(endpoint = "set_estimate")]
+pub async fn set_estimate(number: String, estimate: String) -> Result<(), AppError> {
+    use super::store;
+    use crate::{
+        auth::{model::Role, session::require_role},
+        error::Problem,
+        time::parse_local_datetime,
+    };
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let row = access::visible_ticket(&user, &number).await?;
+    let at = parse_local_datetime(&estimate).map_err(|p| AppError::field("estimate", p))?;
+    if at <= Utc::now() {
+        return Err(AppError::field("estimate", Problem::InThePast));
+    }
+    if !row.status.parse::<Status>()?.is_open() {
+        return Err(AppError::Refused(crate::error::Refusal::NotNow));
+    }
+    let pool = crate::db::pool()?;
+    let mut tx = pool.begin().await?;
+    store::lock(&mut tx, row.id).await?;
+    store::set_estimate(&mut tx, row.id, at).await?;
+    store::add_event(&mut tx, row.id, Some(user.user_id), "estimate", None, Some(&at.to_rfc3339())).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A message on the ticket's thread; staff may mark it internal, and then no customer sees it.
+#[server(endpoint = "post_message")]
+pub async fn post_message(number: String, body: String, internal: Option<String>) -> Result<(), AppError> {
+    use super::{
+        model::{parse_text, MESSAGE_MAX},
+        store,
+    };
+    use crate::auth::session::require_role;
+    let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
+    let row = access::visible_ticket(&user, &number).await?;
+    let body = parse_text(&body, MESSAGE_MAX, true).map_err(|p| AppError::field("body", p))?;
+    // A customer asking for an internal note gets an ordinary message: they wrote it.
+    let kind = if internal.is_some() && user.role.is_staff() { "note" } else { "message" };
+    let pool = crate::db::pool()?;
+    let mut tx = pool.begin().await?;
+    store::add_event(&mut tx, row.id, Some(user.user_id), kind, None, Some(&body)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The customer's one rating of a repair; 2 stars or fewer opens a follow-up for the supervisor.
+#[server(endpoint = "rate")]
+pub async fn rate(
+    number: String,
+    overall: String,
+    speed: String,
+    attitude: String,
+    professionalism: String,
+    comment: String,
+) -> Result<(), AppError> {
+    use super::{
+        model::{needs_follow_up, parse_score, parse_text, COMMENT_MAX},
+        store,
+    };
+    use crate::{
+        auth::session::require_role,
+        error::{FieldError, Refusal},
+    };
+    let user = require_role(access::REPORTERS).await?;
+    let row = access::visible_ticket(&user, &number).await?;
+    let fields =
+        [("overall", &overall), ("speed", &speed), ("attitude", &attitude), ("professionalism", &professionalism)];
+    let mut scores = [0i16; 4];
+    let mut problems = Vec::new();
+    for (i, (field, value)) in fields.iter().enumerate() {
+        match parse_score(value) {
+            Ok(score) => scores[i] = score,
+            Err(p) => problems.push(FieldError::new(field, p)),
+        }
+    }
+    let comment = parse_text(&comment, COMMENT_MAX, false);
+    if let Err(p) = &comment {
+        problems.push(FieldError::new("comment", *p));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let comment = comment.unwrap_or_default();
+    if !matches!(row.status.parse::<Status>()?, Status::Restored | Status::Closed) {
+        return Err(AppError::Refused(Refusal::NotRestoredYet));
+    }
+    let pool = crate::db::pool()?;
+    let mut tx = pool.begin().await?;
+    let recorded =
+        store::insert_rating(&mut tx, row.id, user.user_id, scores, Some(comment.as_str()).filter(|c| !c.is_empty()))
+            .await?;
+    if !recorded {
+        return Err(AppError::Refused(Refusal::AlreadyRated));
+    }
+    if needs_follow_up(scores[0]) {
+        store::open_follow_up(&mut tx, row.id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! Fault reports and repair tracking: the heart of the portal.
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -1,0 +1,460 @@
+//! Fault tickets: the lifecycle, the published repair deadlines and the queue order, as plain
+//! functions over plain types. Server functions and tests both call these; the database keeps
+//! the same statuses in a CHECK as a second guard.
+pub use crate::error::Refusal;
+use crate::{areas::AreaType, error::Problem, i18n::Texts, text_enum};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+text_enum!(
+    /// What the customer reports, in the words they would use.
+    Category {
+        NoPower => "no_power",
+        AreaDark => "area_dark",
+        Flicker => "flicker",
+        Hazard => "hazard",
+        Meter => "meter",
+        Other => "other",
+    }
+);
+
+impl Category {
+    /// Sparks, a burning smell or a fallen wire: urgent, and the customer sees safety advice at once.
+    pub fn is_hazard(self) -> bool {
+        self == Category::Hazard
+    }
+
+    pub fn label(self, t: &Texts) -> &'static str {
+        match self {
+            Category::NoPower => t.category_no_power,
+            Category::AreaDark => t.category_area_dark,
+            Category::Flicker => t.category_flicker,
+            Category::Hazard => t.category_hazard,
+            Category::Meter => t.category_meter,
+            Category::Other => t.category_other,
+        }
+    }
+}
+
+text_enum!(
+    Status {
+        Submitted => "submitted",
+        Accepted => "accepted",
+        Dispatched => "dispatched",
+        OnSite => "on_site",
+        Restored => "restored",
+        Closed => "closed",
+        Cancelled => "cancelled",
+        Reopened => "reopened",
+    }
+);
+
+impl Status {
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Closed | Status::Cancelled)
+    }
+
+    pub fn label(self, t: &Texts) -> &'static str {
+        match self {
+            Status::Submitted => t.status_submitted,
+            Status::Accepted => t.status_accepted,
+            Status::Dispatched => t.status_dispatched,
+            Status::OnSite => t.status_on_site,
+            Status::Restored => t.status_restored,
+            Status::Closed => t.status_closed,
+            Status::Cancelled => t.status_cancelled,
+            Status::Reopened => t.status_reopened,
+        }
+    }
+}
+
+text_enum!(
+    /// A step someone asks a ticket to take.
+    Action {
+        Accept => "accept",
+        Dispatch => "dispatch",
+        Arrive => "arrive",
+        Restore => "restore",
+        Confirm => "confirm",
+        AutoClose => "auto_close",
+        Cancel => "cancel",
+        Reopen => "reopen",
+    }
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Actor {
+    Customer,
+    Manager,
+    System,
+}
+
+/// A customer may reopen a repair this long after power was restored.
+pub const REOPEN_WINDOW_DAYS: i64 = 7;
+/// A restored ticket the customer has not confirmed closes by itself after this.
+pub const AUTO_CLOSE_HOURS: i64 = 72;
+
+/// The lifecycle: submitted → accepted → crew dispatched → crew on site → power restored →
+/// closed; cancelled before dispatch; reopened within a week of restoration.
+pub fn next_status(
+    current: Status,
+    action: Action,
+    actor: Actor,
+    restored_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Status, Refusal> {
+    use {Action as A, Actor as W, Status as S};
+    let (to, by) = match (action, current) {
+        (A::Accept, S::Submitted | S::Reopened) => (S::Accepted, W::Manager),
+        (A::Dispatch, S::Submitted | S::Accepted | S::Reopened) => (S::Dispatched, W::Manager),
+        (A::Arrive, S::Dispatched) => (S::OnSite, W::Manager),
+        (A::Restore, S::OnSite) => (S::Restored, W::Manager),
+        (A::Confirm, S::Restored) => (S::Closed, W::Customer),
+        (A::AutoClose, S::Restored) => {
+            let due = restored_at.is_some_and(|at| now - at >= Duration::hours(AUTO_CLOSE_HOURS));
+            if !due {
+                return Err(Refusal::NotNow);
+            }
+            (S::Closed, W::System)
+        }
+        (A::Cancel, S::Submitted | S::Accepted) => (S::Cancelled, W::Customer),
+        (A::Reopen, S::Restored | S::Closed) => {
+            let within = restored_at.is_some_and(|at| now - at <= Duration::days(REOPEN_WINDOW_DAYS));
+            if !within {
+                return Err(Refusal::ReopenWindowPassed);
+            }
+            (S::Reopened, W::Customer)
+        }
+        _ => return Err(Refusal::NotNow),
+    };
+    if by == actor {
+        Ok(to)
+    } else {
+        Err(Refusal::NotYours)
+    }
+}
+
+/// The steps an actor may take now: what the ticket page offers as buttons.
+pub fn available_actions(
+    current: Status,
+    actor: Actor,
+    restored_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Vec<Action> {
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| *a != Action::AutoClose && next_status(current, *a, actor, restored_at, now).is_ok())
+        .collect()
+}
+
+/// The published commitments by area type, as data: change them here and only here.
+/// (State Grid's ten service commitments, 2023: arrival 45 min urban, 90 min rural,
+/// 2 h remote; restoration 3 h urban, 4 h rural after arrival.)
+pub struct Commitment {
+    pub area: AreaType,
+    pub arrival_minutes: i64,
+    pub restore_minutes: i64,
+}
+
+pub const COMMITMENTS: [Commitment; 3] = [
+    Commitment { area: AreaType::Urban, arrival_minutes: 45, restore_minutes: 3 * 60 },
+    Commitment { area: AreaType::Township, arrival_minutes: 90, restore_minutes: 4 * 60 },
+    Commitment { area: AreaType::Remote, arrival_minutes: 120, restore_minutes: 4 * 60 },
+];
+
+/// A deadline this close counts as at risk: flagged in the queue, the supervisor told.
+pub const AT_RISK_MINUTES: i64 = 10;
+
+pub fn commitment(area: AreaType) -> &'static Commitment {
+    COMMITMENTS.iter().find(|c| c.area == area).unwrap_or(&COMMITMENTS[0])
+}
+
+/// When the crew must be on site, counted from the report (or the reopening).
+pub fn arrive_by(area: AreaType, reported_at: DateTime<Utc>) -> DateTime<Utc> {
+    reported_at + Duration::minutes(commitment(area).arrival_minutes)
+}
+
+/// When power must be back, counted from the crew's arrival.
+pub fn restore_by(area: AreaType, arrived_at: DateTime<Utc>) -> DateTime<Utc> {
+    arrived_at + Duration::minutes(commitment(area).restore_minutes)
+}
+
+/// The deadline that matters now, if the ticket is still waiting on the utility.
+pub fn current_deadline(
+    status: Status,
+    arrive_by: DateTime<Utc>,
+    restore_by: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    match status {
+        Status::Submitted | Status::Accepted | Status::Dispatched | Status::Reopened => Some(arrive_by),
+        Status::OnSite => restore_by,
+        Status::Restored | Status::Closed | Status::Cancelled => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeadlineState {
+    OnTime,
+    AtRisk,
+    Missed,
+}
+
+pub fn deadline_state(deadline: DateTime<Utc>, now: DateTime<Utc>) -> DeadlineState {
+    if now > deadline {
+        DeadlineState::Missed
+    } else if deadline - now <= Duration::minutes(AT_RISK_MINUTES) {
+        DeadlineState::AtRisk
+    } else {
+        DeadlineState::OnTime
+    }
+}
+
+/// Queue order: hazards first, then the nearest (or longest missed) deadline, then oldest.
+pub fn queue_key(urgent: bool, deadline: Option<DateTime<Utc>>, reported_at: DateTime<Utc>) -> impl Ord {
+    (!urgent, deadline.is_none(), deadline, reported_at)
+}
+
+/// Ticket numbers are short enough to read out on the phone, random so that they say nothing
+/// about how many tickets exist, and drawn from letters and digits that cannot be confused
+/// (no 0/O, 1/I/L).
+const NUMBER_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const NUMBER_LEN: usize = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketNo(String);
+
+impl TicketNo {
+    /// Makes a number from random bytes (one per character).
+    pub fn from_random(bytes: [u8; NUMBER_LEN]) -> Self {
+        TicketNo(bytes.iter().map(|b| NUMBER_ALPHABET[*b as usize % NUMBER_ALPHABET.len()] as char).collect())
+    }
+
+    /// Reads a number as people type or say it: any case, with or without the dash.
+    pub fn parse(input: &str) -> Result<Self, Problem> {
+        let cleaned: String =
+            input.chars().filter(|c| !matches!(c, '-' | ' ')).collect::<String>().to_ascii_uppercase();
+        if cleaned.len() == NUMBER_LEN && cleaned.bytes().all(|b| NUMBER_ALPHABET.contains(&b)) {
+            Ok(TicketNo(cleaned))
+        } else {
+            Err(Problem::BadTicketNo)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Shown as ABCD-2345: two groups are easier to read out.
+    pub fn display(&self) -> String {
+        format!("{}-{}", &self.0[..4], &self.0[4..])
+    }
+}
+
+pub const DESCRIPTION_MAX: usize = 500;
+pub const ADDRESS_MAX: usize = 200;
+pub const MESSAGE_MAX: usize = 1000;
+pub const CREW_NAME_MAX: usize = 50;
+pub const COMMENT_MAX: usize = 500;
+
+/// A rating this low or lower asks a supervisor to call the customer back (回访).
+pub const FOLLOW_UP_AT_OR_BELOW: i16 = 2;
+
+pub fn needs_follow_up(overall: i16) -> bool {
+    overall <= FOLLOW_UP_AT_OR_BELOW
+}
+
+/// A star score as the form sends it: 1 to 5.
+pub fn parse_score(input: &str) -> Result<i16, Problem> {
+    match input.trim().parse::<i16>() {
+        Ok(n) if (1..=5).contains(&n) => Ok(n),
+        _ if input.trim().is_empty() => Err(Problem::NotChosen),
+        _ => Err(Problem::OutOfRange { min: 1, max: 5 }),
+    }
+}
+
+/// Free text from a form: trimmed, required or not, and no longer than `max` characters.
+pub fn parse_text(input: &str, max: usize, required: bool) -> Result<String, Problem> {
+    let text = input.trim();
+    if required && text.is_empty() {
+        Err(Problem::Required)
+    } else if text.chars().count() > max {
+        Err(Problem::TooLong { max: max as u32 })
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn the_repair_moves_forward_step_by_step() {
+        let now = at(10, 0);
+        let mut status = Status::Submitted;
+        for (action, actor, expected) in [
+            (Action::Accept, Actor::Manager, Status::Accepted),
+            (Action::Dispatch, Actor::Manager, Status::Dispatched),
+            (Action::Arrive, Actor::Manager, Status::OnSite),
+            (Action::Restore, Actor::Manager, Status::Restored),
+            (Action::Confirm, Actor::Customer, Status::Closed),
+        ] {
+            status = next_status(status, action, actor, Some(now), now).unwrap();
+            assert_eq!(status, expected);
+        }
+    }
+
+    #[test]
+    fn steps_out_of_order_are_refused() {
+        let now = at(10, 0);
+        assert_eq!(next_status(Status::Submitted, Action::Restore, Actor::Manager, None, now), Err(Refusal::NotNow));
+        assert_eq!(next_status(Status::Accepted, Action::Arrive, Actor::Manager, None, now), Err(Refusal::NotNow));
+        assert_eq!(next_status(Status::Closed, Action::Accept, Actor::Manager, None, now), Err(Refusal::NotNow));
+        assert_eq!(next_status(Status::Cancelled, Action::Dispatch, Actor::Manager, None, now), Err(Refusal::NotNow));
+    }
+
+    #[test]
+    fn each_step_belongs_to_one_party() {
+        let now = at(10, 0);
+        assert_eq!(next_status(Status::Submitted, Action::Accept, Actor::Customer, None, now), Err(Refusal::NotYours));
+        assert_eq!(
+            next_status(Status::Restored, Action::Confirm, Actor::Manager, Some(now), now),
+            Err(Refusal::NotYours)
+        );
+        assert_eq!(next_status(Status::Submitted, Action::Cancel, Actor::Manager, None, now), Err(Refusal::NotYours));
+    }
+
+    #[test]
+    fn a_customer_may_cancel_only_before_a_crew_is_dispatched() {
+        let now = at(10, 0);
+        assert_eq!(next_status(Status::Submitted, Action::Cancel, Actor::Customer, None, now), Ok(Status::Cancelled));
+        assert_eq!(next_status(Status::Accepted, Action::Cancel, Actor::Customer, None, now), Ok(Status::Cancelled));
+        assert_eq!(next_status(Status::Dispatched, Action::Cancel, Actor::Customer, None, now), Err(Refusal::NotNow));
+    }
+
+    #[test]
+    fn reopening_is_allowed_for_seven_days_after_restoration() {
+        let restored = at(10, 0);
+        let six_days = restored + Duration::days(6);
+        let eight_days = restored + Duration::days(8);
+        assert_eq!(
+            next_status(Status::Closed, Action::Reopen, Actor::Customer, Some(restored), six_days),
+            Ok(Status::Reopened)
+        );
+        assert_eq!(
+            next_status(Status::Closed, Action::Reopen, Actor::Customer, Some(restored), eight_days),
+            Err(Refusal::ReopenWindowPassed)
+        );
+        assert_eq!(
+            next_status(Status::Reopened, Action::Dispatch, Actor::Manager, None, six_days),
+            Ok(Status::Dispatched)
+        );
+    }
+
+    #[test]
+    fn an_unconfirmed_repair_closes_by_itself_after_72_hours() {
+        let restored = at(10, 0);
+        let early = restored + Duration::hours(71);
+        let due = restored + Duration::hours(72);
+        assert_eq!(
+            next_status(Status::Restored, Action::AutoClose, Actor::System, Some(restored), early),
+            Err(Refusal::NotNow)
+        );
+        assert_eq!(
+            next_status(Status::Restored, Action::AutoClose, Actor::System, Some(restored), due),
+            Ok(Status::Closed)
+        );
+    }
+
+    #[test]
+    fn offered_actions_follow_the_lifecycle() {
+        let now = at(10, 0);
+        assert_eq!(
+            available_actions(Status::Submitted, Actor::Manager, None, now),
+            vec![Action::Accept, Action::Dispatch]
+        );
+        assert_eq!(available_actions(Status::Submitted, Actor::Customer, None, now), vec![Action::Cancel]);
+        assert_eq!(
+            available_actions(Status::Restored, Actor::Customer, Some(now), now),
+            vec![Action::Confirm, Action::Reopen]
+        );
+        assert!(available_actions(Status::Cancelled, Actor::Customer, None, now).is_empty());
+    }
+
+    #[test]
+    fn arrival_deadlines_follow_the_published_commitments() {
+        let reported = at(14, 0);
+        assert_eq!(arrive_by(AreaType::Urban, reported), at(14, 45));
+        assert_eq!(arrive_by(AreaType::Township, reported), at(15, 30));
+        assert_eq!(arrive_by(AreaType::Remote, reported), at(16, 0));
+        assert_eq!(restore_by(AreaType::Urban, at(14, 30)), at(17, 30));
+        assert_eq!(restore_by(AreaType::Township, at(14, 30)), at(18, 30));
+        assert_eq!(restore_by(AreaType::Remote, at(14, 30)), at(18, 30));
+    }
+
+    #[test]
+    fn the_deadline_that_counts_moves_with_the_repair() {
+        let (arrive, restore) = (at(14, 45), Some(at(17, 30)));
+        assert_eq!(current_deadline(Status::Submitted, arrive, None), Some(arrive));
+        assert_eq!(current_deadline(Status::Dispatched, arrive, None), Some(arrive));
+        assert_eq!(current_deadline(Status::OnSite, arrive, restore), restore);
+        assert_eq!(current_deadline(Status::Restored, arrive, restore), None);
+    }
+
+    #[test]
+    fn ten_minutes_before_a_deadline_it_is_at_risk() {
+        let deadline = at(14, 45);
+        assert_eq!(deadline_state(deadline, at(14, 34)), DeadlineState::OnTime);
+        assert_eq!(deadline_state(deadline, at(14, 35)), DeadlineState::AtRisk);
+        assert_eq!(deadline_state(deadline, at(14, 45)), DeadlineState::AtRisk);
+        assert_eq!(deadline_state(deadline, at(14, 46)), DeadlineState::Missed);
+    }
+
+    #[test]
+    fn hazards_come_first_then_the_nearest_deadline() {
+        let mut tickets = vec![
+            ("later", false, Some(at(15, 0)), at(13, 0)),
+            ("restored", false, None, at(9, 0)),
+            ("missed", false, Some(at(13, 30)), at(12, 0)),
+            ("hazard", true, Some(at(16, 0)), at(14, 0)),
+        ];
+        tickets.sort_by_key(|(_, urgent, deadline, reported)| queue_key(*urgent, *deadline, *reported));
+        let order: Vec<_> = tickets.iter().map(|t| t.0).collect();
+        assert_eq!(order, ["hazard", "missed", "later", "restored"]);
+    }
+
+    #[test]
+    fn low_ratings_ask_for_a_follow_up_call() {
+        assert!(needs_follow_up(1) && needs_follow_up(2));
+        assert!(!needs_follow_up(3));
+        assert_eq!(parse_score("4"), Ok(4));
+        assert_eq!(parse_score(""), Err(Problem::NotChosen));
+        assert_eq!(parse_score("6"), Err(Problem::OutOfRange { min: 1, max: 5 }));
+        assert_eq!(parse_score("0"), Err(Problem::OutOfRange { min: 1, max: 5 }));
+    }
+
+    #[test]
+    fn text_is_trimmed_and_bounded_in_characters_not_bytes() {
+        assert_eq!(parse_text("  停电了  ", 10, true), Ok("停电了".to_owned()));
+        assert_eq!(parse_text("   ", 10, true), Err(Problem::Required));
+        assert_eq!(parse_text("", 10, false), Ok(String::new()));
+        assert_eq!(parse_text(&"电".repeat(11), 10, true), Err(Problem::TooLong { max: 10 }));
+        assert!(parse_text(&"电".repeat(10), 10, true).is_ok());
+    }
+
+    #[test]
+    fn ticket_numbers_read_out_easily() {
+        let number = TicketNo::from_random([0, 1, 2, 3, 30, 31, 62, 255]);
+        assert_eq!(number.as_str().len(), 8);
+        assert!(!number.as_str().contains(['0', '1', 'O', 'I', 'L']));
+        assert_eq!(TicketNo::parse(&number.display().to_lowercase()), Ok(number.clone()));
+        assert_eq!(TicketNo::parse("ABCD-234"), Err(Problem::BadTicketNo));
+        assert_eq!(TicketNo::parse("ABCD-2340"), Err(Problem::BadTicketNo));
+    }
+}

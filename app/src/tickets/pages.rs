@@ -1,0 +1,430 @@
+//! Reporting a fault, the ticket page, my tickets, and the manager's queue.
+use super::{
+    api::{
+        my_tickets, queue, report_form, ticket, Advance, PostMessage, Promise, Rate, ReportFault, TicketSummary,
+        TicketView,
+    },
+    model::{Action, Category, DeadlineState, Status, TicketNo},
+};
+use crate::{
+    i18n::{fill, use_texts, Texts},
+    time::{local_datetime, local_time},
+    ui::{field_message, last_error, Failure, Field, FormMessage, Loading},
+};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn display_number(number: &str) -> String {
+    TicketNo::parse(number).map(|n| n.display()).unwrap_or_else(|_| number.to_owned())
+}
+
+/// Safety first: shown at once when a hazard is chosen (by CSS alone, so also without
+/// JavaScript) and on every hazard ticket.
+#[component]
+fn SafetyAdvice() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <div class="safety" role="alert">
+            <p class="safety-title">{t.safety_title}</p>
+            <ul>
+                <li>{t.safety_keep_away}</li>
+                <li>{t.safety_do_not_touch}</li>
+                <li>{t.safety_keep_others_away}</li>
+            </ul>
+        </div>
+    }
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let form = Resource::new(|| (), |_| report_form());
+    let report = ServerAction::<ReportFault>::new();
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Ok(form) => view! { <ReportFormView form report/> }.into_any(),
+                    Err(error) => view! { <Failure error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReportFormView(form: super::api::ReportSetup, report: ServerAction<ReportFault>) -> impl IntoView {
+    let t = use_texts();
+    let error = last_error(report);
+    let first = form.accounts.first().cloned();
+    let several = form.accounts.len() > 1;
+    let category_error = field_message(error, "category");
+    view! {
+        <h1>{t.report_fault}</h1>
+        <ActionForm action=report attr:class="form report" attr:novalidate=true>
+            <input type="hidden" name="submission_key" value=form.submission_key/>
+            {if several {
+                view! {
+                    <div class="field">
+                        <label for="field-account_no">{t.which_site}</label>
+                        <select id="field-account_no" name="account_no">
+                            {form.accounts.iter().map(|a| view! {
+                                <option value=a.account_no.clone()>{format!("{} · {}", a.name, a.account_no)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <input type="hidden" name="account_no" value=first.as_ref().map(|a| a.account_no.clone())/> }.into_any()
+            }}
+            <fieldset class="field categories" aria-describedby="field-category-error">
+                <legend>{t.what_happened}</legend>
+                {Category::ALL.iter().map(|c| {
+                    let id = format!("category-{}", c.as_str());
+                    view! {
+                        <input type="radio" name="category" id=id.clone() value=c.as_str() class=format!("choice {}", c.as_str())/>
+                        <label for=id class="choice-label">{c.label(t)}</label>
+                    }
+                }).collect_view()}
+                <SafetyAdvice/>
+                <p class="field-error" id="field-category-error" aria-live="polite">{move || category_error.get()}</p>
+            </fieldset>
+            <div class="field" class:invalid=move || field_message(error, "description").with(Option::is_some)>
+                <label for="field-description">{t.describe_fault}</label>
+                <textarea id="field-description" name="description" rows="3" maxlength="500"></textarea>
+                <p class="field-error" aria-live="polite">{move || field_message(error, "description").get()}</p>
+            </div>
+            <Field label=t.address name="address" autocomplete="street-address"
+                value=first.map(|a| a.address).unwrap_or_default() error=field_message(error, "address")/>
+            <Field label=t.contact_phone name="contact_phone" kind="tel" inputmode="tel" autocomplete="tel"
+                value=form.phone error=field_message(error, "contact_phone")/>
+            <FormMessage error/>
+            <button type="submit" class="button primary" disabled=move || report.pending().get()>{t.send_report}</button>
+        </ActionForm>
+    }
+}
+
+fn status_badge(status: Status, t: &'static Texts) -> impl IntoView {
+    view! { <span class=format!("badge status-{}", status.as_str())>{status.label(t)}</span> }
+}
+
+fn deadline_badge(
+    deadline: Option<(chrono::DateTime<chrono::Utc>, DeadlineState)>,
+    t: &'static Texts,
+) -> impl IntoView {
+    deadline.map(|(at, state)| {
+        let (class, text) = match state {
+            DeadlineState::Missed => ("badge deadline missed", fill(t.deadline_missed, &[("time", &local_time(at))])),
+            DeadlineState::AtRisk => ("badge deadline at-risk", fill(t.deadline_at_risk, &[("time", &local_time(at))])),
+            DeadlineState::OnTime => ("badge deadline", fill(t.deadline_by, &[("time", &local_time(at))])),
+        };
+        view! { <span class=class>{text}</span> }
+    })
+}
+
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.with(|p| p.get("number").unwrap_or_default());
+    let advance = ServerAction::<Advance>::new();
+    let message = ServerAction::<PostMessage>::new();
+    let rate = ServerAction::<Rate>::new();
+    let data = Resource::new(
+        move || (number(), advance.version().get(), message.version().get(), rate.version().get()),
+        |(n, ..)| ticket(n),
+    );
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <TicketDetail view advance message rate/> }.into_any(),
+                    Err(error) => view! { <Failure error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TicketDetail(
+    view: TicketView,
+    advance: ServerAction<Advance>,
+    message: ServerAction<PostMessage>,
+    rate: ServerAction<Rate>,
+) -> impl IntoView {
+    let t = use_texts();
+    let promise = match view.promise {
+        Promise::CrewBy(at) => Some(fill(t.promise_crew_by, &[("time", &local_time(at))])),
+        Promise::PowerBy(at) => Some(fill(t.promise_power_by, &[("time", &local_time(at))])),
+        Promise::RestoredAt(at) => Some(fill(t.promise_restored_at, &[("time", &local_datetime(at))])),
+        Promise::None => None,
+    };
+    let number = view.number.clone();
+    view! {
+        <p class="muted">{t.ticket_number}</p>
+        <h1 class="ticket-number mono">{display_number(&view.number)}</h1>
+        <p class="badges">
+            {status_badge(view.status, t)}
+            {view.urgent.then(|| view! { <span class="badge urgent">{t.urgent}</span> })}
+            {deadline_badge(view.deadline, t)}
+        </p>
+        {promise.map(|p| view! { <p class="promise">{p}</p> })}
+        {view.category.is_hazard().then(|| view! { <SafetyAdvice/> })}
+        <section class="card">
+            <dl>
+                <dt>{t.fault}</dt><dd>{view.category.label(t)}</dd>
+                {(!view.description.is_empty()).then(|| view! { <dt>{t.describe_fault}</dt><dd>{view.description.clone()}</dd> })}
+                <dt>{t.address}</dt><dd>{view.address.clone()}</dd>
+                <dt>{t.account_no}</dt><dd class="mono">{format!("{} · {}", view.account_no, view.customer_name)}</dd>
+                <dt>{t.reported_by}</dt><dd>{format!("{} · {}", view.reported_by, local_datetime(view.reported_at))}</dd>
+                {view.crew.clone().map(|(name, phone)| view! {
+                    <dt>{t.crew}</dt><dd>{name}" "<a href=format!("tel:{phone}")>{phone.clone()}</a></dd>
+                })}
+                {view.estimated_restoration.map(|at| view! { <dt>{t.estimated_restoration}</dt><dd>{local_datetime(at)}</dd> })}
+            </dl>
+        </section>
+        <Actions number=number.clone() actions=view.actions.clone() advance/>
+        {view.viewer_is_staff.then(|| view! { <EstimateForm number=number.clone()/> })}
+        {view.can_rate.then(|| view! { <RatingForm number=number.clone() rate/> })}
+        {view.rating.clone().map(|r| view! {
+            <section class="card"><h2>{t.your_rating}</h2>
+                <p>{fill(t.rating_summary, &[("overall", &r.overall.to_string()), ("speed", &r.speed.to_string()), ("attitude", &r.attitude.to_string()), ("professionalism", &r.professionalism.to_string())])}</p>
+                {r.comment.map(|c| view! { <p>{c}</p> })}
+            </section>
+        })}
+        <section class="card">
+            <h2>{t.timeline}</h2>
+            <ol class="history timeline">
+                {view.events.into_iter().map(|e| {
+                    let what = match (e.kind.as_str(), e.status) {
+                        ("reported", _) => t.event_reported.to_owned(),
+                        ("status", Some(s)) => s.label(t).to_owned(),
+                        ("estimate", _) => t.event_estimate.to_owned(),
+                        ("note", _) => t.internal_note.to_owned(),
+                        _ => t.event_message.to_owned(),
+                    };
+                    let body = match e.kind.as_str() {
+                        "estimate" => e.body.as_deref().and_then(|b| chrono::DateTime::parse_from_rfc3339(b).ok())
+                            .map(|at| local_datetime(at.with_timezone(&chrono::Utc))),
+                        _ => e.body.clone(),
+                    };
+                    view! {
+                        <li class:internal=e.internal class:from-staff=e.by_staff>
+                            <p><strong>{what}</strong></p>
+                            {body.map(|b| view! { <p class="message-body">{b}</p> })}
+                            <p class="muted">{format!("{} · {}", local_datetime(e.at), e.actor.unwrap_or_default())}</p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <MessageForm number staff=view.viewer_is_staff message/>
+        </section>
+    }
+}
+
+#[component]
+fn Actions(number: String, actions: Vec<Action>, advance: ServerAction<Advance>) -> impl IntoView {
+    let t = use_texts();
+    let error = last_error(advance);
+    let plain: Vec<Action> = actions.iter().copied().filter(|a| *a != Action::Dispatch).collect();
+    let dispatch = actions.contains(&Action::Dispatch);
+    (!actions.is_empty()).then(|| view! {
+        <section class="card actions">
+            {plain.into_iter().map(|action| {
+                let number = number.clone();
+                view! {
+                <ActionForm action=advance attr:class="inline">
+                    <input type="hidden" name="number" value=number/>
+                    <input type="hidden" name="action" value=action.as_str()/>
+                    <button type="submit" class=format!("button action-{}", action.as_str())>{action_label(action, t)}</button>
+                </ActionForm>
+            }}).collect_view()}
+            {dispatch.then(|| view! {
+                <ActionForm action=advance attr:class="form dispatch" attr:novalidate=true>
+                    <h2>{t.dispatch_crew}</h2>
+                    <input type="hidden" name="number" value=number/>
+                    <input type="hidden" name="action" value="dispatch"/>
+                    <Field label=t.crew_name name="crew_name" error=field_message(error, "crew_name")/>
+                    <Field label=t.crew_phone name="crew_phone" kind="tel" inputmode="tel" error=field_message(error, "crew_phone")/>
+                    <button type="submit" class="button primary action-dispatch">{t.action_dispatch}</button>
+                </ActionForm>
+            })}
+            <FormMessage error/>
+        </section>
+    })
+}
+
+fn action_label(action: Action, t: &'static Texts) -> &'static str {
+    match action {
+        Action::Accept => t.action_accept,
+        Action::Dispatch => t.action_dispatch,
+        Action::Arrive => t.action_arrive,
+        Action::Restore => t.action_restore,
+        Action::Confirm => t.action_confirm,
+        Action::AutoClose => t.status_closed,
+        Action::Cancel => t.action_cancel,
+        Action::Reopen => t.action_reopen,
+    }
+}
+
+#[component]
+fn EstimateForm(number: String) -> impl IntoView {
+    let t = use_texts();
+    let set = ServerAction::<super::api::SetEstimate>::new();
+    let error = last_error(set);
+    view! {
+        <section class="card">
+            <ActionForm action=set attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="number" value=number/>
+                <Field label=t.estimated_restoration name="estimate" kind="datetime-local" error=field_message(error, "estimate")/>
+                <FormMessage error/>
+                <button type="submit" class="button">{t.set_estimate}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn MessageForm(number: String, staff: bool, message: ServerAction<PostMessage>) -> impl IntoView {
+    let t = use_texts();
+    let error = last_error(message);
+    view! {
+        <ActionForm action=message attr:class="form message" attr:novalidate=true>
+            <input type="hidden" name="number" value=number/>
+            <div class="field" class:invalid=move || field_message(error, "body").with(Option::is_some)>
+                <label for="field-body">{if staff { t.reply_to_customer } else { t.message_manager }}</label>
+                <textarea id="field-body" name="body" rows="2" maxlength="1000"></textarea>
+                <p class="field-error" aria-live="polite">{move || field_message(error, "body").get()}</p>
+            </div>
+            {staff.then(|| view! {
+                <label class="check"><input type="checkbox" name="internal" value="1"/>" "{t.internal_note_hint}</label>
+            })}
+            <FormMessage error/>
+            <button type="submit" class="button">{t.send}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn RatingForm(number: String, rate: ServerAction<Rate>) -> impl IntoView {
+    let t = use_texts();
+    let error = last_error(rate);
+    let scale = move |name: &'static str, label: &'static str| {
+        let message = field_message(error, name);
+        view! {
+            <fieldset class="field stars">
+                <legend>{label}</legend>
+                {(1..=5).map(|n| {
+                    let id = format!("{name}-{n}");
+                    view! {
+                        <input type="radio" name=name id=id.clone() value=n.to_string() class="choice"/>
+                        <label for=id class="star">{n.to_string()}</label>
+                    }
+                }).collect_view()}
+                <p class="field-error" aria-live="polite">{move || message.get()}</p>
+            </fieldset>
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>{t.rate_service}</h2>
+            <ActionForm action=rate attr:class="form rating" attr:novalidate=true>
+                <input type="hidden" name="number" value=number/>
+                {scale("overall", t.rate_overall)}
+                {scale("speed", t.rate_speed)}
+                {scale("attitude", t.rate_attitude)}
+                {scale("professionalism", t.rate_professionalism)}
+                <div class="field">
+                    <label for="field-comment">{t.rate_comment}</label>
+                    <textarea id="field-comment" name="comment" rows="2" maxlength="500"></textarea>
+                </div>
+                <FormMessage error/>
+                <button type="submit" class="button primary">{t.send_rating}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn summary_list(rows: Vec<TicketSummary>, show_reporter: bool) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        {rows.is_empty().then(|| view! { <p class="empty">{t.no_tickets}</p> })}
+        <ul class="tickets">
+            {rows.into_iter().map(|r| view! {
+                <li class="card ticket-row" class:urgent=r.urgent>
+                    <a class="ticket-link" href=format!("/tickets/{}", r.number)>
+                        <span class="mono">{display_number(&r.number)}</span>" · "{r.category.label(t)}
+                    </a>
+                    <p class="badges">
+                        {status_badge(r.status, t)}
+                        {r.urgent.then(|| view! { <span class="badge urgent">{t.urgent}</span> })}
+                        {deadline_badge(r.deadline, t)}
+                    </p>
+                    <p>{format!("{} · {}", r.customer_name, r.address)}</p>
+                    <p class="muted">
+                        {local_datetime(r.reported_at)}
+                        {show_reporter.then(|| format!(" · {}", fill(t.opened_by, &[("name", &r.reported_by)])))}
+                    </p>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn MyTicketsPage() -> impl IntoView {
+    let t = use_texts();
+    let tickets = Resource::new(|| (), |_| my_tickets());
+    view! {
+        <h1>{t.my_tickets}</h1>
+        <a class="button primary" href="/report">{t.report_fault}</a>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match tickets.await {
+                    Ok(mine) => {
+                        let (open, past): (Vec<_>, Vec<_>) = mine.tickets.into_iter().partition(|r| r.status.is_open());
+                        view! {
+                            <h2>{t.open_tickets}</h2>
+                            {summary_list(open, mine.company)}
+                            <h2>{t.past_tickets}</h2>
+                            {summary_list(past, mine.company)}
+                        }.into_any()
+                    }
+                    Err(error) => view! { <Failure error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let filters = move || query.with(|q| (q.get("status"), q.get("area")));
+    let rows = Resource::new(filters, |(status, area)| queue(status, area));
+    let (status, area) =
+        query.with_untracked(|q| (q.get("status").unwrap_or_default(), q.get("area").unwrap_or_default()));
+    view! {
+        <h1>{t.queue}</h1>
+        <form method="get" action="/queue" class="search filters">
+            <div class="search-row">
+                <select name="status" aria-label=t.filter_status>
+                    <option value="" selected=status.is_empty()>{t.all_statuses}</option>
+                    {Status::ALL.iter().filter(|s| s.is_open()).map(|s| view! {
+                        <option value=s.as_str() selected=status == s.as_str()>{s.label(t)}</option>
+                    }).collect_view()}
+                </select>
+                <input type="text" name="area" value=area placeholder=t.filter_area aria-label=t.filter_area/>
+                <button type="submit" class="button">{t.filter}</button>
+            </div>
+        </form>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Ok(rows) => summary_list(rows, true).into_any(),
+                    Err(error) => view! { <Failure error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

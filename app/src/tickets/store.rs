@@ -1,0 +1,368 @@
+//! Tickets, their events and ratings in PostgreSQL. Each function is one step of a business
+//! operation; the server function holds the transaction around the steps.
+use super::model::{Category, Status, TicketNo};
+use crate::{
+    areas::AreaType,
+    customers::model::{CustomerScope, Ownership},
+    db::PgPool,
+    error::AppResult,
+};
+use chrono::{DateTime, Utc};
+use sqlx::{Postgres, Transaction};
+use uuid::Uuid;
+
+type Tx<'a> = Transaction<'a, Postgres>;
+
+/// The account a report is for, with what decides deadlines and visibility.
+pub struct ReportTarget {
+    pub customer_id: i64,
+    pub area_type: AreaType,
+    pub owner: Ownership,
+}
+
+pub async fn report_target(tx: &mut Tx<'_>, account_no: &str) -> AppResult<Option<ReportTarget>> {
+    let row = sqlx::query!(
+        "select c.id, c.user_id, c.company_id, a.area_type, m.user_id as manager_user_id
+         from customers c
+         join service_areas a on a.id = c.area_id
+         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id
+         where c.account_no = $1",
+        account_no
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(ReportTarget {
+            customer_id: r.id,
+            area_type: r.area_type.parse()?,
+            owner: Ownership {
+                household_user_id: r.user_id,
+                company_id: r.company_id,
+                manager_user_id: r.manager_user_id,
+            },
+        })
+    })
+    .transpose()
+}
+
+pub struct NewTicket<'a> {
+    pub number: &'a TicketNo,
+    pub customer_id: i64,
+    pub reported_by: i64,
+    pub category: Category,
+    pub description: &'a str,
+    pub address: &'a str,
+    pub contact_phone: &'a str,
+    pub location: Option<(f64, f64)>,
+    pub area_type: AreaType,
+    pub reported_at: DateTime<Utc>,
+    pub arrive_by: DateTime<Utc>,
+    pub submission_key: Uuid,
+}
+
+/// Inserts the ticket unless one with this submission key exists (a retry, a double tap, or
+/// a concurrent twin: the unique key makes the second wait for the first and then do nothing).
+/// Returns the ticket's id and whether this call created it.
+pub async fn insert_ticket(tx: &mut Tx<'_>, t: NewTicket<'_>) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar!(
+        "insert into tickets (number, customer_id, reported_by, category, urgent, description, address,
+                              contact_phone, latitude, longitude, area_type, reported_at, arrive_by, submission_key)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         on conflict (submission_key) do nothing
+         returning id",
+        t.number.as_str(),
+        t.customer_id,
+        t.reported_by,
+        t.category.as_str(),
+        t.category.is_hazard(),
+        t.description,
+        t.address,
+        t.contact_phone,
+        t.location.map(|l| l.0),
+        t.location.map(|l| l.1),
+        t.area_type.as_str(),
+        t.reported_at,
+        t.arrive_by,
+        t.submission_key
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// The ticket an earlier submission with this key created, if this user made it.
+pub async fn by_submission_key(pool: &PgPool, key: Uuid, user_id: i64) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar!("select number from tickets where submission_key = $1 and reported_by = $2", key, user_id)
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub async fn add_event(
+    tx: &mut Tx<'_>,
+    ticket_id: i64,
+    actor_id: Option<i64>,
+    kind: &str,
+    status: Option<Status>,
+    body: Option<&str>,
+) -> AppResult<()> {
+    sqlx::query!(
+        "insert into ticket_events (ticket_id, actor_id, kind, status, body, internal) values ($1, $2, $3, $4, $5, $3 = 'note')",
+        ticket_id,
+        actor_id,
+        kind,
+        status.map(Status::as_str),
+        body
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// One ticket with everything its page shows, and who may see it.
+pub struct TicketRow {
+    pub id: i64,
+    pub number: String,
+    pub category: String,
+    pub urgent: bool,
+    pub description: String,
+    pub address: String,
+    pub contact_phone: String,
+    pub status: String,
+    pub area_type: String,
+    pub reported_at: DateTime<Utc>,
+    pub arrive_by: DateTime<Utc>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub restore_by: Option<DateTime<Utc>>,
+    pub restored_at: Option<DateTime<Utc>>,
+    pub crew_name: Option<String>,
+    pub crew_phone: Option<String>,
+    pub estimated_restoration: Option<DateTime<Utc>>,
+    pub account_no: String,
+    pub customer_name: String,
+    pub reported_by: String,
+    pub household_user_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub manager_user_id: i64,
+}
+
+impl TicketRow {
+    pub fn owner(&self) -> Ownership {
+        Ownership {
+            household_user_id: self.household_user_id,
+            company_id: self.company_id,
+            manager_user_id: self.manager_user_id,
+        }
+    }
+}
+
+pub async fn ticket(pool: &PgPool, number: &TicketNo) -> AppResult<Option<TicketRow>> {
+    Ok(sqlx::query_as!(
+        TicketRow,
+        "select t.id, t.number, t.category, t.urgent, t.description, t.address, t.contact_phone, t.status,
+                t.area_type, t.reported_at, t.arrive_by, t.arrived_at, t.restore_by, t.restored_at,
+                t.crew_name, t.crew_phone, t.estimated_restoration,
+                c.account_no, c.name as customer_name, u.display_name as reported_by,
+                c.user_id as household_user_id, c.company_id, m.user_id as manager_user_id
+         from tickets t
+         join customers c on c.id = t.customer_id
+         join users u on u.id = t.reported_by
+         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id
+         where t.number = $1",
+        number.as_str()
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The same ticket, locked for a change.
+pub async fn lock(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<()> {
+    sqlx::query!("select id from tickets where id = $1 for update", ticket_id).fetch_one(&mut **tx).await?;
+    Ok(())
+}
+
+pub struct EventRow {
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub actor_is_staff: Option<bool>,
+    pub kind: String,
+    pub status: Option<String>,
+    pub body: Option<String>,
+    pub internal: bool,
+}
+
+/// The timeline. Internal notes are left out in the query itself unless asked for, so no
+/// code path can hand them to a customer by forgetting a filter.
+pub async fn events(pool: &PgPool, ticket_id: i64, with_internal: bool) -> AppResult<Vec<EventRow>> {
+    Ok(sqlx::query_as!(
+        EventRow,
+        "select e.at, u.display_name as \"actor?\", u.role in ('manager', 'department', 'supervisor') as actor_is_staff,
+                e.kind, e.status, e.body, e.internal
+         from ticket_events e left join users u on u.id = e.actor_id
+         where e.ticket_id = $1 and (not e.internal or $2)
+         order by e.id",
+        ticket_id,
+        with_internal
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Moves the status on, but only from the status the rule was checked against.
+pub async fn set_status(tx: &mut Tx<'_>, ticket_id: i64, from: Status, to: Status) -> AppResult<bool> {
+    let done = sqlx::query!(
+        "update tickets set status = $3 where id = $1 and status = $2",
+        ticket_id,
+        from.as_str(),
+        to.as_str()
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_crew(tx: &mut Tx<'_>, ticket_id: i64, name: &str, phone: &str) -> AppResult<()> {
+    sqlx::query!("update tickets set crew_name = $2, crew_phone = $3 where id = $1", ticket_id, name, phone)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_arrival(
+    tx: &mut Tx<'_>,
+    ticket_id: i64,
+    at: DateTime<Utc>,
+    restore_by: DateTime<Utc>,
+) -> AppResult<()> {
+    sqlx::query!("update tickets set arrived_at = $2, restore_by = $3 where id = $1", ticket_id, at, restore_by)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_restored(tx: &mut Tx<'_>, ticket_id: i64, at: DateTime<Utc>) -> AppResult<()> {
+    sqlx::query!("update tickets set restored_at = $2 where id = $1", ticket_id, at).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn set_closed(tx: &mut Tx<'_>, ticket_id: i64, at: DateTime<Utc>) -> AppResult<()> {
+    sqlx::query!("update tickets set closed_at = $2 where id = $1", ticket_id, at).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// A reopened repair starts a new arrival clock.
+pub async fn set_reopened(tx: &mut Tx<'_>, ticket_id: i64, arrive_by: DateTime<Utc>) -> AppResult<()> {
+    sqlx::query!(
+        "update tickets set arrive_by = $2, arrived_at = null, restore_by = null, closed_at = null where id = $1",
+        ticket_id,
+        arrive_by
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_estimate(tx: &mut Tx<'_>, ticket_id: i64, at: DateTime<Utc>) -> AppResult<()> {
+    sqlx::query!("update tickets set estimated_restoration = $2 where id = $1", ticket_id, at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub struct SummaryRow {
+    pub number: String,
+    pub category: String,
+    pub urgent: bool,
+    pub status: String,
+    pub area_type: String,
+    pub reported_at: DateTime<Utc>,
+    pub arrive_by: DateTime<Utc>,
+    pub restore_by: Option<DateTime<Utc>>,
+    pub account_no: String,
+    pub customer_name: String,
+    pub address: String,
+    pub reported_by: String,
+    pub area_code: String,
+}
+
+/// Tickets of the customers in a scope, newest first (households and companies), or, for a
+/// manager, the open tickets of their current customers.
+pub async fn tickets_in_scope(pool: &PgPool, scope: CustomerScope, open_only: bool) -> AppResult<Vec<SummaryRow>> {
+    let (household, company, manager, everyone) = match scope {
+        CustomerScope::Household { user_id } => (Some(user_id), None, None, false),
+        CustomerScope::Company { company_id } => (None, Some(company_id), None, false),
+        CustomerScope::Manager { user_id } => (None, None, Some(user_id), false),
+        CustomerScope::Everyone => (None, None, None, true),
+    };
+    Ok(sqlx::query_as!(
+        SummaryRow,
+        "select t.number, t.category, t.urgent, t.status, t.area_type, t.reported_at, t.arrive_by, t.restore_by,
+                c.account_no, c.name as customer_name, t.address, u.display_name as reported_by, a.code as area_code
+         from tickets t
+         join customers c on c.id = t.customer_id
+         join service_areas a on a.id = c.area_id
+         join users u on u.id = t.reported_by
+         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id
+         where (c.user_id = $1 or c.company_id = $2 or m.user_id = $3 or $4)
+           and (not $5 or t.status not in ('closed', 'cancelled'))
+         order by t.reported_at desc
+         limit 500",
+        household,
+        company,
+        manager,
+        everyone,
+        open_only
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+pub struct RatingRow {
+    pub overall: i16,
+    pub speed: i16,
+    pub attitude: i16,
+    pub professionalism: i16,
+    pub comment: Option<String>,
+}
+
+pub async fn rating(pool: &PgPool, ticket_id: i64) -> AppResult<Option<RatingRow>> {
+    Ok(sqlx::query_as!(
+        RatingRow,
+        "select overall, speed, attitude, professionalism, comment from ratings where ticket_id = $1",
+        ticket_id
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Records the rating unless the ticket has one; returns whether this call recorded it.
+pub async fn insert_rating(
+    tx: &mut Tx<'_>,
+    ticket_id: i64,
+    by: i64,
+    scores: [i16; 4],
+    comment: Option<&str>,
+) -> AppResult<bool> {
+    let done = sqlx::query!(
+        "insert into ratings (ticket_id, rated_by, overall, speed, attitude, professionalism, comment)
+         values ($1, $2, $3, $4, $5, $6, $7) on conflict (ticket_id) do nothing",
+        ticket_id,
+        by,
+        scores[0],
+        scores[1],
+        scores[2],
+        scores[3],
+        comment
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn open_follow_up(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<()> {
+    sqlx::query!("insert into follow_ups (ticket_id) values ($1) on conflict (ticket_id) do nothing", ticket_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

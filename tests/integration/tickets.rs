@@ -1,0 +1,422 @@
+//! Fault reports through the server functions: idempotent submission, access, the lifecycle,
+//! internal notes, ratings.
+use crate::support::*;
+use app::{
+    error::{AppError, Problem, Refusal},
+    tickets::{
+        api::{ReportSetup, TicketList, TicketSummary, TicketView},
+        model::{Action, Status},
+    },
+};
+use http::{header, StatusCode};
+
+fn report<'a>(form: &'a ReportSetup, category: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("account_no", &form.accounts[0].account_no),
+        ("category", category),
+        ("description", "整栋楼都没电"),
+        ("address", &form.accounts[0].address),
+        ("contact_phone", &form.phone),
+        ("submission_key", &form.submission_key),
+    ]
+}
+
+/// Reports a fault as this signed-in customer and returns the new ticket's number.
+async fn report_fault(portal: &Portal, session: &Session, category: &str) -> String {
+    let form: ReportSetup = portal.call("report_form", &[], Some(session)).await.json();
+    let reply = portal.call("report_fault", &report(&form, category), Some(session)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+    ticket_number(&reply)
+}
+
+fn ticket_number(reply: &Reply) -> String {
+    let location = reply.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).expect("redirect to the ticket");
+    location.strip_prefix("/tickets/").expect("ticket page").to_owned()
+}
+
+async fn view(portal: &Portal, session: &Session, number: &str) -> Reply {
+    portal.call("ticket", &[("number", number)], Some(session)).await
+}
+
+async fn step(portal: &Portal, session: &Session, number: &str, action: Action) -> Reply {
+    portal.call("advance", &[("number", number), ("action", action.as_str())], Some(session)).await
+}
+
+async fn count_tickets(portal: &Portal) -> i64 {
+    sqlx::query_scalar("select count(*) from tickets").fetch_one(&portal.pool).await.unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_report_lands_on_its_ticket_with_the_published_arrival_promise(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let number = report_fault(&portal, &customer, "no_power").await;
+    let ticket: TicketView = view(&portal, &customer, &number).await.json();
+    assert_eq!(ticket.status, Status::Submitted);
+    assert!(!ticket.urgent);
+    let (reported, arrive_by): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) =
+        sqlx::query_as("select reported_at, arrive_by from tickets where number = $1")
+            .bind(&number)
+            .fetch_one(&portal.pool)
+            .await
+            .unwrap();
+    assert_eq!(arrive_by - reported, chrono::Duration::minutes(45), "urban customer: 45 minutes");
+    assert_eq!(ticket.promise, app::tickets::api::Promise::CrewBy(arrive_by));
+    assert_eq!(ticket.actions, vec![Action::Cancel]);
+    assert_eq!(ticket.events.len(), 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_township_customer_is_promised_90_minutes_and_a_hazard_is_urgent(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000031").await;
+    let number = report_fault(&portal, &customer, "hazard").await;
+    let (urgent, minutes, area): (bool, f64, String) = sqlx::query_as(
+        "select urgent, (extract(epoch from arrive_by - reported_at) / 60)::float8, area_type from tickets where number = $1",
+    )
+    .bind(&number)
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    assert!(urgent);
+    let expected = if area == "remote" { 120.0 } else { 90.0 };
+    assert_eq!(minutes, expected);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_retried_report_creates_one_ticket_and_lands_on_it(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let first = portal.call("report_fault", &report(&form, "no_power"), Some(&customer)).await;
+    let again = portal.call("report_fault", &report(&form, "no_power"), Some(&customer)).await;
+    assert_eq!(ticket_number(&first), ticket_number(&again));
+    assert_eq!(count_tickets(&portal).await, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_concurrent_reports_with_one_key_create_one_ticket(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let other = portal.second_process().await;
+    let customer = portal.sign_in("13800000001").await;
+    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let fields = report(&form, "area_dark");
+    let (a, b) = tokio::join!(
+        portal.call("report_fault", &fields, Some(&customer)),
+        other.call("report_fault", &fields, Some(&customer)),
+    );
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(b.status, StatusCode::OK);
+    assert_eq!(ticket_number(&a), ticket_number(&b));
+    assert_eq!(count_tickets(&portal).await, 1);
+    let events: i64 = sqlx::query_scalar("select count(*) from ticket_events").fetch_one(&portal.pool).await.unwrap();
+    assert_eq!(events, 1, "one 'reported' step");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_report_fields_are_named_and_nothing_is_stored(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let long = "电".repeat(501);
+    let reply = portal
+        .call(
+            "report_fault",
+            &[
+                ("account_no", &form.accounts[0].account_no),
+                ("category", ""),
+                ("description", &long),
+                ("address", " "),
+                ("contact_phone", "12345"),
+                ("submission_key", &form.submission_key),
+            ],
+            Some(&customer),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error = reply.error();
+    assert_eq!(error.for_field("category"), Some(Problem::NotChosen));
+    assert_eq!(error.for_field("description"), Some(Problem::TooLong { max: 500 }));
+    assert_eq!(error.for_field("address"), Some(Problem::Required));
+    assert_eq!(error.for_field("contact_phone"), Some(Problem::BadPhone));
+    assert_eq!(count_tickets(&portal).await, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_customer_cannot_report_for_or_open_another_customers_account(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let neighbour = portal.sign_in("13800000002").await;
+    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let mut fields = report(&form, "no_power");
+    fields[0] = ("account_no", "3100000002");
+    let theirs = portal.call("report_fault", &fields, Some(&customer)).await;
+    fields[0] = ("account_no", "3999999999");
+    let missing = portal.call("report_fault", &fields, Some(&customer)).await;
+    assert_eq!(theirs.error(), AppError::field("account_no", Problem::BadAccountNo));
+    assert_eq!(theirs.body, missing.body);
+    assert_eq!(count_tickets(&portal).await, 0);
+
+    let number = report_fault(&portal, &neighbour, "no_power").await;
+    let stranger = view(&portal, &customer, &number).await;
+    let nonexistent = view(&portal, &customer, "ZZZZ-ZZZZ").await;
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND);
+    assert_eq!(stranger.body, nonexistent.body);
+    for action in [Action::Cancel, Action::Confirm] {
+        assert_eq!(step(&portal, &customer, &number, action).await.error(), AppError::NotFound);
+    }
+    let message = portal.call("post_message", &[("number", &number), ("body", "hi")], Some(&customer)).await;
+    assert_eq!(message.error(), AppError::NotFound);
+    let page = portal.get(&format!("/tickets/{number}"), Some(&customer)).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_the_customers_own_manager_or_a_supervisor_sees_a_ticket(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let number = report_fault(&portal, &customer, "no_power").await;
+    let own: String = sqlx::query_scalar(
+        "select u.employee_no from customers c join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id join users u on u.id = m.user_id where c.account_no = '3100000001'",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    let other = if own == "M1004" { "M1005" } else { "M1004" };
+    let own = portal.sign_in(&own).await;
+    let other = portal.sign_in(other).await;
+    assert_eq!(view(&portal, &own, &number).await.status, StatusCode::OK);
+    assert_eq!(view(&portal, &other, &number).await.error(), AppError::NotFound);
+    assert_eq!(step(&portal, &other, &number, Action::Accept).await.error(), AppError::NotFound);
+    let supervisor = portal.sign_in("S0001").await;
+    assert_eq!(view(&portal, &supervisor, &number).await.status, StatusCode::OK);
+    let department = portal.sign_in("D2001").await;
+    assert_eq!(view(&portal, &department, &number).await.error(), AppError::NotFound);
+
+    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&own)).await.json();
+    assert!(queue.iter().any(|t| t.number == number));
+    let theirs: Vec<TicketSummary> = portal.call("queue", &[], Some(&other)).await.json();
+    assert!(theirs.iter().all(|t| t.number != number));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_repair_runs_its_lifecycle_and_refuses_steps_out_of_turn(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let manager = portal.sign_in("S0001").await;
+    let number = report_fault(&portal, &customer, "no_power").await;
+
+    assert_eq!(step(&portal, &manager, &number, Action::Restore).await.error(), AppError::Refused(Refusal::NotNow));
+    assert_eq!(step(&portal, &customer, &number, Action::Accept).await.error(), AppError::Refused(Refusal::NotYours));
+    assert_eq!(step(&portal, &manager, &number, Action::Accept).await.status, StatusCode::OK);
+
+    let no_crew = step(&portal, &manager, &number, Action::Dispatch).await;
+    assert_eq!(no_crew.error().for_field("crew_name"), Some(Problem::Required));
+    assert_eq!(no_crew.error().for_field("crew_phone"), Some(Problem::Required));
+    let dispatched = portal
+        .call(
+            "advance",
+            &[
+                ("number", &number),
+                ("action", "dispatch"),
+                ("crew_name", "抢修一班 王师傅"),
+                ("crew_phone", "13911112222"),
+            ],
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(dispatched.status, StatusCode::OK);
+    assert_eq!(step(&portal, &customer, &number, Action::Cancel).await.error(), AppError::Refused(Refusal::NotNow));
+    assert_eq!(step(&portal, &manager, &number, Action::Arrive).await.status, StatusCode::OK);
+    let on_site: TicketView = view(&portal, &customer, &number).await.json();
+    assert_eq!(on_site.status, Status::OnSite);
+    assert_eq!(on_site.crew, Some(("抢修一班 王师傅".to_owned(), "13911112222".to_owned())));
+    assert!(matches!(on_site.promise, app::tickets::api::Promise::PowerBy(_)));
+
+    assert_eq!(step(&portal, &manager, &number, Action::Restore).await.status, StatusCode::OK);
+    let restored: TicketView = view(&portal, &customer, &number).await.json();
+    assert_eq!(restored.actions, vec![Action::Confirm, Action::Reopen]);
+    assert!(restored.can_rate);
+    assert_eq!(step(&portal, &customer, &number, Action::Confirm).await.status, StatusCode::OK);
+    let closed: TicketView = view(&portal, &customer, &number).await.json();
+    assert_eq!(closed.status, Status::Closed);
+    let statuses: Vec<Status> = closed.events.iter().filter_map(|e| e.status).collect();
+    assert_eq!(
+        statuses,
+        [Status::Submitted, Status::Accepted, Status::Dispatched, Status::OnSite, Status::Restored, Status::Closed]
+    );
+
+    // The fault comes back within the week: reopened, with a fresh arrival clock.
+    assert_eq!(step(&portal, &customer, &number, Action::Reopen).await.status, StatusCode::OK);
+    let reopened: TicketView = view(&portal, &customer, &number).await.json();
+    assert_eq!(reopened.status, Status::Reopened);
+    sqlx::query("update tickets set status = 'restored', restored_at = now() - interval '8 days' where number = $1")
+        .bind(&number)
+        .execute(&portal.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        step(&portal, &customer, &number, Action::Reopen).await.error(),
+        AppError::Refused(Refusal::ReopenWindowPassed)
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_customer_may_cancel_before_dispatch(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let number = report_fault(&portal, &customer, "meter").await;
+    assert_eq!(step(&portal, &customer, &number, Action::Cancel).await.status, StatusCode::OK);
+    let ticket: TicketView = view(&portal, &customer, &number).await.json();
+    assert_eq!(ticket.status, Status::Cancelled);
+    assert!(ticket.actions.is_empty());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn internal_notes_never_reach_the_customer(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let staff = portal.sign_in("S0001").await;
+    let number = report_fault(&portal, &customer, "no_power").await;
+    let secret = "客户情绪激动，注意沟通";
+    let note =
+        portal.call("post_message", &[("number", &number), ("body", secret), ("internal", "1")], Some(&staff)).await;
+    assert_eq!(note.status, StatusCode::OK);
+    let reply = "已安排抢修";
+    portal.call("post_message", &[("number", &number), ("body", reply)], Some(&staff)).await;
+
+    let seen = view(&portal, &customer, &number).await;
+    let text = String::from_utf8_lossy(&seen.body);
+    assert!(!text.contains(secret), "the ticket function leaks the note");
+    assert!(text.contains(reply));
+    let page = portal.get(&format!("/tickets/{number}"), Some(&customer)).await;
+    let html = String::from_utf8_lossy(&page.body);
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(html.contains(reply) && !html.contains(secret), "the page leaks the note");
+    let list: TicketList = portal.call("my_tickets", &[], Some(&customer)).await.json();
+    assert!(!serde_json::to_string(&list).unwrap().contains(secret));
+
+    let staff_view: TicketView = view(&portal, &staff, &number).await.json();
+    assert!(staff_view.events.iter().any(|e| e.internal && e.body.as_deref() == Some(secret)));
+
+    // A customer cannot write an internal note: it becomes an ordinary message.
+    portal.call("post_message", &[("number", &number), ("body", "我在家"), ("internal", "1")], Some(&customer)).await;
+    let mine: TicketView = view(&portal, &customer, &number).await.json();
+    assert!(mine.events.iter().any(|e| e.body.as_deref() == Some("我在家") && !e.internal));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_repair_is_rated_once_and_a_low_rating_asks_for_a_follow_up(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let staff = portal.sign_in("S0001").await;
+    let number = report_fault(&portal, &customer, "no_power").await;
+    let scores = |overall: &'static str| {
+        vec![
+            ("number", number.clone()),
+            ("overall", overall.to_owned()),
+            ("speed", "3".to_owned()),
+            ("attitude", "4".to_owned()),
+            ("professionalism", "3".to_owned()),
+            ("comment", "来得太慢".to_owned()),
+        ]
+    };
+    let call = |form: Vec<(&'static str, String)>| {
+        let portal = &portal;
+        let customer = &customer;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            portal.call("rate", &form, Some(customer)).await
+        }
+    };
+    assert_eq!(call(scores("2")).await.error(), AppError::Refused(Refusal::NotRestoredYet));
+    for action in [Action::Dispatch, Action::Arrive, Action::Restore] {
+        let reply = portal
+            .call(
+                "advance",
+                &[
+                    ("number", &number),
+                    ("action", action.as_str()),
+                    ("crew_name", "一班"),
+                    ("crew_phone", "13911112222"),
+                ],
+                Some(&staff),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{action:?}");
+    }
+    assert_eq!(call(scores("9")).await.error().for_field("overall"), Some(Problem::OutOfRange { min: 1, max: 5 }));
+    assert_eq!(call(scores("2")).await.status, StatusCode::OK);
+    assert_eq!(call(scores("5")).await.error(), AppError::Refused(Refusal::AlreadyRated));
+    let follow_ups: i64 = sqlx::query_scalar("select count(*) from follow_ups").fetch_one(&portal.pool).await.unwrap();
+    assert_eq!(follow_ups, 1);
+    let ticket: TicketView = view(&portal, &customer, &number).await.json();
+    assert_eq!(ticket.rating.map(|r| r.overall), Some(2));
+    assert!(!ticket.can_rate);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_good_rating_needs_no_follow_up(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let number = report_fault(&portal, &customer, "no_power").await;
+    sqlx::query("update tickets set status = 'restored', restored_at = now() where number = $1")
+        .bind(&number)
+        .execute(&portal.pool)
+        .await
+        .unwrap();
+    let form = [
+        ("number", number.as_str()),
+        ("overall", "4"),
+        ("speed", "4"),
+        ("attitude", "5"),
+        ("professionalism", "4"),
+        ("comment", ""),
+    ];
+    assert_eq!(portal.call("rate", &form, Some(&customer)).await.status, StatusCode::OK);
+    let follow_ups: i64 = sqlx::query_scalar("select count(*) from follow_ups").fetch_one(&portal.pool).await.unwrap();
+    assert_eq!(follow_ups, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_queue_puts_hazards_first_then_the_nearest_deadline(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let supervisor = portal.sign_in("S0001").await;
+    let mut numbers = Vec::new();
+    for (phone, category) in [("13800000001", "no_power"), ("13800000002", "flicker"), ("13800000003", "hazard")] {
+        let customer = portal.sign_in(phone).await;
+        numbers.push(report_fault(&portal, &customer, category).await);
+    }
+    // The flicker report was made an hour ago: its deadline has passed.
+    sqlx::query("update tickets set reported_at = now() - interval '1 hour', arrive_by = now() - interval '15 minutes' where number = $1")
+        .bind(&numbers[1])
+        .execute(&portal.pool)
+        .await
+        .unwrap();
+    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&supervisor)).await.json();
+    let order: Vec<&str> = queue.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(order, [numbers[2].as_str(), numbers[1].as_str(), numbers[0].as_str()]);
+    assert_eq!(queue[1].deadline.map(|d| d.1), Some(app::tickets::model::DeadlineState::Missed));
+    let filtered: Vec<TicketSummary> =
+        portal.call("queue", &[("status", "submitted"), ("area", "YBS-N")], Some(&supervisor)).await.json();
+    assert!(filtered.iter().all(|t| t.area_code == "YBS-N"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_company_contact_sees_every_sites_tickets_and_who_opened_them(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let first = portal.sign_in("13900000001").await;
+    let second = portal.sign_in("13900000002").await;
+    let a = report_fault(&portal, &first, "area_dark").await;
+    let b = report_fault(&portal, &second, "no_power").await;
+    let list: TicketList = portal.call("my_tickets", &[], Some(&first)).await.json();
+    assert!(list.company);
+    let numbers: Vec<&str> = list.tickets.iter().map(|t| t.number.as_str()).collect();
+    assert!(numbers.contains(&a.as_str()) && numbers.contains(&b.as_str()));
+    assert!(list.tickets.iter().any(|t| t.reported_by == "何振宇"));
+    let cement = portal.sign_in("13900000003").await;
+    let theirs: TicketList = portal.call("my_tickets", &[], Some(&cement)).await.json();
+    assert!(theirs.tickets.is_empty());
+    assert_eq!(view(&portal, &cement, &a).await.error(), AppError::NotFound);
+}
