@@ -50,9 +50,20 @@ async fn count_tickets(portal: &Portal) -> i64 {
 async fn a_report_lands_on_its_ticket_with_the_published_arrival_promise(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
-    let number = report_fault(&portal, &customer, "no_power").await;
+    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let mut fields = report(&form, "no_power");
+    fields.push(("location", "41.40,119.64"));
+    let reply = portal.call("report_fault", &fields, Some(&customer)).await;
+    let number = ticket_number(&reply);
     let ticket: TicketView = view(&portal, &customer, &number).await.json();
     assert_eq!(ticket.status, Status::Submitted);
+    let located: (Option<f64>, Option<f64>) =
+        sqlx::query_as("select latitude, longitude from tickets where number = $1")
+            .bind(&number)
+            .fetch_one(&portal.pool)
+            .await
+            .unwrap();
+    assert_eq!(located, (Some(41.40), Some(119.64)));
     assert!(!ticket.urgent);
     let (reported, arrive_by): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) =
         sqlx::query_as("select reported_at, arrive_by from tickets where number = $1")
@@ -149,6 +160,9 @@ async fn a_customer_cannot_report_for_or_open_another_customers_account(pool: sq
     let neighbour = portal.sign_in("13800000002").await;
     let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
     let mut fields = report(&form, "no_power");
+    let unchosen: Vec<_> = fields.iter().copied().filter(|(k, _)| *k != "category").collect();
+    let reply = portal.call("report_fault", &unchosen, Some(&customer)).await;
+    assert_eq!(reply.error().for_field("category"), Some(Problem::NotChosen));
     fields[0] = ("account_no", "3100000002");
     let theirs = portal.call("report_fault", &fields, Some(&customer)).await;
     fields[0] = ("account_no", "3999999999");
@@ -347,6 +361,8 @@ async fn a_repair_is_rated_once_and_a_low_rating_asks_for_a_follow_up(pool: sqlx
         assert_eq!(reply.status, StatusCode::OK, "{action:?}");
     }
     assert_eq!(call(scores("9")).await.error().for_field("overall"), Some(Problem::OutOfRange { min: 1, max: 5 }));
+    let unchosen = portal.call("rate", &[("number", number.as_str()), ("comment", "")], Some(&customer)).await;
+    assert_eq!(unchosen.error().for_field("speed"), Some(Problem::NotChosen));
     assert_eq!(call(scores("2")).await.status, StatusCode::OK);
     assert_eq!(call(scores("5")).await.error(), AppError::Refused(Refusal::AlreadyRated));
     let follow_ups: i64 = sqlx::query_scalar("select count(*) from follow_ups").fetch_one(&portal.pool).await.unwrap();

@@ -145,21 +145,21 @@ pub async fn report_form() -> Result<ReportSetup, AppError> {
     })
 }
 
-/// Creates a ticket, once per submission key, and lands on its page.
-#[allow(clippy::too_many_arguments)]
+/// Creates a ticket, once per submission key, and lands on its page. `location` is
+/// "latitude,longitude" from the browser, when the customer shares it.
 #[server(endpoint = "report_fault")]
 pub async fn report_fault(
     account_no: String,
-    category: String,
+    // Radio groups send nothing when nothing is chosen.
+    category: Option<String>,
     description: String,
     address: String,
     contact_phone: String,
-    latitude: Option<String>,
-    longitude: Option<String>,
+    location: Option<String>,
     submission_key: String,
 ) -> Result<(), AppError> {
     use super::{
-        model::{arrive_by, parse_text, TicketNo, ADDRESS_MAX, DESCRIPTION_MAX},
+        model::{arrive_by, parse_location, parse_text, TicketNo, ADDRESS_MAX, DESCRIPTION_MAX},
         store,
     };
     use crate::{
@@ -183,9 +183,9 @@ pub async fn report_fault(
     };
     let account = AccountNo::parse(&account_no);
     check("account_no", account.as_ref().map(|_| ()).map_err(|p| *p));
-    let category = match category.trim() {
-        "" => Err(Problem::NotChosen),
-        c => c.parse::<Category>().map_err(|_| Problem::NotChosen),
+    let category = match category.as_deref().map(str::trim) {
+        None | Some("") => Err(Problem::NotChosen),
+        Some(c) => c.parse::<Category>().map_err(|_| Problem::NotChosen),
     };
     check("category", category.map(|_| ()));
     let description = parse_text(&description, DESCRIPTION_MAX, false);
@@ -194,12 +194,8 @@ pub async fn report_fault(
     check("address", address.as_ref().map(|_| ()).map_err(|p| *p));
     let phone = Phone::parse(&contact_phone);
     check("contact_phone", phone.as_ref().map(|_| ()).map_err(|p| *p));
-    let location = match (latitude.as_deref().map(str::parse::<f64>), longitude.as_deref().map(str::parse::<f64>)) {
-        (Some(Ok(lat)), Some(Ok(lon))) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
-            Some((lat, lon))
-        }
-        _ => None,
-    };
+    // A location that does not parse is dropped, not refused: it is a help, never required.
+    let location = location.as_deref().and_then(parse_location);
     let (Ok(account), Ok(category), Ok(description), Ok(address), Ok(phone)) =
         (account, category, description, address, phone)
     else {
@@ -492,10 +488,11 @@ pub async fn post_message(number: String, body: String, internal: Option<String>
 #[server(endpoint = "rate")]
 pub async fn rate(
     number: String,
-    overall: String,
-    speed: String,
-    attitude: String,
-    professionalism: String,
+    // Radio groups send nothing when nothing is chosen.
+    overall: Option<String>,
+    speed: Option<String>,
+    attitude: Option<String>,
+    professionalism: Option<String>,
     comment: String,
 ) -> Result<(), AppError> {
     use super::{
@@ -513,7 +510,7 @@ pub async fn rate(
     let mut scores = [0i16; 4];
     let mut problems = Vec::new();
     for (i, (field, value)) in fields.iter().enumerate() {
-        match parse_score(value) {
+        match parse_score(value.as_deref().unwrap_or_default()) {
             Ok(score) => scores[i] = score,
             Err(p) => problems.push(FieldError::new(field, p)),
         }

@@ -273,6 +273,13 @@ pub fn parse_score(input: &str) -> Result<i16, Problem> {
     }
 }
 
+/// "latitude,longitude" as the browser's geolocation gives it, if it is a place on Earth.
+pub fn parse_location(input: &str) -> Option<(f64, f64)> {
+    let (lat, lon) = input.split_once(',')?;
+    let (lat, lon) = (lat.trim().parse::<f64>().ok()?, lon.trim().parse::<f64>().ok()?);
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
+}
+
 /// Free text from a form: trimmed, required or not, and no longer than `max` characters.
 pub fn parse_text(input: &str, max: usize, required: bool) -> Result<String, Problem> {
     let text = input.trim();
@@ -418,7 +425,7 @@ mod tests {
 
     #[test]
     fn hazards_come_first_then_the_nearest_deadline() {
-        let mut tickets = vec![
+        let mut tickets = [
             ("later", false, Some(at(15, 0)), at(13, 0)),
             ("restored", false, None, at(9, 0)),
             ("missed", false, Some(at(13, 30)), at(12, 0)),
@@ -437,6 +444,14 @@ mod tests {
         assert_eq!(parse_score(""), Err(Problem::NotChosen));
         assert_eq!(parse_score("6"), Err(Problem::OutOfRange { min: 1, max: 5 }));
         assert_eq!(parse_score("0"), Err(Problem::OutOfRange { min: 1, max: 5 }));
+    }
+
+    #[test]
+    fn a_shared_location_is_kept_only_if_it_is_on_earth() {
+        assert_eq!(parse_location("41.4, 119.6"), Some((41.4, 119.6)));
+        assert_eq!(parse_location("91,0"), None);
+        assert_eq!(parse_location("41.4"), None);
+        assert_eq!(parse_location("north,east"), None);
     }
 
     #[test]

@@ -1,0 +1,83 @@
+// A customer reports a fault on a phone; their manager finds it in the queue, replies,
+// dispatches a crew and restores power; the customer follows each step and rates the repair.
+// Run with JavaScript on and again with it off.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, phone, ready, signIn, assertFitsPhone, modes } from './helpers.mjs';
+
+// Households 13 and 17 are both served by community manager M1003 in the demo county, and no
+// other journey touches them.
+const HOUSEHOLDS = ['13800000013', '13800000017'];
+
+async function click(page, js, selector) {
+  await ready(page, js);
+  await page.click(selector);
+}
+
+for (const [index, { js, name: mode }] of modes.entries()) {
+  test(`a customer reports a fault, the manager works it, the customer rates it (${mode})`, async () => {
+    const customer = await phone(js);
+    const manager = await phone(js);
+    try {
+      await signIn(customer, js, HOUSEHOLDS[index]);
+      await customer.waitForURL(`${BASE}/me`);
+      await customer.goto(`${BASE}/report`);
+      await ready(customer, js);
+      await assertFitsPhone(customer);
+
+      // Sending without a category is explained next to the choices.
+      await click(customer, js, 'form.report button[type=submit]');
+      await customer.locator('#field-category-error').filter({ hasText: '请选择' }).waitFor();
+      await ready(customer, js);
+      await customer.click('label[for=category-hazard]');
+      assert.ok(await customer.isVisible('.safety'), 'safety advice shows at once for a hazard');
+      await customer.click('label[for=category-no_power]');
+      await customer.fill('#field-description', '楼道和家里都没电');
+      await customer.click('form.report button[type=submit]');
+      await customer.waitForURL(/\/tickets\/[2-9A-Z]{8}$/);
+      const number = customer.url().split('/').pop();
+      await customer.waitForSelector('.badge.status-submitted');
+      assert.match(await customer.textContent('.promise'), /前到达/);
+
+      await signIn(manager, js, 'M1003');
+      await manager.waitForURL(`${BASE}/manager`);
+      await manager.goto(`${BASE}/queue`);
+      await manager.click(`a[href="/tickets/${number}"]`);
+      await manager.waitForURL(`${BASE}/tickets/${number}`);
+      await click(manager, js, 'button.action-accept');
+      await manager.waitForSelector('.badge.status-accepted');
+      await ready(manager, js);
+      await manager.fill('#field-body', '收到，马上安排抢修');
+      await manager.click('form.message button[type=submit]');
+      await manager.locator('.message-body').filter({ hasText: '马上安排抢修' }).waitFor();
+      await ready(manager, js);
+      await manager.fill('#field-crew_name', '抢修一班 王师傅');
+      await manager.fill('#field-crew_phone', '13911112222');
+      await manager.click('form.dispatch button[type=submit]');
+      await manager.waitForSelector('.badge.status-dispatched');
+      await click(manager, js, 'button.action-arrive');
+      await manager.waitForSelector('.badge.status-on_site');
+      await click(manager, js, 'button.action-restore');
+      await manager.waitForSelector('.badge.status-restored');
+      await assertFitsPhone(manager);
+
+      await customer.reload();
+      await customer.waitForSelector('.badge.status-restored');
+      const timeline = await customer.textContent('.timeline');
+      for (const step of ['收到报修', '已接单', '抢修人员在途', '抢修人员已到达', '已恢复供电', '马上安排抢修']) {
+        assert.ok(timeline.includes(step), `timeline shows ${step}`);
+      }
+      await ready(customer, js);
+      for (const aspect of ['overall', 'speed', 'attitude', 'professionalism']) {
+        await customer.click(`label[for=${aspect}-4]`);
+      }
+      await customer.click('form.rating button[type=submit]');
+      await customer.waitForSelector('text=您的评价');
+      assert.equal(await customer.locator('form.rating').count(), 0, 'rated once');
+      await assertFitsPhone(customer);
+    } finally {
+      await customer.context().close();
+      await manager.context().close();
+    }
+  });
+}
