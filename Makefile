@@ -17,7 +17,7 @@ setup:
 run: setup
 	cargo leptos build --release
 	scripts/precompress.sh
-	@DATABASE_URL="$$(scripts/db.sh)" PORTAL_DEMO_DATA=1 LEPTOS_SITE_ROOT=target/site \
+	@url="$$(scripts/db.sh)"; DATABASE_URL="$$url" PORTAL_DEMO_DATA=1 LEPTOS_SITE_ROOT=target/site \
 	  LEPTOS_ENV=PROD LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} target/release/server
 
 ## Unit tests, integration tests against PostgreSQL, then browser tests in headless Chromium.
@@ -25,7 +25,7 @@ test: setup unit e2e
 
 # cargo-leptos builds debug with this flag; the tests use it too so both share one build.
 unit:
-	DATABASE_URL="$$(scripts/db.sh)" RUSTFLAGS="--cfg erase_components" cargo test --workspace --no-fail-fast
+	url="$$(scripts/db.sh)"; DATABASE_URL="$$url" RUSTFLAGS="--cfg erase_components" cargo test --workspace --no-fail-fast
 
 e2e: build
 	scripts/e2e.sh

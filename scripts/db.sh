@@ -39,13 +39,21 @@ fi
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if ! as_pg pg_ctl -D "$data" status >/dev/null 2>&1; then
-  # Keep the port chosen the first time; pick another free one if something else holds it.
+  # Keep the port chosen the first time; move to the next one if something else holds it
+  # (checked before starting, and again if the server still cannot bind).
   port=$(cat "$root/port" 2>/dev/null || echo "${PORTAL_PG_PORT:-54329}")
-  while ! port_free "$port"; do port=$((port + 1)); done
+  started=no
+  for _ in $(seq 1 20); do
+    while ! port_free "$port"; do port=$((port + 1)); done
+    if as_pg pg_ctl -D "$data" -w -l "$data/server.log" \
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 -c fsync=off" start >/dev/null 2>&1; then
+      started=yes
+      break
+    fi
+    port=$((port + 1))
+  done
+  [ $started = yes ] || { echo "PostgreSQL did not start:" >&2; tail -20 "$data/server.log" >&2; exit 1; }
   echo "$port" >"$root/port"
-  as_pg pg_ctl -D "$data" -w -l "$data/server.log" \
-    -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 -c fsync=off" start >/dev/null \
-    || { tail -20 "$data/server.log" >&2; exit 1; }
 fi
 port=$(cat "$root/port")
 if ! psql -h 127.0.0.1 -p "$port" -U portal -d postgres -tAc "select 1 from pg_database where datname='portal'" | grep -q 1; then

@@ -1,10 +1,11 @@
 //! The axum server around the Leptos app: database, router and middleware. `main` only wires
 //! configuration to these; tests build the same router.
 pub mod demo;
+pub mod events;
 pub mod middleware;
 
 use app::{shell, App};
-use axum::Router;
+use axum::{routing::get, Router};
 use http::{header, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -58,7 +59,12 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
+    let live = Router::new()
+        .route("/live/tickets/{number}", get(events::ticket_stream))
+        .route("/live/queue", get(events::queue_stream))
+        .with_state(events::LiveState { pool: pool.clone(), hub: events::Hub::start(pool.clone()) });
     Router::new()
+        .merge(live)
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, move || provide_context(pool.clone()), {
             let options = options.clone();

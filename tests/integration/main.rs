@@ -4,5 +4,6 @@ mod support;
 
 mod access;
 mod assignments;
+mod live;
 mod sign_in;
 mod tickets;

@@ -96,6 +96,17 @@ impl Portal {
         self.send(request.body(Body::empty()).expect("request")).await
     }
 
+    /// Opens a server-sent event stream as a signed-in page does.
+    pub async fn open_stream(&self, path: &str, session: Option<&Session>) -> (StatusCode, Body) {
+        let mut request = Request::get(path).header(header::ACCEPT, "text/event-stream");
+        if let Some(Session(cookie)) = session {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response =
+            self.router.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("router");
+        (response.status(), response.into_body())
+    }
+
     pub async fn sign_in(&self, identifier: &str) -> Session {
         let reply = self.call("sign_in", &[("identifier", identifier), ("password", PASSWORD)], None).await;
         assert!(reply.status.is_success(), "{identifier} signs in: {}", String::from_utf8_lossy(&reply.body));
@@ -115,6 +126,20 @@ fn api_request(function: &str, session: Option<&Session>) -> http::request::Buil
 
 pub fn encode(form: &[(&str, &str)]) -> String {
     form.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect::<Vec<_>>().join("&")
+}
+
+/// The next server-sent event's text, skipping keep-alive comments; `None` if none comes in time.
+pub async fn next_event(body: &mut Body, within: std::time::Duration) -> Option<String> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame()).await.ok()??.ok()?;
+        if let Ok(data) = frame.into_data() {
+            let text = String::from_utf8_lossy(&data).into_owned();
+            if !text.trim_start().starts_with(':') {
+                return Some(text);
+            }
+        }
+    }
 }
 
 /// `name=value` of the session cookie a reply sets.

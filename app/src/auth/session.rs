@@ -50,6 +50,15 @@ fn request_token() -> Option<String> {
     cookie_value(&parts.headers, SESSION_COOKIE).map(str::to_owned)
 }
 
+/// The user whose session cookie these headers carry; for handlers outside server functions
+/// (the live-update streams), which have headers but no Leptos context.
+pub async fn user_from_headers(pool: &db::PgPool, headers: &http::HeaderMap) -> AppResult<Option<SessionUser>> {
+    match cookie_value(headers, SESSION_COOKIE) {
+        Some(token) => store::session_user(pool, &token_hash(token)).await,
+        None => Ok(None),
+    }
+}
+
 pub async fn current_user() -> AppResult<Option<SessionUser>> {
     let Some(token) = request_token() else { return Ok(None) };
     store::session_user(&db::pool()?, &token_hash(&token)).await

@@ -1,4 +1,6 @@
 //! Fault reports: report, follow, talk, move along, rate.
+#[cfg(feature = "ssr")]
+use super::access;
 use super::model::{Action, Category, DeadlineState, Status};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -88,40 +90,6 @@ pub struct TicketSummary {
     pub reported_by: String,
     pub area_code: String,
     pub deadline: Option<(DateTime<Utc>, DeadlineState)>,
-}
-
-#[cfg(feature = "ssr")]
-mod access {
-    use super::super::{
-        model::{Actor, TicketNo},
-        store,
-    };
-    use crate::{
-        auth::model::{Role, SessionUser},
-        customers::model::{customer_scope, in_scope},
-        error::{AppError, AppResult},
-    };
-
-    /// The ticket, if this user may see it; otherwise exactly what a missing ticket gives.
-    pub async fn visible_ticket(user: &SessionUser, number: &str) -> AppResult<store::TicketRow> {
-        let number = TicketNo::parse(number).map_err(|_| AppError::NotFound)?;
-        let row = store::ticket(&crate::db::pool()?, &number).await?.ok_or(AppError::NotFound)?;
-        match customer_scope(user) {
-            Some(scope) if in_scope(scope, row.owner()) => Ok(row),
-            _ => Err(AppError::NotFound),
-        }
-    }
-
-    pub fn actor(user: &SessionUser) -> Option<Actor> {
-        match user.role {
-            Role::Customer | Role::LargeContact => Some(Actor::Customer),
-            Role::Manager | Role::Supervisor => Some(Actor::Manager),
-            Role::Department => None,
-        }
-    }
-
-    pub const REPORTERS: &[Role] = &[Role::Customer, Role::LargeContact];
-    pub const EVERYONE_WITH_TICKETS: &[Role] = &[Role::Customer, Role::LargeContact, Role::Manager, Role::Supervisor];
 }
 
 #[server(endpoint = "report_form")]
@@ -248,7 +216,7 @@ pub async fn ticket(number: String) -> Result<TicketView, AppError> {
     };
     use crate::auth::session::require_role;
     let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
-    let row = access::visible_ticket(&user, &number).await?;
+    let row = access::visible_ticket(&crate::db::pool()?, &user, &number).await?;
     let staff = user.role.is_staff();
     let pool = crate::db::pool()?;
     let status: Status = row.status.parse()?;
@@ -386,7 +354,7 @@ pub async fn advance(
     };
     use crate::{areas::AreaType, auth::session::require_role, customers::model::Phone, error::FieldError};
     let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
-    let row = access::visible_ticket(&user, &number).await?;
+    let row = access::visible_ticket(&crate::db::pool()?, &user, &number).await?;
     let actor = access::actor(&user).ok_or(AppError::NotFound)?;
     let action: Action = action.parse().map_err(|_| AppError::BadRequest)?;
     let crew = if action == Action::Dispatch {
@@ -447,7 +415,7 @@ pub async fn set_estimate(number: String, estimate: String) -> Result<(), AppErr
         time::parse_local_datetime,
     };
     let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
-    let row = access::visible_ticket(&user, &number).await?;
+    let row = access::visible_ticket(&crate::db::pool()?, &user, &number).await?;
     let at = parse_local_datetime(&estimate).map_err(|p| AppError::field("estimate", p))?;
     if at <= Utc::now() {
         return Err(AppError::field("estimate", Problem::InThePast));
@@ -473,7 +441,7 @@ pub async fn post_message(number: String, body: String, internal: Option<String>
     };
     use crate::auth::session::require_role;
     let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
-    let row = access::visible_ticket(&user, &number).await?;
+    let row = access::visible_ticket(&crate::db::pool()?, &user, &number).await?;
     let body = parse_text(&body, MESSAGE_MAX, true).map_err(|p| AppError::field("body", p))?;
     // A customer asking for an internal note gets an ordinary message: they wrote it.
     let kind = if internal.is_some() && user.role.is_staff() { "note" } else { "message" };
@@ -504,7 +472,7 @@ pub async fn rate(
         error::{FieldError, Refusal},
     };
     let user = require_role(access::REPORTERS).await?;
-    let row = access::visible_ticket(&user, &number).await?;
+    let row = access::visible_ticket(&crate::db::pool()?, &user, &number).await?;
     let fields =
         [("overall", &overall), ("speed", &speed), ("attitude", &attitude), ("professionalism", &professionalism)];
     let mut scores = [0i16; 4];

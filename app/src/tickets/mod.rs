@@ -1,4 +1,6 @@
 //! Fault reports and repair tracking: the heart of the portal.
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod api;
 pub mod model;
 pub mod pages;

@@ -9,10 +9,14 @@ use super::{
 use crate::{
     i18n::{fill, use_texts, Texts},
     time::{local_datetime, local_time},
-    ui::{field_message, last_error, Failure, Field, FormMessage, Loading},
+    ui::{field_message, last_error, live::use_live_updates, Failure, Field, FormMessage, Loading},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn number_untracked(params: Memo<leptos_router::params::ParamsMap>) -> String {
+    params.with_untracked(|p| p.get("number").unwrap_or_default())
+}
 
 fn display_number(number: &str) -> String {
     TicketNo::parse(number).map(|n| n.display()).unwrap_or_else(|_| number.to_owned())
@@ -128,8 +132,9 @@ pub fn TicketPage() -> impl IntoView {
     let advance = ServerAction::<Advance>::new();
     let message = ServerAction::<PostMessage>::new();
     let rate = ServerAction::<Rate>::new();
+    let live = use_live_updates(format!("/live/tickets/{}", number_untracked(params)));
     let data = Resource::new(
-        move || (number(), advance.version().get(), message.version().get(), rate.version().get()),
+        move || (number(), advance.version().get(), message.version().get(), rate.version().get(), live.get()),
         |(n, ..)| ticket(n),
     );
     view! {
@@ -401,7 +406,8 @@ pub fn QueuePage() -> impl IntoView {
     let t = use_texts();
     let query = use_query_map();
     let filters = move || query.with(|q| (q.get("status"), q.get("area")));
-    let rows = Resource::new(filters, |(status, area)| queue(status, area));
+    let live = use_live_updates("/live/queue".to_owned());
+    let rows = Resource::new(move || (filters(), live.get()), |((status, area), _)| queue(status, area));
     let (status, area) =
         query.with_untracked(|q| (q.get("status").unwrap_or_default(), q.get("area").unwrap_or_default()));
     view! {

@@ -97,6 +97,12 @@ pub async fn by_submission_key(pool: &PgPool, key: Uuid, user_id: i64) -> AppRes
         .await?)
 }
 
+/// The channel on which every server process hears that a ticket changed.
+pub const CHANGES_CHANNEL: &str = "ticket_changed";
+
+/// Records a step. Every change to a ticket goes through here, so this is also where every
+/// server process is told (the notification is delivered when the transaction commits, and
+/// carries only the ticket's id: each listener decides for itself what its viewer may see).
 pub async fn add_event(
     tx: &mut Tx<'_>,
     ticket_id: i64,
@@ -115,7 +121,28 @@ pub async fn add_event(
     )
     .execute(&mut **tx)
     .await?;
+    sqlx::query!("select pg_notify($1, $2)", CHANGES_CHANNEL, ticket_id.to_string()).execute(&mut **tx).await?;
     Ok(())
+}
+
+/// Who a ticket's customer belongs to, for the visibility rule.
+pub async fn owner(pool: &PgPool, ticket_id: i64) -> AppResult<Option<Ownership>> {
+    let row = sqlx::query!(
+        "select c.user_id, c.company_id, m.user_id as manager_user_id
+         from tickets t
+         join customers c on c.id = t.customer_id
+         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id
+         where t.id = $1",
+        ticket_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Ownership {
+        household_user_id: r.user_id,
+        company_id: r.company_id,
+        manager_user_id: r.manager_user_id,
+    }))
 }
 
 /// One ticket with everything its page shows, and who may see it.

@@ -10,7 +10,9 @@ use crate::{
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::{components::Redirect, hooks::use_location};
 
-/// The REPAIR line every customer can call around the clock (national service hotline).
+pub mod live;
+
+/// The repair line every customer can call around the clock (national service hotline).
 pub const REPAIR_LINE: &str = "95598";
 
 /// Header (who is signed in, language, sign-out), the page, and the repair line at the foot.
