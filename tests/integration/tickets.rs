@@ -413,7 +413,8 @@ async fn the_queue_puts_hazards_first_then_the_nearest_deadline(pool: sqlx::PgPo
     let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&supervisor)).await.json();
     let order: Vec<&str> = queue.iter().map(|t| t.number.as_str()).collect();
     assert_eq!(order, [numbers[2].as_str(), numbers[1].as_str(), numbers[0].as_str()]);
-    assert_eq!(queue[1].deadline.map(|d| d.1), Some(app::tickets::model::DeadlineState::Missed));
+    assert_eq!(queue[1].deadline.map(|d| d.state), Some(app::tickets::model::DeadlineState::Missed));
+    assert!(queue[1].deadline.is_some_and(|d| d.minutes_left <= -15), "shows how long ago it was missed");
     let filtered: Vec<TicketSummary> =
         portal.call("queue", &[("status", "submitted"), ("area", "YBS-N")], Some(&supervisor)).await.json();
     assert!(filtered.iter().all(|t| t.area_code == "YBS-N"));
@@ -435,4 +436,27 @@ async fn a_company_contact_sees_every_sites_tickets_and_who_opened_them(pool: sq
     let theirs: TicketList = portal.call("my_tickets", &[], Some(&cement)).await.json();
     assert!(theirs.tickets.is_empty());
     assert_eq!(view(&portal, &cement, &a).await.error(), AppError::NotFound);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_manager_sets_an_estimated_restoration_the_customer_sees(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let staff = portal.sign_in("S0001").await;
+    let number = report_fault(&portal, &customer, "area_dark").await;
+    let set = |estimate: String| {
+        let (portal, staff, number) = (&portal, &staff, number.clone());
+        async move { portal.call("set_estimate", &[("number", &number), ("estimate", &estimate)], Some(staff)).await }
+    };
+    let local = |hours: i64| app::time::local_input_value(chrono::Utc::now() + chrono::Duration::hours(hours));
+    assert_eq!(set("soon".to_owned()).await.error(), AppError::field("estimate", Problem::BadTime));
+    assert_eq!(set(local(-2)).await.error(), AppError::field("estimate", Problem::InThePast));
+    assert_eq!(set(local(2)).await.status, StatusCode::OK);
+    let ticket: TicketView = view(&portal, &customer, &number).await.json();
+    let estimate = ticket.estimated_restoration.expect("estimate shown to the customer");
+    assert!((estimate - chrono::Utc::now()).num_minutes() > 100);
+    assert!(ticket.events.iter().any(|e| e.kind == "estimate"));
+    let by_customer =
+        portal.call("set_estimate", &[("number", &number), ("estimate", &local(3))], Some(&customer)).await;
+    assert_eq!(by_customer.error(), AppError::NotFound);
 }

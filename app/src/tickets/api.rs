@@ -1,7 +1,7 @@
 //! Fault reports: report, follow, talk, move along, rate.
 #[cfg(feature = "ssr")]
 use super::access;
-use super::model::{Action, Category, DeadlineState, Status};
+use super::model::{Action, Category, Deadline, Status};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -67,7 +67,7 @@ pub struct TicketView {
     pub reported_at: DateTime<Utc>,
     pub promise: Promise,
     /// Shown to staff: how the deadline that counts now stands.
-    pub deadline: Option<(DateTime<Utc>, DeadlineState)>,
+    pub deadline: Option<Deadline>,
     pub crew: Option<(String, String)>,
     pub estimated_restoration: Option<DateTime<Utc>>,
     pub events: Vec<EventView>,
@@ -89,7 +89,7 @@ pub struct TicketSummary {
     pub address: String,
     pub reported_by: String,
     pub area_code: String,
-    pub deadline: Option<(DateTime<Utc>, DeadlineState)>,
+    pub deadline: Option<Deadline>,
 }
 
 #[server(endpoint = "report_form")]
@@ -211,7 +211,7 @@ pub async fn report_fault(
 #[server(endpoint = "ticket")]
 pub async fn ticket(number: String) -> Result<TicketView, AppError> {
     use super::{
-        model::{available_actions, current_deadline, deadline_state, Status as S},
+        model::{available_actions, current_deadline, deadline, Status as S},
         store,
     };
     use crate::auth::session::require_role;
@@ -249,7 +249,7 @@ pub async fn ticket(number: String) -> Result<TicketView, AppError> {
         (S::Submitted | S::Accepted | S::Dispatched | S::Reopened, _, _) => Promise::CrewBy(row.arrive_by),
         _ => Promise::None,
     };
-    let deadline = current_deadline(status, row.arrive_by, row.restore_by).map(|d| (d, deadline_state(d, now)));
+    let deadline = current_deadline(status, row.arrive_by, row.restore_by).map(|at| deadline(at, now));
     let actions =
         access::actor(&user).map(|actor| available_actions(status, actor, row.restored_at, now)).unwrap_or_default();
     let can_rate = !staff && rating.is_none() && matches!(status, S::Restored | S::Closed);
@@ -279,13 +279,13 @@ pub async fn ticket(number: String) -> Result<TicketView, AppError> {
 
 #[cfg(feature = "ssr")]
 fn summaries(rows: Vec<super::store::SummaryRow>) -> Result<Vec<TicketSummary>, AppError> {
-    use super::model::{current_deadline, deadline_state};
+    use super::model::{current_deadline, deadline};
     let now = Utc::now();
     rows.into_iter()
         .map(|r| {
             let status: Status = r.status.parse()?;
             Ok(TicketSummary {
-                deadline: current_deadline(status, r.arrive_by, r.restore_by).map(|d| (d, deadline_state(d, now))),
+                deadline: current_deadline(status, r.arrive_by, r.restore_by).map(|at| deadline(at, now)),
                 number: r.number,
                 category: r.category.parse()?,
                 urgent: r.urgent,
@@ -336,7 +336,7 @@ pub async fn queue(status: Option<String>, area: Option<String>) -> Result<Vec<T
     let area = area.filter(|a| !a.is_empty());
     let mut rows = summaries(super::store::tickets_in_scope(&crate::db::pool()?, scope, true).await?)?;
     rows.retain(|r| status.is_none_or(|s| r.status == s) && area.as_ref().is_none_or(|a| &r.area_code == a));
-    rows.sort_by_key(|r| queue_key(r.urgent, r.deadline.map(|d| d.0), r.reported_at));
+    rows.sort_by_key(|r| queue_key(r.urgent, r.deadline.map(|d| d.at), r.reported_at));
     Ok(rows)
 }
 

@@ -210,6 +210,19 @@ pub fn deadline_state(deadline: DateTime<Utc>, now: DateTime<Utc>) -> DeadlineSt
     }
 }
 
+/// A deadline as the queue and the ticket page show it: when, how it stands, and how many
+/// minutes are left (negative: how long ago it was missed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub at: DateTime<Utc>,
+    pub state: DeadlineState,
+    pub minutes_left: i64,
+}
+
+pub fn deadline(at: DateTime<Utc>, now: DateTime<Utc>) -> Deadline {
+    Deadline { at, state: deadline_state(at, now), minutes_left: (at - now).num_minutes() }
+}
+
 /// Queue order: hazards first, then the nearest (or longest missed) deadline, then oldest.
 pub fn queue_key(urgent: bool, deadline: Option<DateTime<Utc>>, reported_at: DateTime<Utc>) -> impl Ord {
     (!urgent, deadline.is_none(), deadline, reported_at)
@@ -421,6 +434,13 @@ mod tests {
         assert_eq!(deadline_state(deadline, at(14, 35)), DeadlineState::AtRisk);
         assert_eq!(deadline_state(deadline, at(14, 45)), DeadlineState::AtRisk);
         assert_eq!(deadline_state(deadline, at(14, 46)), DeadlineState::Missed);
+    }
+
+    #[test]
+    fn a_deadline_tells_how_long_is_left_or_how_long_ago_it_was_missed() {
+        assert_eq!(deadline(at(14, 45), at(14, 20)).minutes_left, 25);
+        assert_eq!(deadline(at(14, 45), at(15, 0)).minutes_left, -15);
+        assert_eq!(deadline(at(14, 45), at(15, 0)).state, DeadlineState::Missed);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use super::{
         my_tickets, queue, report_form, ticket, Advance, PostMessage, Promise, Rate, ReportFault, TicketSummary,
         TicketView,
     },
-    model::{Action, Category, DeadlineState, Status, TicketNo},
+    model::{Action, Category, Deadline, DeadlineState, Status, TicketNo},
 };
 use crate::{
     i18n::{fill, use_texts, Texts},
@@ -111,15 +111,16 @@ fn status_badge(status: Status, t: &'static Texts) -> impl IntoView {
     view! { <span class=format!("badge status-{}", status.as_str())>{status.label(t)}</span> }
 }
 
-fn deadline_badge(
-    deadline: Option<(chrono::DateTime<chrono::Utc>, DeadlineState)>,
-    t: &'static Texts,
-) -> impl IntoView {
-    deadline.map(|(at, state)| {
-        let (class, text) = match state {
-            DeadlineState::Missed => ("badge deadline missed", fill(t.deadline_missed, &[("time", &local_time(at))])),
-            DeadlineState::AtRisk => ("badge deadline at-risk", fill(t.deadline_at_risk, &[("time", &local_time(at))])),
-            DeadlineState::OnTime => ("badge deadline", fill(t.deadline_by, &[("time", &local_time(at))])),
+/// How the deadline that counts now stands, with the minutes left (or overdue).
+fn deadline_badge(deadline: Option<Deadline>, t: &'static Texts) -> impl IntoView {
+    deadline.map(|d| {
+        let time = local_time(d.at);
+        let minutes = d.minutes_left.abs().to_string();
+        let args = [("time", time.as_str()), ("minutes", minutes.as_str())];
+        let (class, text) = match d.state {
+            DeadlineState::Missed => ("badge deadline missed", fill(t.deadline_missed, &args)),
+            DeadlineState::AtRisk => ("badge deadline at-risk", fill(t.deadline_at_risk, &args)),
+            DeadlineState::OnTime => ("badge deadline", fill(t.deadline_by, &args)),
         };
         view! { <span class=class>{text}</span> }
     })
