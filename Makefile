@@ -32,7 +32,6 @@ e2e: build
 
 build:
 	cargo leptos build
-	scripts/precompress.sh
 
 release:
 	cargo leptos build --release

@@ -8,6 +8,8 @@ base=${url%/*}
 db=portal_e2e
 psql "$base/postgres" -qc "drop database if exists $db with (force)" -c "create database $db" >/dev/null
 port=${PORTAL_E2E_PORT:-3100}
+# Another server (a `make run`, another checkout's tests) may hold the port: take the next free one.
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 log=target/e2e-server.log
 DATABASE_URL="$base/$db" PORTAL_DEMO_DATA=1 LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:$port \
   RUST_LOG=info target/debug/server >"$log" 2>&1 &

@@ -13,6 +13,7 @@ pub mod enums;
 pub mod error;
 pub mod i18n;
 pub mod managers;
+pub mod notifications;
 pub mod supervision;
 pub mod tickets;
 pub mod time;
@@ -72,6 +73,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tickets") view=tickets::pages::MyTicketsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tickets/:number") view=tickets::pages::TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/queue") view=tickets::pages::QueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/follow-ups") view=supervision::pages::FollowUpsPage ssr=SsrMode::Async/>
                 </Routes>
             </ui::Frame>
         </Router>

@@ -2,6 +2,7 @@
 //! configuration to these; tests build the same router.
 pub mod demo;
 pub mod events;
+pub mod jobs;
 pub mod middleware;
 
 use app::{shell, App};

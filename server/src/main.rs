@@ -36,6 +36,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     if let Err(err) = server::remove_stale_precompressed(&pkg) {
         tracing::warn!("checking pre-compressed assets in {}: {err}", pkg.display());
     }
+    let sweep_every = std::env::var("PORTAL_SWEEP_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);
+    server::jobs::start(pool.clone(), std::time::Duration::from_secs(sweep_every));
     let app = server::router(pool, options);
     // Without TCP_NODELAY a streamed page waits ~40 ms on Nagle's algorithm per response.
     let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {

@@ -6,4 +6,5 @@ mod access;
 mod assignments;
 mod live;
 mod sign_in;
+mod sweep;
 mod tickets;

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct Viewer {
     pub display_name: String,
     pub role: Role,
+    /// Unread notifications, shown in the header.
+    pub unread: i64,
 }
 
 #[server(endpoint = "sign_in")]
@@ -66,8 +68,9 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 #[server(endpoint = "who_am_i")]
 pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
-    let user = super::session::current_user().await?;
-    Ok(user.map(|u| Viewer { display_name: u.display_name, role: u.role }))
+    let Some(user) = super::session::current_user().await? else { return Ok(None) };
+    let unread = crate::notifications::store::unread(&crate::db::pool()?, user.user_id).await?;
+    Ok(Some(Viewer { display_name: user.display_name, role: user.role, unread }))
 }
 
 /// Remembers the chosen language for a year. Posted by a plain form, so it works without

@@ -146,3 +146,50 @@ pub async fn reassign(account_no: String, manager_id: String) -> Result<(), AppE
     tx.commit().await?;
     Ok(())
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub id: i64,
+    pub ticket_number: String,
+    pub customer_name: String,
+    pub customer_phone: String,
+    pub overall: i16,
+    pub comment: Option<String>,
+    pub opened_at: DateTime<Utc>,
+}
+
+/// The follow-up calls (回访) owed after low ratings.
+#[server(endpoint = "follow_ups")]
+pub async fn follow_ups() -> Result<Vec<FollowUp>, AppError> {
+    use crate::auth::{model::Role, session::require_role};
+    require_role(&[Role::Supervisor]).await?;
+    Ok(super::store::open_follow_ups(&crate::db::pool()?)
+        .await?
+        .into_iter()
+        .map(|f| FollowUp {
+            id: f.id,
+            ticket_number: f.number,
+            customer_name: f.customer_name,
+            customer_phone: f.customer_phone,
+            overall: f.overall,
+            comment: f.comment,
+            opened_at: f.created_at,
+        })
+        .collect())
+}
+
+/// Closes a follow-up with a note of what the call found.
+#[server(endpoint = "close_follow_up")]
+pub async fn close_follow_up(id: i64, note: String) -> Result<(), AppError> {
+    use crate::{
+        auth::{model::Role, session::require_role},
+        tickets::model::{parse_text, MESSAGE_MAX},
+    };
+    let user = require_role(&[Role::Supervisor]).await?;
+    let note = parse_text(&note, MESSAGE_MAX, true).map_err(|p| AppError::field("note", p))?;
+    if super::store::close_follow_up(&crate::db::pool()?, id, user.user_id, &note).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

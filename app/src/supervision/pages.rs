@@ -133,3 +133,45 @@ fn AssignmentView(customer: AssignmentDetail, reassign: ServerAction<Reassign>) 
         </section>
     }
 }
+
+#[component]
+pub fn FollowUpsPage() -> impl IntoView {
+    let t = use_texts();
+    let close = ServerAction::<super::api::CloseFollowUp>::new();
+    let list = Resource::new(move || close.version().get(), |_| super::api::follow_ups());
+    let error = last_error(close);
+    view! {
+        <h1>{t.follow_ups}</h1>
+        <FormMessage error/>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(list) => view! {
+                        {list.is_empty().then(|| view! { <p class="empty">{t.no_follow_ups}</p> })}
+                        <ul class="follow-ups">
+                            {list.into_iter().map(|f| view! {
+                                <li class="card follow-up">
+                                    <a class="ticket-link" href=format!("/tickets/{}", f.ticket_number)>{f.ticket_number.clone()}</a>
+                                    <p>{f.customer_name}" "<a href=format!("tel:{}", f.customer_phone)>{f.customer_phone.clone()}</a></p>
+                                    <p class="badges"><span class="badge urgent">{fill(t.rated_stars, &[("stars", &f.overall.to_string())])}</span></p>
+                                    {f.comment.map(|c| view! { <p class="message-body">{c}</p> })}
+                                    <p class="muted">{local_datetime(f.opened_at)}</p>
+                                    <ActionForm action=close attr:class="form" attr:novalidate=true>
+                                        <input type="hidden" name="id" value=f.id.to_string()/>
+                                        <div class="field">
+                                            <label for=format!("note-{}", f.id)>{t.follow_up_note}</label>
+                                            <textarea id=format!("note-{}", f.id) name="note" rows="2" maxlength="1000"></textarea>
+                                            <p class="field-error" aria-live="polite">{move || field_message(error, "note").get()}</p>
+                                        </div>
+                                        <button type="submit" class="button">{t.close_follow_up}</button>
+                                    </ActionForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <Failure error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -95,3 +95,42 @@ pub async fn move_customer(
     .await?;
     Ok(())
 }
+
+pub struct FollowUpRow {
+    pub id: i64,
+    pub number: String,
+    pub customer_name: String,
+    pub customer_phone: String,
+    pub overall: i16,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Follow-up calls still owed, oldest first.
+pub async fn open_follow_ups(pool: &PgPool) -> AppResult<Vec<FollowUpRow>> {
+    Ok(sqlx::query_as!(
+        FollowUpRow,
+        "select f.id, t.number, c.name as customer_name, c.phone as customer_phone, r.overall, r.comment, f.created_at
+         from follow_ups f
+         join tickets t on t.id = f.ticket_id
+         join customers c on c.id = t.customer_id
+         join ratings r on r.ticket_id = t.id
+         where f.closed_at is null
+         order by f.created_at, f.id"
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Closes an open follow-up with what the call found; false if there is no such open one.
+pub async fn close_follow_up(pool: &PgPool, id: i64, by: i64, note: &str) -> AppResult<bool> {
+    let done = sqlx::query!(
+        "update follow_ups set closed_at = now(), closed_by = $2, note = $3 where id = $1 and closed_at is null",
+        id,
+        by,
+        note
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

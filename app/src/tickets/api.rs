@@ -503,7 +503,14 @@ pub async fn rate(
         return Err(AppError::Refused(Refusal::AlreadyRated));
     }
     if needs_follow_up(scores[0]) {
+        use crate::notifications::{
+            model::{dedupe_key, Kind},
+            store as notifications,
+        };
         store::open_follow_up(&mut tx, row.id).await?;
+        let supervisor = store::supervisor_of(&mut tx, row.id).await?;
+        let key = dedupe_key(Kind::FollowUp, row.id, 0, supervisor);
+        notifications::notify(&mut *tx, supervisor, Kind::FollowUp, row.id, &key).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -493,3 +493,45 @@ mod tests {
         assert_eq!(TicketNo::parse("ABCD-2340"), Err(Problem::BadTicketNo));
     }
 }
+
+/// Whether a ticket's deadline calls for the supervisor's attention now, and which deadline.
+pub fn deadline_alert(
+    status: Status,
+    arrive_by: DateTime<Utc>,
+    restore_by: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<(DeadlineState, DateTime<Utc>)> {
+    let at = current_deadline(status, arrive_by, restore_by)?;
+    match deadline_state(at, now) {
+        DeadlineState::OnTime => None,
+        state => Some((state, at)),
+    }
+}
+
+#[cfg(test)]
+mod alert_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn the_supervisor_hears_of_deadlines_at_risk_or_missed_only_while_waiting() {
+        assert_eq!(deadline_alert(Status::Submitted, at(14, 45), None, at(14, 0)), None);
+        assert_eq!(
+            deadline_alert(Status::Accepted, at(14, 45), None, at(14, 40)),
+            Some((DeadlineState::AtRisk, at(14, 45)))
+        );
+        assert_eq!(
+            deadline_alert(Status::Dispatched, at(14, 45), None, at(15, 0)),
+            Some((DeadlineState::Missed, at(14, 45)))
+        );
+        assert_eq!(
+            deadline_alert(Status::OnSite, at(14, 45), Some(at(17, 30)), at(17, 31)),
+            Some((DeadlineState::Missed, at(17, 30)))
+        );
+        assert_eq!(deadline_alert(Status::Restored, at(14, 45), Some(at(17, 30)), at(23, 0)), None);
+    }
+}

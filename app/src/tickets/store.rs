@@ -393,3 +393,54 @@ pub async fn open_follow_up(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<()> {
         .await?;
     Ok(())
 }
+
+pub struct WaitingRow {
+    pub id: i64,
+    pub status: String,
+    pub arrive_by: DateTime<Utc>,
+    pub restore_by: Option<DateTime<Utc>>,
+    pub supervisor_id: i64,
+}
+
+/// Tickets still waiting on the utility whose arrival or restoration deadline falls before
+/// `horizon`: the candidates; the deadline rule decides which of them to report.
+pub async fn waiting_before(pool: &PgPool, horizon: DateTime<Utc>) -> AppResult<Vec<WaitingRow>> {
+    Ok(sqlx::query_as!(
+        WaitingRow,
+        "select t.id, t.status, t.arrive_by, t.restore_by, m.supervisor_id
+         from tickets t
+         join manager_assignments ma on ma.customer_id = t.customer_id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id
+         where t.status not in ('restored', 'closed', 'cancelled')
+           and (t.arrive_by <= $1 or t.restore_by <= $1)",
+        horizon
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Restored tickets older than `cutoff`, locked for closing; rows another process is closing
+/// right now are skipped, not waited for.
+pub async fn restored_before(tx: &mut Tx<'_>, cutoff: DateTime<Utc>) -> AppResult<Vec<(i64, Option<DateTime<Utc>>)>> {
+    let rows = sqlx::query!(
+        "select id, restored_at from tickets where status = 'restored' and restored_at <= $1
+         order by id limit 100 for update skip locked",
+        cutoff
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.restored_at)).collect())
+}
+
+/// The supervisor of the manager now serving this ticket's customer.
+pub async fn supervisor_of(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<i64> {
+    Ok(sqlx::query_scalar!(
+        "select m.supervisor_id from tickets t
+         join manager_assignments ma on ma.customer_id = t.customer_id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id
+         where t.id = $1",
+        ticket_id
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}

@@ -35,6 +35,10 @@ pub fn Frame(children: Children) -> impl IntoView {
                     viewer.await.ok().flatten().map(|v| view! {
                         <nav class="nav" aria-label=t.app_name>
                             {nav_links(v.role, t).into_iter().map(|(href, label)| view! { <a href=href>{label}</a> }).collect_view()}
+                            <a href="/notifications" class="notices-link">
+                                {t.notifications}
+                                {(v.unread > 0).then(|| view! { " "<span class="count">{v.unread}</span> })}
+                            </a>
                         </nav>
                         <span class="who">{v.display_name}</span>
                         <form method="post" action=SignOut::PATH class="signout">
@@ -59,7 +63,9 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
             vec![("/me", t.nav_my_manager), ("/report", t.nav_report), ("/tickets", t.nav_my_tickets)]
         }
         Role::Manager => vec![("/queue", t.nav_queue), ("/manager", t.nav_my_customers)],
-        Role::Supervisor => vec![("/supervisor", t.nav_managers), ("/queue", t.nav_queue)],
+        Role::Supervisor => {
+            vec![("/supervisor", t.nav_managers), ("/queue", t.nav_queue), ("/supervisor/follow-ups", t.follow_ups)]
+        }
         Role::Department => vec![],
     }
 }
