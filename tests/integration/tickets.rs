@@ -460,3 +460,59 @@ async fn the_manager_sets_an_estimated_restoration_the_customer_sees(pool: sqlx:
         portal.call("set_estimate", &[("number", &number), ("estimate", &local(3))], Some(&customer)).await;
     assert_eq!(by_customer.error(), AppError::NotFound);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_opens_a_ticket_for_a_customer_who_phoned_in(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let manager = portal.sign_in("M1003").await;
+    let (own, theirs): (String, String) = sqlx::query_as(
+        "select max(c.account_no) filter (where u.employee_no = 'M1003'), max(c.account_no) filter (where u.employee_no = 'M1004')
+         from customers c join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id join users u on u.id = m.user_id",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+
+    let other = portal.call("report_form", &[("account", &theirs)], Some(&manager)).await;
+    let missing = portal.call("report_form", &[("account", "3999999999")], Some(&manager)).await;
+    assert_eq!(other.error(), AppError::field("account", Problem::BadAccountNo));
+    assert_eq!(other.body, missing.body, "another manager's customer reads like no customer");
+    let none = portal.call("report_form", &[], Some(&manager)).await;
+    assert_eq!(none.error(), AppError::field("account", Problem::Required));
+
+    let form: ReportSetup = portal.call("report_form", &[("account", &own)], Some(&manager)).await.json();
+    assert!(form.on_behalf);
+    assert_eq!(form.accounts.len(), 1);
+    let customer_phone: String = sqlx::query_scalar("select phone from customers where account_no = $1")
+        .bind(&own)
+        .fetch_one(&portal.pool)
+        .await
+        .unwrap();
+    assert_eq!(form.phone, customer_phone, "the call-back number is the customer's");
+    let reply = portal.call("report_fault", &report(&form, "flicker"), Some(&manager)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let number = ticket_number(&reply);
+
+    let mut fields = report(&form, "flicker");
+    fields[0] = ("account_no", theirs.as_str());
+    fields[5] = ("submission_key", "2f1e9a64-6a1b-4a59-9b5a-3f1d0c7e8a11");
+    assert_eq!(
+        portal.call("report_fault", &fields, Some(&manager)).await.error().for_field("account_no"),
+        Some(Problem::BadAccountNo)
+    );
+
+    let ticket: TicketView = view(&portal, &manager, &number).await.json();
+    assert!(ticket.on_behalf);
+    assert_eq!(ticket.account_no, own);
+    // The customer sees it among their own reports.
+    let customer_user: String =
+        sqlx::query_scalar("select u.phone from customers c join users u on u.id = c.user_id where c.account_no = $1")
+            .bind(&own)
+            .fetch_one(&portal.pool)
+            .await
+            .unwrap();
+    let customer = portal.sign_in(&customer_user).await;
+    let list: TicketList = portal.call("my_tickets", &[], Some(&customer)).await.json();
+    assert!(list.tickets.iter().any(|t| t.number == number));
+}

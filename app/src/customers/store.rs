@@ -77,6 +77,7 @@ pub struct CustomerRecord {
     pub id: i64,
     pub account_no: String,
     pub name: String,
+    pub phone: String,
     pub address: String,
     pub group: CustomerGroup,
     pub area: Localized,
@@ -86,7 +87,7 @@ pub struct CustomerRecord {
 
 pub async fn by_account(pool: &PgPool, account_no: &str) -> AppResult<Option<CustomerRecord>> {
     let row = sqlx::query!(
-        "select c.id, c.account_no, c.name, c.address, c.customer_group, c.user_id, c.company_id,
+        "select c.id, c.account_no, c.name, c.phone, c.address, c.customer_group, c.user_id, c.company_id,
                 a.name_zh, a.name_en, m.id as manager_id, m.user_id as manager_user_id
          from customers c
          join service_areas a on a.id = c.area_id
@@ -102,6 +103,7 @@ pub async fn by_account(pool: &PgPool, account_no: &str) -> AppResult<Option<Cus
             id: r.id,
             account_no: r.account_no,
             name: r.name,
+            phone: r.phone,
             address: r.address,
             group: r.customer_group.parse()?,
             area: Localized { zh: r.name_zh, en: r.name_en },

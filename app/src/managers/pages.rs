@@ -56,12 +56,14 @@ fn CustomerList(page: CustomerPage, query: String) -> impl IntoView {
         <ul class="customers">
             {page.rows.into_iter().map(|row| {
                 let reveal = format!("/manager?q={q}&page={current}&reveal={}", row.account_no);
+                let report = format!("/report?account={}", row.account_no);
                 view! {
                     <li class="card customer">
                         <p class="customer-name">{row.name}" "<span class="badge">{row.group.label(t)}</span></p>
                         <p class="mono">{row.account_no}</p>
                         <p>{row.address}</p>
                         <p class="muted">{row.area.get(locale).to_owned()}</p>
+                        <a class="link" href=report>{t.report_for_customer}</a>
                         <p class="phone">
                             {if row.revealed {
                                 view! { <a class="button call" href=format!("tel:{}", row.phone)>{row.phone.clone()}</a> }.into_any()

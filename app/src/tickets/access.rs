@@ -36,4 +36,7 @@ pub fn actor(user: &SessionUser) -> Option<Actor> {
 }
 
 pub const REPORTERS: &[Role] = &[Role::Customer, Role::LargeContact];
+/// Customers report their own faults; managers and supervisors open tickets for customers who
+/// phone in.
+pub const MAY_REPORT: &[Role] = &[Role::Customer, Role::LargeContact, Role::Manager, Role::Supervisor];
 pub const EVERYONE_WITH_TICKETS: &[Role] = &[Role::Customer, Role::LargeContact, Role::Manager, Role::Supervisor];

@@ -14,13 +14,15 @@ pub struct ReportAccount {
     pub address: String,
 }
 
-/// What the report form starts with: the accounts this person may report for, their phone,
-/// and a fresh one-time key that makes a retried submission land on the same ticket.
+/// What the report form starts with: the accounts this person may report for, the phone to
+/// call back, and a fresh one-time key that makes a retried submission land on the same ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportSetup {
     pub accounts: Vec<ReportAccount>,
     pub phone: String,
     pub submission_key: String,
+    /// Staff opening a ticket for a customer who phoned in.
+    pub on_behalf: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +66,8 @@ pub struct TicketView {
     pub account_no: String,
     pub customer_name: String,
     pub reported_by: String,
+    /// Opened by staff for a customer who phoned in.
+    pub on_behalf: bool,
     pub reported_at: DateTime<Utc>,
     pub promise: Promise,
     /// Shown to staff: how the deadline that counts now stands.
@@ -92,15 +96,39 @@ pub struct TicketSummary {
     pub deadline: Option<Deadline>,
 }
 
+/// `account` is the customer staff are reporting for; customers report for their own accounts.
 #[server(endpoint = "report_form")]
-pub async fn report_form() -> Result<ReportSetup, AppError> {
+pub async fn report_form(account: Option<String>) -> Result<ReportSetup, AppError> {
     use crate::{
         auth::session::require_role,
-        customers::{model::customer_scope, store as customers},
+        customers::{
+            model::{customer_scope, in_scope, AccountNo},
+            store as customers,
+        },
     };
-    let user = require_role(access::REPORTERS).await?;
+    let user = require_role(access::MAY_REPORT).await?;
     let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
     let pool = crate::db::pool()?;
+    let submission_key = uuid::Uuid::new_v4().to_string();
+    if user.role.is_staff() {
+        let account =
+            AccountNo::parse(account.as_deref().unwrap_or_default()).map_err(|p| AppError::field("account", p))?;
+        // Someone else's customer reads exactly like a number that does not exist.
+        let customer = customers::by_account(&pool, account.as_str())
+            .await?
+            .filter(|c| in_scope(scope, c.owner))
+            .ok_or_else(|| AppError::field("account", crate::error::Problem::BadAccountNo))?;
+        return Ok(ReportSetup {
+            accounts: vec![ReportAccount {
+                account_no: customer.account_no,
+                name: customer.name,
+                address: customer.address,
+            }],
+            phone: customer.phone,
+            submission_key,
+            on_behalf: true,
+        });
+    }
     let sites = customers::own_sites(&pool, scope).await?;
     let phone = customers::user_phone(&pool, user.user_id).await?.unwrap_or_default();
     Ok(ReportSetup {
@@ -109,7 +137,8 @@ pub async fn report_form() -> Result<ReportSetup, AppError> {
             .map(|s| ReportAccount { account_no: s.account_no, name: s.name, address: s.address })
             .collect(),
         phone,
-        submission_key: uuid::Uuid::new_v4().to_string(),
+        submission_key,
+        on_behalf: false,
     })
 }
 
@@ -135,7 +164,7 @@ pub async fn report_fault(
         customers::model::{customer_scope, in_scope, AccountNo, Phone},
         error::{FieldError, Problem},
     };
-    let user = require_role(access::REPORTERS).await?;
+    let user = require_role(access::MAY_REPORT).await?;
     let key = uuid::Uuid::parse_str(submission_key.trim()).map_err(|_| AppError::BadRequest)?;
     let pool = crate::db::pool()?;
     if let Some(number) = store::by_submission_key(&pool, key, user.user_id).await? {
@@ -264,6 +293,7 @@ pub async fn ticket(number: String) -> Result<TicketView, AppError> {
         account_no: row.account_no,
         customer_name: row.customer_name,
         reported_by: row.reported_by,
+        on_behalf: row.reported_by_staff,
         reported_at: row.reported_at,
         promise,
         deadline: staff.then_some(deadline).flatten(),

@@ -41,17 +41,42 @@ fn SafetyAdvice() -> impl IntoView {
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
-    let form = Resource::new(|| (), |_| report_form());
+    let query = use_query_map();
+    let account = move || query.with(|q| q.get("account"));
+    let form = Resource::new(account, report_form);
     let report = ServerAction::<ReportFault>::new();
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match form.await {
                     Ok(form) => view! { <ReportFormView form report/> }.into_any(),
+                    // Staff choose the customer who phoned in first.
+                    Err(error) if error.for_field("account").is_some() => {
+                        let entered = account();
+                        let message = entered.is_some().then(|| error.for_field("account")).flatten();
+                        view! { <CustomerPicker entered message/> }.into_any()
+                    }
                     Err(error) => view! { <Failure error/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn CustomerPicker(entered: Option<String>, message: Option<crate::error::Problem>) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <h1>{t.report_for_customer}</h1>
+        <form method="get" action="/report" class="search">
+            <label for="account-lookup">{t.account_no}</label>
+            <div class="search-row">
+                <input id="account-lookup" type="search" name="account" inputmode="numeric" value=entered
+                    placeholder=t.account_placeholder aria-describedby="account-lookup-error"/>
+                <button type="submit" class="button">{t.search}</button>
+            </div>
+            <p class="field-error" id="account-lookup-error">{message.map(|p| p.message(t))}</p>
+        </form>
     }
 }
 
@@ -62,8 +87,13 @@ fn ReportFormView(form: super::api::ReportSetup, report: ServerAction<ReportFaul
     let first = form.accounts.first().cloned();
     let several = form.accounts.len() > 1;
     let category_error = field_message(error, "category");
+    let heading = if form.on_behalf {
+        fill(t.report_for, &[("name", first.as_ref().map(|a| a.name.as_str()).unwrap_or_default())])
+    } else {
+        t.report_fault.to_owned()
+    };
     view! {
-        <h1>{t.report_fault}</h1>
+        <h1>{heading}</h1>
         <ActionForm action=report attr:class="form report" attr:novalidate=true>
             <input type="hidden" name="submission_key" value=form.submission_key/>
             {if several {
@@ -181,7 +211,11 @@ fn TicketDetail(
                 {(!view.description.is_empty()).then(|| view! { <dt>{t.describe_fault}</dt><dd>{view.description.clone()}</dd> })}
                 <dt>{t.address}</dt><dd>{view.address.clone()}</dd>
                 <dt>{t.account_no}</dt><dd class="mono">{format!("{} · {}", view.account_no, view.customer_name)}</dd>
-                <dt>{t.reported_by}</dt><dd>{format!("{} · {}", view.reported_by, local_datetime(view.reported_at))}</dd>
+                <dt>{t.reported_by}</dt>
+                <dd>
+                    {format!("{} · {}", view.reported_by, local_datetime(view.reported_at))}
+                    {view.on_behalf.then(|| format!(" · {}", t.on_behalf))}
+                </dd>
                 {view.crew.clone().map(|(name, phone)| view! {
                     <dt>{t.crew}</dt><dd>{name}" "<a href=format!("tel:{phone}")>{phone.clone()}</a></dd>
                 })}

@@ -167,6 +167,7 @@ pub struct TicketRow {
     pub account_no: String,
     pub customer_name: String,
     pub reported_by: String,
+    pub reported_by_staff: bool,
     pub household_user_id: Option<i64>,
     pub company_id: Option<i64>,
     pub manager_user_id: i64,
@@ -189,6 +190,7 @@ pub async fn ticket(pool: &PgPool, number: &TicketNo) -> AppResult<Option<Ticket
                 t.area_type, t.reported_at, t.arrive_by, t.arrived_at, t.restore_by, t.restored_at,
                 t.crew_name, t.crew_phone, t.estimated_restoration,
                 c.account_no, c.name as customer_name, u.display_name as reported_by,
+                u.role in ('manager', 'department', 'supervisor') as \"reported_by_staff!\",
                 c.user_id as household_user_id, c.company_id, m.user_id as manager_user_id
          from tickets t
          join customers c on c.id = t.customer_id
