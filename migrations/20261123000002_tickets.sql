@@ -14,7 +14,10 @@ create table tickets (
     latitude double precision check (latitude between -90 and 90),
     longitude double precision check (longitude between -180 and 180),
     status text not null default 'submitted'
-        check (status in ('submitted', 'accepted', 'dispatched', 'on_site', 'restored', 'closed', 'cancelled', 'reopened')),
+        check (status in ('submitted', 'accepted', 'dispatched', 'on_site', 'restored', 'closed', 'cancelled',
+                          'reopened', 'merged')),
+    -- a duplicate merged into another ticket follows that one's repair
+    merged_into bigint references tickets,
     -- the area type at the time of the report decides the published deadlines
     area_type text not null check (area_type in ('urban', 'township', 'remote')),
     reported_at timestamptz not null default now(),
@@ -29,9 +32,12 @@ create table tickets (
     -- the one-time key the report form carried: a retried submission finds this row
     submission_key uuid not null unique,
     -- a hazard is always urgent
-    check (category <> 'hazard' or urgent)
+    check (category <> 'hazard' or urgent),
+    check ((status = 'merged') = (merged_into is not null)),
+    check (merged_into <> id)
 );
-create index tickets_open_by_customer on tickets (customer_id) where status not in ('closed', 'cancelled');
+create index tickets_open_by_customer on tickets (customer_id) where status not in ('closed', 'cancelled', 'merged');
+create index tickets_merged_into on tickets (merged_into) where merged_into is not null;
 create index tickets_by_customer on tickets (customer_id, reported_at desc);
 
 -- Every step of a ticket, in order: status changes, messages, internal notes.
@@ -40,7 +46,7 @@ create table ticket_events (
     ticket_id bigint not null references tickets on delete cascade,
     at timestamptz not null default now(),
     actor_id bigint references users,
-    kind text not null check (kind in ('reported', 'status', 'message', 'note', 'crew', 'estimate')),
+    kind text not null check (kind in ('reported', 'status', 'message', 'note', 'estimate', 'merged_from')),
     status text,
     body text check (char_length(body) <= 1000),
     -- internal notes never reach the customer, by any path

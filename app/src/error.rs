@@ -32,6 +32,8 @@ pub enum Problem {
     BadTime,
     /// A time that has to be in the future but is not.
     InThePast,
+    MergeIntoItself,
+    MergeTargetClosed,
 }
 
 /// Why a step on a record was refused although the request itself was well formed.
@@ -153,6 +155,8 @@ impl Problem {
             }
             Problem::BadTime => t.problem_bad_time.to_owned(),
             Problem::InThePast => t.problem_in_the_past.to_owned(),
+            Problem::MergeIntoItself => t.problem_merge_into_itself.to_owned(),
+            Problem::MergeTargetClosed => t.problem_merge_target_closed.to_owned(),
         }
     }
 }

@@ -7,7 +7,10 @@ use app::{
     auth::{model::SessionUser, session::user_from_headers},
     db::PgPool,
     error::AppError,
-    tickets::{access, store::CHANGES_CHANNEL},
+    tickets::{
+        access,
+        store::{self, CHANGES_CHANNEL},
+    },
 };
 use axum::{
     extract::{Path, State},
@@ -76,16 +79,17 @@ fn refuse(error: AppError) -> Response {
     StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response()
 }
 
-/// What one stream forwards: changes to one ticket, or to any ticket in the viewer's queue.
+/// What one stream forwards: changes to one ticket (and, once it is merged, to the ticket it
+/// follows), or to any ticket in the viewer's queue.
 #[derive(Clone, Copy)]
 enum Watch {
-    Ticket(i64),
+    Ticket { id: i64, follows: Option<i64> },
     Queue,
 }
 
 fn changes(state: LiveState, headers: HeaderMap, watch: Watch) -> impl Stream<Item = Result<Event, Infallible>> {
     let receiver = state.hub.changes.subscribe();
-    stream::unfold((receiver, state, headers), move |(mut receiver, state, headers)| async move {
+    stream::unfold((receiver, state, headers, watch), |(mut receiver, state, headers, mut watch)| async move {
         loop {
             let ticket_id = match receiver.recv().await {
                 Ok(id) => id,
@@ -93,24 +97,30 @@ fn changes(state: LiveState, headers: HeaderMap, watch: Watch) -> impl Stream<It
                 Err(broadcast::error::RecvError::Lagged(_)) => -1,
                 Err(broadcast::error::RecvError::Closed) => return None,
             };
-            if let Watch::Ticket(id) = watch {
-                if ticket_id != id && ticket_id != -1 {
+            if let Watch::Ticket { id, follows } = &mut watch {
+                if ticket_id == *id {
+                    // It may just have been merged into another ticket: follow that one too.
+                    *follows = store::merged_into(&state.pool, *id).await.ok().flatten();
+                } else if ticket_id != -1 && Some(ticket_id) != *follows {
                     continue;
                 }
             }
             // The viewer's session may have ended, or the customer moved to another manager.
             let Ok(Some(user)) = user_from_headers(&state.pool, &headers).await else { return None };
             let allowed = match watch {
-                Watch::Ticket(id) => access::may_see(&state.pool, &user, id).await,
+                Watch::Ticket { id, .. } => access::may_see(&state.pool, &user, id).await,
                 Watch::Queue if ticket_id == -1 => Ok(true),
                 Watch::Queue => access::may_see(&state.pool, &user, ticket_id).await,
             };
             match allowed {
                 // Browsers drop an event without data, so it carries a word; never anything about the ticket.
                 Ok(true) => {
-                    return Some((Ok(Event::default().event("changed").data("changed")), (receiver, state, headers)))
+                    return Some((
+                        Ok(Event::default().event("changed").data("changed")),
+                        (receiver, state, headers, watch),
+                    ))
                 }
-                Ok(false) if matches!(watch, Watch::Ticket(_)) => return None,
+                Ok(false) if matches!(watch, Watch::Ticket { .. }) => return None,
                 Ok(false) => continue,
                 Err(_) => return None,
             }
@@ -133,7 +143,7 @@ pub async fn ticket_stream(State(state): State<LiveState>, Path(number): Path<St
         Err(response) => return response,
     };
     match access::visible_ticket(&state.pool, &user, &number).await {
-        Ok(ticket) => Sse::new(changes(state, headers, Watch::Ticket(ticket.id)))
+        Ok(ticket) => Sse::new(changes(state, headers, Watch::Ticket { id: ticket.id, follows: ticket.merged_into }))
             .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
             .into_response(),
         Err(error) => refuse(error),

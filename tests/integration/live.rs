@@ -93,3 +93,22 @@ async fn a_stream_stops_when_its_session_ends(pool: sqlx::PgPool) {
     portal.call("post_message", &[("number", &number), ("body", "again")], Some(&staff)).await;
     assert_eq!(next_event(&mut stream, Duration::from_secs(2)).await, None, "nothing more after sign-out");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_merged_duplicates_page_hears_the_surviving_repair(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let first = portal.sign_in("13800000001").await;
+    let second = portal.sign_in("13800000005").await;
+    let manager = portal.sign_in("M1003").await;
+    let surviving = report(&portal, &first).await;
+    let duplicate = report(&portal, &second).await;
+    let (_, mut stream) = portal.open_stream(&format!("/live/tickets/{duplicate}"), Some(&second)).await;
+    // Wait until the stream is live, then merge: the merge itself is a change to this ticket.
+    assert!(change_until_heard(&portal, &manager, &duplicate, &mut stream).await.is_some());
+    let merged = portal.call("merge", &[("number", &duplicate), ("into", &surviving)], Some(&manager)).await;
+    assert_eq!(merged.status, StatusCode::OK);
+    assert!(next_event(&mut stream, Duration::from_secs(5)).await.is_some(), "the merge is heard");
+    let reply = portal.call("post_message", &[("number", &surviving), ("body", "正在抢修")], Some(&manager)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(next_event(&mut stream, Duration::from_secs(5)).await.is_some(), "so is the surviving repair's progress");
+}

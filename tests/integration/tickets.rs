@@ -516,3 +516,73 @@ async fn a_manager_opens_a_ticket_for_a_customer_who_phoned_in(pool: sqlx::PgPoo
     let list: TicketList = portal.call("my_tickets", &[], Some(&customer)).await.json();
     assert!(list.tickets.iter().any(|t| t.number == number));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_duplicate_is_merged_and_its_customer_follows_the_surviving_repair(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    // Households 1 and 5 are both M1003's.
+    let first = portal.sign_in("13800000001").await;
+    let second = portal.sign_in("13800000005").await;
+    let manager = portal.sign_in("M1003").await;
+    let surviving = report_fault(&portal, &first, "area_dark").await;
+    let duplicate = report_fault(&portal, &second, "area_dark").await;
+    let merge = |number: &str, into: &str, session: &Session| {
+        let (portal, number, into, session) = (&portal, number.to_owned(), into.to_owned(), session.clone());
+        async move { portal.call("merge", &[("number", &number), ("into", &into)], Some(&session)).await }
+    };
+
+    assert_eq!(
+        merge(&duplicate, &duplicate, &manager).await.error(),
+        AppError::field("into", Problem::MergeIntoItself)
+    );
+    assert_eq!(merge(&duplicate, "ZZZZZZZZ", &manager).await.error(), AppError::field("into", Problem::BadTicketNo));
+    assert_eq!(merge(&duplicate, &surviving, &second).await.error(), AppError::NotFound, "customers do not merge");
+    let other_manager = portal.sign_in("M1004").await;
+    assert_eq!(merge(&duplicate, &surviving, &other_manager).await.error(), AppError::NotFound);
+    let closed = report_fault(&portal, &first, "meter").await;
+    step(&portal, &first, &closed, Action::Cancel).await;
+    assert_eq!(merge(&duplicate, &closed, &manager).await.error(), AppError::field("into", Problem::MergeTargetClosed));
+
+    assert_eq!(merge(&duplicate, &surviving, &manager).await.status, StatusCode::OK);
+    assert_eq!(merge(&duplicate, &surviving, &manager).await.error(), AppError::Refused(Refusal::NotNow), "once");
+
+    let notices: Vec<app::notifications::api::Notice> =
+        portal.call("my_notifications", &[], Some(&second)).await.json();
+    assert_eq!(
+        notices.first().map(|n| (n.kind, n.ticket_number.clone())),
+        Some((app::notifications::model::Kind::Merged, duplicate.clone()))
+    );
+
+    let dispatched = portal
+        .call(
+            "advance",
+            &[("number", &surviving), ("action", "dispatch"), ("crew_name", "抢修二班"), ("crew_phone", "13922223333")],
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(dispatched.status, StatusCode::OK);
+    let seen = view(&portal, &second, &duplicate).await;
+    let ticket: TicketView = seen.json();
+    assert_eq!(ticket.status, Status::Merged);
+    assert!(ticket.actions.is_empty() && !ticket.can_rate);
+    let follows = ticket.follows.expect("follows the surviving repair");
+    assert_eq!(follows.status, Status::Dispatched);
+    assert_eq!(follows.crew.map(|c| c.0), Some("抢修二班".to_owned()));
+    // Nothing about the other household reaches this one.
+    let (name, phone): (String, String) =
+        sqlx::query_as("select name, phone from customers where account_no = '3100000001'")
+            .fetch_one(&portal.pool)
+            .await
+            .unwrap();
+    let text = String::from_utf8_lossy(&seen.body);
+    assert!(!text.contains(&name) && !text.contains(&phone), "{text}");
+    assert_eq!(view(&portal, &second, &surviving).await.error(), AppError::NotFound);
+
+    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&manager)).await.json();
+    assert!(queue.iter().all(|t| t.number != duplicate), "a merged duplicate leaves the queue");
+    let surviving_view: TicketView = view(&portal, &manager, &surviving).await.json();
+    assert!(surviving_view
+        .events
+        .iter()
+        .any(|e| e.kind == "merged_from" && e.body.as_deref() == Some(duplicate.as_str())));
+}

@@ -1,7 +1,12 @@
 use crate::{i18n::Texts, text_enum};
 
 text_enum!(
-    Kind { DeadlineAtRisk => "deadline_at_risk", DeadlineMissed => "deadline_missed", FollowUp => "follow_up" }
+    Kind {
+        DeadlineAtRisk => "deadline_at_risk",
+        DeadlineMissed => "deadline_missed",
+        FollowUp => "follow_up",
+        Merged => "merged",
+    }
 );
 
 impl Kind {
@@ -10,6 +15,7 @@ impl Kind {
             Kind::DeadlineAtRisk => t.notice_deadline_at_risk,
             Kind::DeadlineMissed => t.notice_deadline_missed,
             Kind::FollowUp => t.notice_follow_up,
+            Kind::Merged => t.notice_merged,
         }
     }
 }

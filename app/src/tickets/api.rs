@@ -1,6 +1,7 @@
 //! Fault reports: report, follow, talk, move along, rate.
 #[cfg(feature = "ssr")]
 use super::access;
+pub use super::model::Promise;
 use super::model::{Action, Category, Deadline, Status};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -45,13 +46,14 @@ pub struct RatingView {
     pub comment: Option<String>,
 }
 
-/// What the ticket page promises the customer right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Promise {
-    CrewBy(DateTime<Utc>),
-    PowerBy(DateTime<Utc>),
-    RestoredAt(DateTime<Utc>),
-    None,
+/// The repair a merged duplicate follows: its progress only, nothing about its customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowedRepair {
+    pub number: String,
+    pub status: Status,
+    pub promise: Promise,
+    pub crew: Option<(String, String)>,
+    pub estimated_restoration: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +79,10 @@ pub struct TicketView {
     pub events: Vec<EventView>,
     pub actions: Vec<Action>,
     pub viewer_is_staff: bool,
+    /// Staff may merge this ticket, as a duplicate, into another.
+    pub can_merge: bool,
+    /// Set when this ticket was merged into another: that repair's progress.
+    pub follows: Option<FollowedRepair>,
     pub rating: Option<RatingView>,
     pub can_rate: bool,
 }
@@ -240,7 +246,7 @@ pub async fn report_fault(
 #[server(endpoint = "ticket")]
 pub async fn ticket(number: String) -> Result<TicketView, AppError> {
     use super::{
-        model::{available_actions, current_deadline, deadline, Status as S},
+        model::{available_actions, current_deadline, deadline, next_status, promise, Status as S},
         store,
     };
     use crate::auth::session::require_role;
@@ -272,12 +278,25 @@ pub async fn ticket(number: String) -> Result<TicketView, AppError> {
         professionalism: r.professionalism,
         comment: r.comment,
     });
-    let promise = match (status, row.restored_at, row.restore_by) {
-        (S::Restored | S::Closed, Some(at), _) => Promise::RestoredAt(at),
-        (S::OnSite, _, Some(by)) => Promise::PowerBy(row.estimated_restoration.unwrap_or(by)),
-        (S::Submitted | S::Accepted | S::Dispatched | S::Reopened, _, _) => Promise::CrewBy(row.arrive_by),
-        _ => Promise::None,
+    let promised = promise(status, row.arrive_by, row.restore_by, row.restored_at, row.estimated_restoration);
+    let follows = match row.merged_into {
+        Some(target) => store::followed(&pool, target)
+            .await?
+            .map(|f| {
+                let status: Status = f.status.parse()?;
+                Ok::<_, AppError>(FollowedRepair {
+                    number: f.number,
+                    status,
+                    promise: promise(status, f.arrive_by, f.restore_by, f.restored_at, f.estimated_restoration),
+                    crew: f.crew_name.zip(f.crew_phone),
+                    estimated_restoration: f.estimated_restoration,
+                })
+            })
+            .transpose()?,
+        None => None,
     };
+    let actor = access::actor(&user);
+    let can_merge = actor.is_some_and(|a| next_status(status, Action::Merge, a, row.restored_at, now).is_ok());
     let deadline = current_deadline(status, row.arrive_by, row.restore_by).map(|at| deadline(at, now));
     let actions =
         access::actor(&user).map(|actor| available_actions(status, actor, row.restored_at, now)).unwrap_or_default();
@@ -295,13 +314,15 @@ pub async fn ticket(number: String) -> Result<TicketView, AppError> {
         reported_by: row.reported_by,
         on_behalf: row.reported_by_staff,
         reported_at: row.reported_at,
-        promise,
+        promise: promised,
         deadline: staff.then_some(deadline).flatten(),
         crew: row.crew_name.zip(row.crew_phone),
         estimated_restoration: row.estimated_restoration,
         events,
         actions,
         viewer_is_staff: staff,
+        can_merge,
+        follows,
         rating,
         can_rate,
     })
@@ -386,7 +407,8 @@ pub async fn advance(
     let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
     let row = access::visible_ticket(&crate::db::pool()?, &user, &number).await?;
     let actor = access::actor(&user).ok_or(AppError::NotFound)?;
-    let action: Action = action.parse().map_err(|_| AppError::BadRequest)?;
+    // Merging names a second ticket: it has its own server function.
+    let action: Action = action.parse().ok().filter(|a| *a != Action::Merge).ok_or(AppError::BadRequest)?;
     let crew = if action == Action::Dispatch {
         let name = parse_text(crew_name.as_deref().unwrap_or_default(), CREW_NAME_MAX, true);
         let phone = Phone::parse(crew_phone.as_deref().unwrap_or_default());
@@ -427,10 +449,51 @@ pub async fn advance(
         Action::Restore => store::set_restored(&mut tx, row.id, now).await?,
         Action::Confirm | Action::AutoClose => store::set_closed(&mut tx, row.id, now).await?,
         Action::Reopen => store::set_reopened(&mut tx, row.id, arrive_by(area, now)).await?,
-        Action::Accept | Action::Cancel => {}
+        Action::Accept | Action::Cancel | Action::Merge => {}
     }
     let body = crew.map(|(name, phone)| format!("{name} {}", phone.as_str()));
     store::add_event(&mut tx, row.id, Some(user.user_id), "status", Some(to), body.as_deref()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Merges a duplicate into the ticket numbered `into`: the duplicate's customer is told and
+/// follows that repair from then on.
+#[server(endpoint = "merge")]
+pub async fn merge(number: String, into: String) -> Result<(), AppError> {
+    use super::{
+        model::{check_merge_target, next_status},
+        store,
+    };
+    use crate::{
+        auth::{model::Role, session::require_role},
+        error::Problem,
+        notifications::{
+            model::{dedupe_key, Kind},
+            store as notifications,
+        },
+    };
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let pool = crate::db::pool()?;
+    let source = access::visible_ticket(&pool, &user, &number).await?;
+    // A ticket this manager may not see reads like a number that does not exist.
+    let target =
+        access::visible_ticket(&pool, &user, &into).await.map_err(|_| AppError::field("into", Problem::BadTicketNo))?;
+    check_merge_target(source.id, target.id, target.status.parse()?).map_err(|p| AppError::field("into", p))?;
+    let actor = access::actor(&user).ok_or(AppError::NotFound)?;
+    let from: Status = source.status.parse()?;
+    let to = next_status(from, Action::Merge, actor, source.restored_at, Utc::now()).map_err(AppError::Refused)?;
+
+    let mut tx = pool.begin().await?;
+    store::lock_both(&mut tx, source.id, target.id).await?;
+    if !store::set_merged(&mut tx, source.id, from, target.id).await? {
+        return Err(AppError::Refused(crate::error::Refusal::NotNow));
+    }
+    store::add_event(&mut tx, source.id, Some(user.user_id), "status", Some(to), Some(&target.number)).await?;
+    store::add_event(&mut tx, target.id, Some(user.user_id), "merged_from", None, Some(&source.number)).await?;
+    let told = source.household_user_id.unwrap_or(source.reported_by_id);
+    let key = dedupe_key(Kind::Merged, source.id, 0, told);
+    notifications::notify(&mut *tx, told, Kind::Merged, source.id, &key).await?;
     tx.commit().await?;
     Ok(())
 }

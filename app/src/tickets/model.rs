@@ -46,12 +46,13 @@ text_enum!(
         Closed => "closed",
         Cancelled => "cancelled",
         Reopened => "reopened",
+        Merged => "merged",
     }
 );
 
 impl Status {
     pub fn is_open(self) -> bool {
-        !matches!(self, Status::Closed | Status::Cancelled)
+        !matches!(self, Status::Closed | Status::Cancelled | Status::Merged)
     }
 
     pub fn label(self, t: &Texts) -> &'static str {
@@ -64,6 +65,7 @@ impl Status {
             Status::Closed => t.status_closed,
             Status::Cancelled => t.status_cancelled,
             Status::Reopened => t.status_reopened,
+            Status::Merged => t.status_merged,
         }
     }
 }
@@ -79,6 +81,7 @@ text_enum!(
         AutoClose => "auto_close",
         Cancel => "cancel",
         Reopen => "reopen",
+        Merge => "merge",
     }
 );
 
@@ -118,6 +121,7 @@ pub fn next_status(
             (S::Closed, W::System)
         }
         (A::Cancel, S::Submitted | S::Accepted) => (S::Cancelled, W::Customer),
+        (A::Merge, S::Submitted | S::Accepted | S::Dispatched | S::OnSite | S::Reopened) => (S::Merged, W::Manager),
         (A::Reopen, S::Restored | S::Closed) => {
             let within = restored_at.is_some_and(|at| now - at <= Duration::days(REOPEN_WINDOW_DAYS));
             if !within {
@@ -134,7 +138,8 @@ pub fn next_status(
     }
 }
 
-/// The steps an actor may take now: what the ticket page offers as buttons.
+/// The steps an actor may take now: what the ticket page offers as buttons (merging needs
+/// a second ticket, so it has a form of its own).
 pub fn available_actions(
     current: Status,
     actor: Actor,
@@ -144,8 +149,49 @@ pub fn available_actions(
     Action::ALL
         .iter()
         .copied()
-        .filter(|a| *a != Action::AutoClose && next_status(current, *a, actor, restored_at, now).is_ok())
+        .filter(|a| {
+            !matches!(a, Action::AutoClose | Action::Merge) && next_status(current, *a, actor, restored_at, now).is_ok()
+        })
         .collect()
+}
+
+/// A duplicate is merged into a different ticket that is still being worked on.
+pub fn check_merge_target(source_id: i64, target_id: i64, target_status: Status) -> Result<(), Problem> {
+    if source_id == target_id {
+        Err(Problem::MergeIntoItself)
+    } else if !target_status.is_open() {
+        Err(Problem::MergeTargetClosed)
+    } else {
+        Ok(())
+    }
+}
+
+/// What the ticket page promises the customer right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Promise {
+    CrewBy(DateTime<Utc>),
+    PowerBy(DateTime<Utc>),
+    RestoredAt(DateTime<Utc>),
+    None,
+}
+
+/// The promise follows the repair: the crew's arrival, then power back (the manager's estimate
+/// when there is one), then when it came back.
+pub fn promise(
+    status: Status,
+    arrive_by: DateTime<Utc>,
+    restore_by: Option<DateTime<Utc>>,
+    restored_at: Option<DateTime<Utc>>,
+    estimate: Option<DateTime<Utc>>,
+) -> Promise {
+    match (status, restored_at, restore_by) {
+        (Status::Restored | Status::Closed, Some(at), _) => Promise::RestoredAt(at),
+        (Status::OnSite, _, Some(by)) => Promise::PowerBy(estimate.unwrap_or(by)),
+        (Status::Submitted | Status::Accepted | Status::Dispatched | Status::Reopened, _, _) => {
+            Promise::CrewBy(arrive_by)
+        }
+        _ => Promise::None,
+    }
 }
 
 /// The published commitments by area type, as data: change them here and only here.
@@ -189,7 +235,7 @@ pub fn current_deadline(
     match status {
         Status::Submitted | Status::Accepted | Status::Dispatched | Status::Reopened => Some(arrive_by),
         Status::OnSite => restore_by,
-        Status::Restored | Status::Closed | Status::Cancelled => None,
+        Status::Restored | Status::Closed | Status::Cancelled | Status::Merged => None,
     }
 }
 
@@ -351,6 +397,21 @@ mod tests {
     }
 
     #[test]
+    fn a_duplicate_merges_into_another_open_ticket() {
+        let now = at(10, 0);
+        assert_eq!(next_status(Status::Dispatched, Action::Merge, Actor::Manager, None, now), Ok(Status::Merged));
+        assert_eq!(next_status(Status::Submitted, Action::Merge, Actor::Customer, None, now), Err(Refusal::NotYours));
+        assert_eq!(next_status(Status::Closed, Action::Merge, Actor::Manager, None, now), Err(Refusal::NotNow));
+        assert_eq!(next_status(Status::Merged, Action::Merge, Actor::Manager, None, now), Err(Refusal::NotNow));
+        assert_eq!(check_merge_target(1, 2, Status::Accepted), Ok(()));
+        assert_eq!(check_merge_target(1, 1, Status::Accepted), Err(Problem::MergeIntoItself));
+        assert_eq!(check_merge_target(1, 2, Status::Restored), Ok(()));
+        assert_eq!(check_merge_target(1, 2, Status::Merged), Err(Problem::MergeTargetClosed));
+        assert_eq!(check_merge_target(1, 2, Status::Closed), Err(Problem::MergeTargetClosed));
+        assert!(!available_actions(Status::Submitted, Actor::Manager, None, now).contains(&Action::Merge));
+    }
+
+    #[test]
     fn a_customer_may_cancel_only_before_a_crew_is_dispatched() {
         let now = at(10, 0);
         assert_eq!(next_status(Status::Submitted, Action::Cancel, Actor::Customer, None, now), Ok(Status::Cancelled));
@@ -425,6 +486,16 @@ mod tests {
         assert_eq!(current_deadline(Status::Dispatched, arrive, None), Some(arrive));
         assert_eq!(current_deadline(Status::OnSite, arrive, restore), restore);
         assert_eq!(current_deadline(Status::Restored, arrive, restore), None);
+    }
+
+    #[test]
+    fn the_promise_follows_the_repair() {
+        let (arrive, restore, estimate) = (at(14, 45), Some(at(17, 30)), Some(at(16, 0)));
+        assert_eq!(promise(Status::Accepted, arrive, None, None, None), Promise::CrewBy(arrive));
+        assert_eq!(promise(Status::OnSite, arrive, restore, None, None), Promise::PowerBy(at(17, 30)));
+        assert_eq!(promise(Status::OnSite, arrive, restore, None, estimate), Promise::PowerBy(at(16, 0)));
+        assert_eq!(promise(Status::Closed, arrive, restore, Some(at(15, 50)), None), Promise::RestoredAt(at(15, 50)));
+        assert_eq!(promise(Status::Merged, arrive, None, None, None), Promise::None);
     }
 
     #[test]

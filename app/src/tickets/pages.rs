@@ -1,8 +1,8 @@
 //! Reporting a fault, the ticket page, my tickets, and the manager's queue.
 use super::{
     api::{
-        my_tickets, queue, report_form, ticket, Advance, PostMessage, Promise, Rate, ReportFault, TicketSummary,
-        TicketView,
+        my_tickets, queue, report_form, ticket, Advance, FollowedRepair, Merge, PostMessage, Promise, Rate,
+        ReportFault, TicketSummary, TicketView,
     },
     model::{Action, Category, Deadline, DeadlineState, Status, TicketNo},
 };
@@ -188,12 +188,7 @@ fn TicketDetail(
     rate: ServerAction<Rate>,
 ) -> impl IntoView {
     let t = use_texts();
-    let promise = match view.promise {
-        Promise::CrewBy(at) => Some(fill(t.promise_crew_by, &[("time", &local_time(at))])),
-        Promise::PowerBy(at) => Some(fill(t.promise_power_by, &[("time", &local_time(at))])),
-        Promise::RestoredAt(at) => Some(fill(t.promise_restored_at, &[("time", &local_datetime(at))])),
-        Promise::None => None,
-    };
+    let promise = promise_text(view.promise, t);
     let number = view.number.clone();
     view! {
         <p class="muted">{t.ticket_number}</p>
@@ -204,6 +199,7 @@ fn TicketDetail(
             {deadline_badge(view.deadline, t)}
         </p>
         {promise.map(|p| view! { <p class="promise">{p}</p> })}
+        {view.follows.clone().map(|f| view! { <FollowedView followed=f/> })}
         {view.category.is_hazard().then(|| view! { <SafetyAdvice/> })}
         <section class="card">
             <dl>
@@ -224,6 +220,7 @@ fn TicketDetail(
         </section>
         <Actions number=number.clone() actions=view.actions.clone() advance/>
         {view.viewer_is_staff.then(|| view! { <EstimateForm number=number.clone()/> })}
+        {view.can_merge.then(|| view! { <MergeForm number=number.clone()/> })}
         {view.can_rate.then(|| view! { <RatingForm number=number.clone() rate/> })}
         {view.rating.clone().map(|r| view! {
             <section class="card"><h2>{t.your_rating}</h2>
@@ -237,6 +234,7 @@ fn TicketDetail(
                 {view.events.into_iter().map(|e| {
                     let what = match (e.kind.as_str(), e.status) {
                         ("reported", _) => t.event_reported.to_owned(),
+                        ("merged_from", _) => t.merged_from.to_owned(),
                         ("status", Some(s)) => s.label(t).to_owned(),
                         ("estimate", _) => t.event_estimate.to_owned(),
                         ("note", _) => t.internal_note.to_owned(),
@@ -303,6 +301,55 @@ fn action_label(action: Action, t: &'static Texts) -> &'static str {
         Action::AutoClose => t.status_closed,
         Action::Cancel => t.action_cancel,
         Action::Reopen => t.action_reopen,
+        Action::Merge => t.merge,
+    }
+}
+
+fn promise_text(promise: Promise, t: &'static Texts) -> Option<String> {
+    match promise {
+        Promise::CrewBy(at) => Some(fill(t.promise_crew_by, &[("time", &local_time(at))])),
+        Promise::PowerBy(at) => Some(fill(t.promise_power_by, &[("time", &local_time(at))])),
+        Promise::RestoredAt(at) => Some(fill(t.promise_restored_at, &[("time", &local_datetime(at))])),
+        Promise::None => None,
+    }
+}
+
+/// A merged duplicate shows the progress of the repair it now follows.
+#[component]
+fn FollowedView(followed: FollowedRepair) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <section class="card followed">
+            <p>{t.merged_note}</p>
+            <p class="badges">
+                <span class="mono">{display_number(&followed.number)}</span>
+                {status_badge(followed.status, t)}
+            </p>
+            {promise_text(followed.promise, t).map(|p| view! { <p class="promise">{p}</p> })}
+            <dl>
+                {followed.crew.map(|(name, phone)| view! {
+                    <dt>{t.crew}</dt><dd>{name}" "<a href=format!("tel:{phone}")>{phone.clone()}</a></dd>
+                })}
+                {followed.estimated_restoration.map(|at| view! { <dt>{t.estimated_restoration}</dt><dd>{local_datetime(at)}</dd> })}
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn MergeForm(number: String) -> impl IntoView {
+    let t = use_texts();
+    let merge = ServerAction::<Merge>::new();
+    let error = last_error(merge);
+    view! {
+        <section class="card">
+            <ActionForm action=merge attr:class="form merge" attr:novalidate=true>
+                <input type="hidden" name="number" value=number/>
+                <Field label=t.merge_into name="into" autocomplete="off" error=field_message(error, "into")/>
+                <FormMessage error/>
+                <button type="submit" class="button">{t.merge}</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -167,7 +167,9 @@ pub struct TicketRow {
     pub account_no: String,
     pub customer_name: String,
     pub reported_by: String,
+    pub reported_by_id: i64,
     pub reported_by_staff: bool,
+    pub merged_into: Option<i64>,
     pub household_user_id: Option<i64>,
     pub company_id: Option<i64>,
     pub manager_user_id: i64,
@@ -189,7 +191,8 @@ pub async fn ticket(pool: &PgPool, number: &TicketNo) -> AppResult<Option<Ticket
         "select t.id, t.number, t.category, t.urgent, t.description, t.address, t.contact_phone, t.status,
                 t.area_type, t.reported_at, t.arrive_by, t.arrived_at, t.restore_by, t.restored_at,
                 t.crew_name, t.crew_phone, t.estimated_restoration,
-                c.account_no, c.name as customer_name, u.display_name as reported_by,
+                c.account_no, c.name as customer_name, u.display_name as reported_by, t.reported_by as reported_by_id,
+                t.merged_into,
                 u.role in ('manager', 'department', 'supervisor') as \"reported_by_staff!\",
                 c.user_id as household_user_id, c.company_id, m.user_id as manager_user_id
          from tickets t
@@ -202,6 +205,59 @@ pub async fn ticket(pool: &PgPool, number: &TicketNo) -> AppResult<Option<Ticket
     )
     .fetch_optional(pool)
     .await?)
+}
+
+pub struct FollowedRow {
+    pub number: String,
+    pub status: String,
+    pub arrive_by: DateTime<Utc>,
+    pub restore_by: Option<DateTime<Utc>>,
+    pub restored_at: Option<DateTime<Utc>>,
+    pub estimated_restoration: Option<DateTime<Utc>>,
+    pub crew_name: Option<String>,
+    pub crew_phone: Option<String>,
+}
+
+/// The progress of the ticket a duplicate was merged into; nothing about its customer.
+pub async fn followed(pool: &PgPool, ticket_id: i64) -> AppResult<Option<FollowedRow>> {
+    Ok(sqlx::query_as!(
+        FollowedRow,
+        "select number, status, arrive_by, restore_by, restored_at, estimated_restoration, crew_name, crew_phone
+         from tickets where id = $1",
+        ticket_id
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The ticket this one was merged into, if any.
+pub async fn merged_into(pool: &PgPool, ticket_id: i64) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar!("select merged_into from tickets where id = $1", ticket_id)
+        .fetch_optional(pool)
+        .await?
+        .flatten())
+}
+
+/// Marks a ticket merged into another, in one statement (the database checks that the status
+/// and the link agree), and only from the status the rule was checked against.
+pub async fn set_merged(tx: &mut Tx<'_>, ticket_id: i64, from: Status, target_id: i64) -> AppResult<bool> {
+    let done = sqlx::query!(
+        "update tickets set status = 'merged', merged_into = $3 where id = $1 and status = $2",
+        ticket_id,
+        from.as_str(),
+        target_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Locks two tickets, always in id order, so two merges crossing each other cannot deadlock.
+pub async fn lock_both(tx: &mut Tx<'_>, a: i64, b: i64) -> AppResult<()> {
+    sqlx::query!("select id from tickets where id = any($1) order by id for update", &[a.min(b), a.max(b)][..])
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// The same ticket, locked for a change.
@@ -334,7 +390,7 @@ pub async fn tickets_in_scope(pool: &PgPool, scope: CustomerScope, open_only: bo
          join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
          join managers m on m.id = ma.manager_id
          where (c.user_id = $1 or c.company_id = $2 or m.user_id = $3 or $4)
-           and (not $5 or t.status not in ('closed', 'cancelled'))
+           and (not $5 or t.status not in ('closed', 'cancelled', 'merged'))
          order by t.reported_at desc
          limit 500",
         household,
@@ -413,7 +469,7 @@ pub async fn waiting_before(pool: &PgPool, horizon: DateTime<Utc>) -> AppResult<
          from tickets t
          join manager_assignments ma on ma.customer_id = t.customer_id and ma.ended_at is null
          join managers m on m.id = ma.manager_id
-         where t.status not in ('restored', 'closed', 'cancelled')
+         where t.status not in ('restored', 'closed', 'cancelled', 'merged')
            and (t.arrive_by <= $1 or t.restore_by <= $1)",
         horizon
     )
