@@ -8,7 +8,7 @@ export SQLX_OFFLINE := true
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e build release sqlx-prepare lint bench-size
+.PHONY: run test setup unit e2e build release sqlx-prepare lint bench-reports
 
 setup:
 	@scripts/install-tools.sh
@@ -37,6 +37,10 @@ release:
 	cargo leptos build --release
 	scripts/precompress.sh
 	scripts/size.sh
+
+## Prints fault reports per second through HTTP against raw PostgreSQL inserts (a figure, not a test).
+bench-reports: setup
+	url="$$(scripts/db.sh)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-reports
 
 ## Refreshes .sqlx/ after a query or migration changes (needs the local database).
 sqlx-prepare:

@@ -16,10 +16,10 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
-/** A fresh 360 px wide touch phone with its own cookies. */
-export async function phone(js, locale = 'zh-CN') {
+/** A fresh 360 px wide touch phone with its own cookies (and any extra context options). */
+export async function phone(js, locale = 'zh-CN', extra = {}) {
   const context = await browser.newContext({
-    javaScriptEnabled: js, locale, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true,
+    javaScriptEnabled: js, locale, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, ...extra,
   });
   return context.newPage();
 }

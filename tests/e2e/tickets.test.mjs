@@ -17,7 +17,8 @@ async function click(page, js, selector) {
 
 for (const [index, { js, name: mode }] of modes.entries()) {
   test(`a customer reports a fault, the manager works it, the customer rates it (${mode})`, async () => {
-    const customer = await phone(js);
+    // Somewhere in Jianping county, shared if the customer taps the button.
+    const customer = await phone(js, 'zh-CN', { geolocation: { latitude: 41.40321, longitude: 119.64233 }, permissions: ['geolocation'] });
     const manager = await phone(js);
     try {
       // The manager has the queue open before the report arrives.
@@ -40,6 +41,13 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       assert.ok(await customer.isVisible('.safety'), 'safety advice shows at once for a hazard');
       await customer.click('label[for=category-no_power]');
       await customer.fill('#field-description', '楼道和家里都没电');
+      if (js) {
+        await customer.click('button:has-text("发送我的位置")');
+        await customer.waitForSelector('button:has-text("已发送位置")');
+        assert.equal(await customer.inputValue('input[name=location]'), '41.40321,119.64233');
+      } else {
+        assert.equal(await customer.locator('button:has-text("发送我的位置")').count(), 0, 'no button that cannot work');
+      }
       await customer.click('form.report button[type=submit]');
       await customer.waitForURL(/\/tickets\/[2-9A-Z]{8}$/);
       const number = customer.url().split('/').pop();

@@ -173,10 +173,6 @@ pub async fn report_fault(
     let user = require_role(access::MAY_REPORT).await?;
     let key = uuid::Uuid::parse_str(submission_key.trim()).map_err(|_| AppError::BadRequest)?;
     let pool = crate::db::pool()?;
-    if let Some(number) = store::by_submission_key(&pool, key, user.user_id).await? {
-        leptos_axum::redirect(&format!("/tickets/{number}"));
-        return Ok(());
-    }
 
     let mut problems = Vec::new();
     let mut check = |field: &str, result: Result<(), Problem>| {
@@ -234,7 +230,7 @@ pub async fn report_fault(
         store::add_event(&mut tx, ticket_id, Some(user.user_id), "reported", Some(Status::Submitted), None).await?;
     }
     tx.commit().await?;
-    // A concurrent twin with the same key won the insert: land on its ticket.
+    // A retry, or a concurrent twin, with the same key: land on the ticket the first one made.
     let number = match created {
         Some(_) => number.as_str().to_owned(),
         None => store::by_submission_key(&pool, key, user.user_id).await?.ok_or(AppError::BadRequest)?,

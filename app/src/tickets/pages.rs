@@ -9,7 +9,10 @@ use super::{
 use crate::{
     i18n::{fill, use_texts, Texts},
     time::{local_datetime, local_time},
-    ui::{field_message, last_error, live::use_live_updates, Failure, Field, FormMessage, Loading},
+    ui::{
+        field_message, last_error, live::use_live_updates, location::ShareLocation, Failure, Field, FormMessage,
+        Loading,
+    },
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -131,6 +134,7 @@ fn ReportFormView(form: super::api::ReportSetup, report: ServerAction<ReportFaul
                 value=first.map(|a| a.address).unwrap_or_default() error=field_message(error, "address")/>
             <Field label=t.contact_phone name="contact_phone" kind="tel" inputmode="tel" autocomplete="tel"
                 value=form.phone error=field_message(error, "contact_phone")/>
+            <ShareLocation/>
             <FormMessage error/>
             <button type="submit" class="button primary" disabled=move || report.pending().get()>{t.send_report}</button>
         </ActionForm>
@@ -240,9 +244,10 @@ fn TicketDetail(
                         ("note", _) => t.internal_note.to_owned(),
                         _ => t.event_message.to_owned(),
                     };
-                    let body = match e.kind.as_str() {
-                        "estimate" => e.body.as_deref().and_then(|b| chrono::DateTime::parse_from_rfc3339(b).ok())
+                    let body = match (e.kind.as_str(), e.status) {
+                        ("estimate", _) => e.body.as_deref().and_then(|b| chrono::DateTime::parse_from_rfc3339(b).ok())
                             .map(|at| local_datetime(at.with_timezone(&chrono::Utc))),
+                        ("merged_from", _) | ("status", Some(Status::Merged)) => e.body.as_deref().map(display_number),
                         _ => e.body.clone(),
                     };
                     view! {

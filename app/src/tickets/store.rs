@@ -111,17 +111,22 @@ pub async fn add_event(
     status: Option<Status>,
     body: Option<&str>,
 ) -> AppResult<()> {
+    // One round trip: the event, and the notification that goes out when the transaction commits.
     sqlx::query!(
-        "insert into ticket_events (ticket_id, actor_id, kind, status, body, internal) values ($1, $2, $3, $4, $5, $3 = 'note')",
+        "with event as (
+             insert into ticket_events (ticket_id, actor_id, kind, status, body, internal)
+             values ($1, $2, $3, $4, $5, $3 = 'note') returning ticket_id
+         )
+         select pg_notify($6, ticket_id::text) from event",
         ticket_id,
         actor_id,
         kind,
         status.map(Status::as_str),
-        body
+        body,
+        CHANGES_CHANNEL
     )
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    sqlx::query!("select pg_notify($1, $2)", CHANGES_CHANNEL, ticket_id.to_string()).execute(&mut **tx).await?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::{components::Redirect, hooks::use_location};
 
 pub mod live;
+pub mod location;
 
 /// The repair line every customer can call around the clock (national service hotline).
 pub const REPAIR_LINE: &str = "95598";

@@ -1,0 +1,184 @@
+//! Fault reports per second through the real HTTP endpoint, signed in, against the raw ceiling
+//! of the same writes done directly in PostgreSQL, in the same run on the same machine.
+//! A tenth of the HTTP reports are sent twice (a double tap): the run counts the tickets and
+//! says how many duplicates there are (the target is none).
+//!
+//! `make bench-reports` (release build). DATABASE_URL names the server to use; the run makes
+//! and drops a database of its own.
+use app::{
+    areas::AreaType,
+    tickets::model::{arrive_by, Category, TicketNo},
+};
+use futures::{stream, StreamExt};
+use leptos::prelude::LeptosOptions;
+use sqlx::{postgres::PgPoolOptions, PgPool};
+use std::time::{Duration, Instant};
+
+const HOUSEHOLDS: usize = 53;
+const REQUESTS: usize = 4000;
+const CONCURRENCY: usize = 32;
+const REPEAT_EVERY: usize = 10;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let base = std::env::var("DATABASE_URL").map_err(|_| "DATABASE_URL is not set (make bench-reports sets it)")?;
+    let server_url = base.rsplit_once('/').map(|(server, _)| server).ok_or("DATABASE_URL has no database name")?;
+    let admin = PgPool::connect(&format!("{server_url}/postgres")).await?;
+    sqlx::query("drop database if exists portal_bench with (force)").execute(&admin).await?;
+    sqlx::query("create database portal_bench").execute(&admin).await?;
+    let pool = PgPoolOptions::new().max_connections(40).connect(&format!("{server_url}/portal_bench")).await?;
+    server::MIGRATOR.run(&pool).await?;
+    server::demo::load_once(&pool).await?;
+
+    let http = http_reports(pool.clone()).await?;
+    let raw = raw_inserts(&pool).await?;
+    let duplicates: i64 = sqlx::query_scalar(
+        "select count(*) - count(distinct submission_key) from tickets where description = 'bench-http'",
+    )
+    .fetch_one(&pool)
+    .await?;
+    let tickets: i64 =
+        sqlx::query_scalar("select count(*) from tickets where description = 'bench-http'").fetch_one(&pool).await?;
+
+    println!("fault reports, {REQUESTS} each, {CONCURRENCY} at a time, on this machine:");
+    println!("  through HTTP (signed in, report_fault): {:>8.0} reports/s", http.rate);
+    println!("  raw PostgreSQL inserts (same rows):     {:>8.0} reports/s", raw);
+    println!("  ratio HTTP / raw:                       {:>8.2}  (target: at least 0.50)", http.rate / raw);
+    println!("  requests sent twice (double taps):      {:>8}", http.repeats);
+    println!("  tickets created / distinct reports:     {:>8} / {}", tickets, REQUESTS);
+    println!("  duplicate tickets:                      {:>8}  (target: 0)", duplicates);
+    println!("  failed requests:                        {:>8}", http.failures);
+    pool.close().await;
+    sqlx::query("drop database if exists portal_bench with (force)").execute(&admin).await?;
+    Ok(())
+}
+
+struct HttpRun {
+    rate: f64,
+    repeats: usize,
+    failures: usize,
+}
+
+async fn http_reports(pool: PgPool) -> Result<HttpRun, Box<dyn std::error::Error>> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let options = LeptosOptions::builder().output_name("portal").site_addr(addr).build();
+    let app = server::router(pool.clone(), options);
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).tcp_nodelay(true).build()?;
+
+    let mut sessions = Vec::with_capacity(HOUSEHOLDS);
+    for n in 1..=HOUSEHOLDS {
+        let (phone, account) = server::demo::household(n);
+        let reply = client
+            .post(format!("{base}/api/sign_in"))
+            .form(&[("identifier", phone.as_str()), ("password", server::demo::PASSWORD)])
+            .send()
+            .await?;
+        let cookie = reply
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("portal_session="))
+            .and_then(|c| c.split(';').next())
+            .ok_or("sign-in gave no session")?
+            .to_owned();
+        let address: String = sqlx::query_scalar("select address from customers where account_no = $1")
+            .bind(&account)
+            .fetch_one(&pool)
+            .await?;
+        sessions.push((cookie, phone, account, address));
+    }
+
+    // Every tenth report is sent a second time with the same key, as a double tap would.
+    let mut requests = Vec::new();
+    for i in 0..REQUESTS {
+        let key = uuid::Uuid::new_v4().to_string();
+        requests.push((i, key.clone()));
+        if i % REPEAT_EVERY == 0 {
+            requests.push((i, key));
+        }
+    }
+    let repeats = requests.len() - REQUESTS;
+    let started = Instant::now();
+    let failures: usize = stream::iter(requests)
+        .map(|(i, key)| {
+            let (cookie, phone, account, address) = &sessions[i % sessions.len()];
+            let request = client.post(format!("{base}/api/report_fault")).header("cookie", cookie).form(&[
+                ("account_no", account.as_str()),
+                ("category", "no_power"),
+                ("description", "bench-http"),
+                ("address", address.as_str()),
+                ("contact_phone", phone.as_str()),
+                ("submission_key", key.as_str()),
+            ]);
+            async move { request.send().await.map(|r| r.status().is_success()).unwrap_or(false) }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .filter(|ok| std::future::ready(!ok))
+        .count()
+        .await;
+    let elapsed = started.elapsed();
+    Ok(HttpRun { rate: REQUESTS as f64 / elapsed.as_secs_f64(), repeats, failures })
+}
+
+/// The same writes a report makes (ticket, its first event, the notification, in the same
+/// statements the portal uses), straight into PostgreSQL with the same concurrency: the
+/// ceiling the HTTP path is measured against.
+async fn raw_inserts(pool: &PgPool) -> Result<f64, Box<dyn std::error::Error>> {
+    let customers: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "select c.id, c.user_id, c.address, c.phone from customers c where c.user_id is not null order by c.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let started = Instant::now();
+    stream::iter(0..REQUESTS)
+        .map(|i| {
+            let (customer_id, user_id, address, phone) = customers[i % customers.len()].clone();
+            async move {
+                let now = chrono::Utc::now();
+                let number = TicketNo::from_random(rand::random());
+                let mut tx = pool.begin().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "insert into tickets (number, customer_id, reported_by, category, urgent, description, address,
+                                          contact_phone, area_type, reported_at, arrive_by, submission_key)
+                     values ($1, $2, $3, $4, false, 'bench-raw', $5, $6, 'urban', $7, $8, $9) returning id",
+                )
+                .bind(number.as_str())
+                .bind(customer_id)
+                .bind(user_id)
+                .bind(Category::NoPower.as_str())
+                .bind(&address)
+                .bind(&phone)
+                .bind(now)
+                .bind(arrive_by(AreaType::Urban, now))
+                .bind(uuid::Uuid::new_v4())
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "with event as (insert into ticket_events (ticket_id, actor_id, kind, status)
+                                    values ($1, $2, 'reported', 'submitted') returning ticket_id)
+                     select pg_notify('ticket_changed', ticket_id::text) from event",
+                )
+                .bind(id)
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .for_each(|result| {
+            if let Err(err) = result {
+                eprintln!("raw insert failed: {err}");
+            }
+            std::future::ready(())
+        })
+        .await;
+    Ok(REQUESTS as f64 / started.elapsed().max(Duration::from_millis(1)).as_secs_f64())
+}
