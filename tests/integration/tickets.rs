@@ -396,7 +396,7 @@ async fn a_good_rating_needs_no_follow_up(pool: sqlx::PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_queue_puts_hazards_first_then_the_nearest_deadline(pool: sqlx::PgPool) {
+async fn queues_order_by_urgency_and_the_supervisor_sees_missed_deadlines_first(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let supervisor = portal.sign_in("S0001").await;
     let mut numbers = Vec::new();
@@ -410,11 +410,24 @@ async fn the_queue_puts_hazards_first_then_the_nearest_deadline(pool: sqlx::PgPo
         .execute(&portal.pool)
         .await
         .unwrap();
+    let manager: String = sqlx::query_scalar(
+        "select u.employee_no from customers c join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id join users u on u.id = m.user_id where c.account_no = '3100000001'",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    // Households 1, 2 and 3 have three different managers; the first one's queue holds one of these.
+    let own = portal.sign_in(&manager).await;
+    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&own)).await.json();
+    assert_eq!(queue.iter().map(|t| t.number.as_str()).collect::<Vec<_>>(), [numbers[0].as_str()]);
+
+    // The supervisor sees every manager's: the missed deadline first, then the hazard, then the rest.
     let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&supervisor)).await.json();
     let order: Vec<&str> = queue.iter().map(|t| t.number.as_str()).collect();
-    assert_eq!(order, [numbers[2].as_str(), numbers[1].as_str(), numbers[0].as_str()]);
-    assert_eq!(queue[1].deadline.map(|d| d.state), Some(app::tickets::model::DeadlineState::Missed));
-    assert!(queue[1].deadline.is_some_and(|d| d.minutes_left <= -15), "shows how long ago it was missed");
+    assert_eq!(order, [numbers[1].as_str(), numbers[2].as_str(), numbers[0].as_str()]);
+    assert_eq!(queue[0].deadline.map(|d| d.state), Some(app::tickets::model::DeadlineState::Missed));
+    assert!(queue[0].deadline.is_some_and(|d| d.minutes_left <= -15), "shows how long ago it was missed");
     let filtered: Vec<TicketSummary> =
         portal.call("queue", &[("status", "submitted"), ("area", "YBS-N")], Some(&supervisor)).await.json();
     assert!(filtered.iter().all(|t| t.area_code == "YBS-N"));

@@ -368,10 +368,11 @@ pub async fn my_tickets() -> Result<TicketList, AppError> {
     Ok(TicketList { company: matches!(scope, CustomerScope::Company { .. }), tickets })
 }
 
-/// The manager's queue: open tickets of their customers, most urgent first.
+/// The manager's queue: open tickets of their customers, most urgent first. A supervisor sees
+/// every manager's, missed deadlines first.
 #[server(endpoint = "queue")]
 pub async fn queue(status: Option<String>, area: Option<String>) -> Result<Vec<TicketSummary>, AppError> {
-    use super::model::queue_key;
+    use super::model::{queue_key, supervisor_key};
     use crate::{
         auth::{model::Role, session::require_role},
         customers::model::customer_scope,
@@ -383,7 +384,12 @@ pub async fn queue(status: Option<String>, area: Option<String>) -> Result<Vec<T
     let area = area.filter(|a| !a.is_empty());
     let mut rows = summaries(super::store::tickets_in_scope(&crate::db::pool()?, scope, true).await?)?;
     rows.retain(|r| status.is_none_or(|s| r.status == s) && area.as_ref().is_none_or(|a| &r.area_code == a));
-    rows.sort_by_key(|r| queue_key(r.urgent, r.deadline.map(|d| d.at), r.reported_at));
+    if user.role == Role::Supervisor {
+        let now = Utc::now();
+        rows.sort_by_key(|r| supervisor_key(r.urgent, r.deadline.map(|d| d.at), r.reported_at, now));
+    } else {
+        rows.sort_by_key(|r| queue_key(r.urgent, r.deadline.map(|d| d.at), r.reported_at));
+    }
     Ok(rows)
 }
 

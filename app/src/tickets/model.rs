@@ -269,9 +269,21 @@ pub fn deadline(at: DateTime<Utc>, now: DateTime<Utc>) -> Deadline {
     Deadline { at, state: deadline_state(at, now), minutes_left: (at - now).num_minutes() }
 }
 
-/// Queue order: hazards first, then the nearest (or longest missed) deadline, then oldest.
+/// A manager's queue: hazards first, then the nearest (or longest missed) deadline, then oldest.
 pub fn queue_key(urgent: bool, deadline: Option<DateTime<Utc>>, reported_at: DateTime<Utc>) -> impl Ord {
     (!urgent, deadline.is_none(), deadline, reported_at)
+}
+
+/// A supervisor's view across managers: missed deadlines first (longest missed at the top),
+/// then the manager's order.
+pub fn supervisor_key(
+    urgent: bool,
+    deadline: Option<DateTime<Utc>>,
+    reported_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> impl Ord {
+    let missed = deadline.is_some_and(|d| deadline_state(d, now) == DeadlineState::Missed);
+    (!missed, queue_key(urgent, deadline, reported_at))
 }
 
 /// Ticket numbers are short enough to read out on the phone, random so that they say nothing
@@ -552,6 +564,19 @@ mod tests {
         assert_eq!(parse_text("", 10, false), Ok(String::new()));
         assert_eq!(parse_text(&"电".repeat(11), 10, true), Err(Problem::TooLong { max: 10 }));
         assert!(parse_text(&"电".repeat(10), 10, true).is_ok());
+    }
+
+    #[test]
+    fn supervisors_see_missed_deadlines_before_hazards() {
+        let now = at(14, 0);
+        let mut tickets = [
+            ("hazard", true, Some(at(15, 0)), at(13, 30)),
+            ("missed", false, Some(at(13, 30)), at(12, 0)),
+            ("later", false, Some(at(15, 30)), at(13, 0)),
+        ];
+        tickets.sort_by_key(|(_, urgent, deadline, reported)| supervisor_key(*urgent, *deadline, *reported, now));
+        let order: Vec<_> = tickets.iter().map(|t| t.0).collect();
+        assert_eq!(order, ["missed", "hazard", "later"]);
     }
 
     #[test]

@@ -17,12 +17,10 @@ pub fn ShareLocation() -> impl IntoView {
         {
             use wasm_bindgen::{closure::Closure, JsCast};
             let Ok(geolocation) = window().navigator().geolocation() else { return };
-            let found = Closure::<dyn FnMut(web_sys::Position)>::new(
-                move |position: web_sys::Position| {
-                    let coords = position.coords();
-                    set_location.set(Some(format!("{:.5},{:.5}", coords.latitude(), coords.longitude())));
-                },
-            );
+            let found = Closure::<dyn FnMut(web_sys::Position)>::new(move |position: web_sys::Position| {
+                let coords = position.coords();
+                set_location.set(Some(format!("{:.5},{:.5}", coords.latitude(), coords.longitude())));
+            });
             let _ = geolocation.get_current_position(found.as_ref().unchecked_ref());
             // The browser calls back once, later: the closure must outlive this handler.
             found.forget();
