@@ -1,27 +1,7 @@
 //! Live updates go through PostgreSQL, so two server processes behave as one.
 use crate::support::*;
-use app::tickets::api::ReportSetup;
-use http::{header, StatusCode};
+use http::StatusCode;
 use std::time::Duration;
-
-async fn report(portal: &Portal, session: &Session) -> String {
-    let form: ReportSetup = portal.call("report_form", &[], Some(session)).await.json();
-    let reply = portal
-        .call(
-            "report_fault",
-            &[
-                ("account_no", &form.accounts[0].account_no),
-                ("category", "no_power"),
-                ("description", ""),
-                ("address", &form.accounts[0].address),
-                ("contact_phone", &form.phone),
-                ("submission_key", &form.submission_key),
-            ],
-            Some(session),
-        )
-        .await;
-    reply.headers[header::LOCATION].to_str().unwrap().trim_start_matches("/tickets/").to_owned()
-}
 
 /// Posts messages through `via` until the stream reports a change (the listener of a freshly
 /// started process needs a moment to be LISTENing); returns what the stream said.
@@ -48,7 +28,7 @@ async fn a_change_made_through_one_process_reaches_a_page_served_by_another(pool
     let first = Portal::new(pool).await;
     let second = first.second_process().await;
     let customer = first.sign_in("13800000001").await;
-    let number = report(&first, &customer).await;
+    let number = report_fault(&first, &customer, "no_power").await;
 
     let (status, mut stream) = first.open_stream(&format!("/live/tickets/{number}"), Some(&customer)).await;
     assert_eq!(status, StatusCode::OK);
@@ -70,7 +50,7 @@ async fn streams_answer_strangers_like_missing_tickets(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
     let neighbour = portal.sign_in("13800000002").await;
-    let number = report(&portal, &customer).await;
+    let number = report_fault(&portal, &customer, "no_power").await;
     let (status, _) = portal.open_stream(&format!("/live/tickets/{number}"), Some(&neighbour)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (missing, _) = portal.open_stream("/live/tickets/ZZZZZZZZ", Some(&neighbour)).await;
@@ -86,7 +66,7 @@ async fn a_stream_stops_when_its_session_ends(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
     let staff = portal.sign_in("S0001").await;
-    let number = report(&portal, &customer).await;
+    let number = report_fault(&portal, &customer, "no_power").await;
     let (_, mut stream) = portal.open_stream(&format!("/live/tickets/{number}"), Some(&customer)).await;
     assert!(change_until_heard(&portal, &staff, &number, &mut stream).await.is_some());
     portal.call("sign_out", &[], Some(&customer)).await;
@@ -100,8 +80,8 @@ async fn a_merged_duplicates_page_hears_the_surviving_repair(pool: sqlx::PgPool)
     let first = portal.sign_in("13800000001").await;
     let second = portal.sign_in("13800000005").await;
     let manager = portal.sign_in("M1003").await;
-    let surviving = report(&portal, &first).await;
-    let duplicate = report(&portal, &second).await;
+    let surviving = report_fault(&portal, &first, "no_power").await;
+    let duplicate = report_fault(&portal, &second, "no_power").await;
     let (_, mut stream) = portal.open_stream(&format!("/live/tickets/{duplicate}"), Some(&second)).await;
     // Wait until the stream is live, then merge: the merge itself is a change to this ticket.
     assert!(change_until_heard(&portal, &manager, &duplicate, &mut stream).await.is_some());

@@ -1,6 +1,6 @@
 //! A portal under test: the real router over a fresh database holding the demo county,
 //! driven over HTTP the way a browser (or an attacker) would call it.
-use app::{error::AppError, ui::encode_component};
+use app::{error::AppError, tickets::api::ReportSetup, ui::encode_component};
 use axum::{body::Body, Router};
 use http::{header, HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -142,18 +142,7 @@ pub async fn next_event(body: &mut Body, within: std::time::Duration) -> Option<
     }
 }
 
-/// `name=value` of the session cookie a reply sets.
-pub fn session_cookie(reply: &Reply) -> Option<String> {
-    reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("portal_session="))
-        .and_then(|c| c.split(';').next())
-        .map(str::to_owned)
-}
-
+/// The whole `Set-Cookie` header for the session, as the browser receives it.
 pub fn set_cookie_header(reply: &Reply) -> String {
     reply
         .headers
@@ -163,4 +152,35 @@ pub fn set_cookie_header(reply: &Reply) -> String {
         .find(|c| c.starts_with("portal_session="))
         .unwrap_or_default()
         .to_owned()
+}
+
+/// `name=value` of the session cookie a reply sets.
+pub fn session_cookie(reply: &Reply) -> Option<String> {
+    Some(set_cookie_header(reply).split(';').next()?.to_owned()).filter(|c| !c.is_empty())
+}
+
+/// The report form's fields as a customer fills them in for their first account.
+pub fn report<'a>(form: &'a ReportSetup, category: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("account_no", &form.accounts[0].account_no),
+        ("category", category),
+        ("description", "整栋楼都没电"),
+        ("address", &form.accounts[0].address),
+        ("contact_phone", &form.phone),
+        ("submission_key", &form.submission_key),
+    ]
+}
+
+/// The number of the ticket a report landed on.
+pub fn ticket_number(reply: &Reply) -> String {
+    let location = reply.location().expect("redirect to the ticket");
+    location.strip_prefix("/tickets/").expect("ticket page").to_owned()
+}
+
+/// Reports a fault as this signed-in customer and returns the new ticket's number.
+pub async fn report_fault(portal: &Portal, session: &Session, category: &str) -> String {
+    let form: ReportSetup = portal.call("report_form", &[], Some(session)).await.json();
+    let reply = portal.call("report_fault", &report(&form, category), Some(session)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+    ticket_number(&reply)
 }

@@ -5,29 +5,14 @@ use app::{
     notifications::api::Notice,
     notifications::model::Kind,
     supervision::api::FollowUp,
-    tickets::{api::ReportSetup, model::Status, sweep::sweep},
+    tickets::{model::Status, sweep::sweep},
 };
 use chrono::{Duration, Utc};
-use http::{header, StatusCode};
+use http::StatusCode;
 
 async fn report(portal: &Portal, phone: &str) -> (Session, String) {
     let session = portal.sign_in(phone).await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&session)).await.json();
-    let reply = portal
-        .call(
-            "report_fault",
-            &[
-                ("account_no", &form.accounts[0].account_no),
-                ("category", "no_power"),
-                ("description", ""),
-                ("address", &form.accounts[0].address),
-                ("contact_phone", &form.phone),
-                ("submission_key", &form.submission_key),
-            ],
-            Some(&session),
-        )
-        .await;
-    let number = reply.headers[header::LOCATION].to_str().unwrap().trim_start_matches("/tickets/").to_owned();
+    let number = report_fault(portal, &session, "no_power").await;
     (session, number)
 }
 

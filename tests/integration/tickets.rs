@@ -8,31 +8,7 @@ use app::{
         model::{Action, Status},
     },
 };
-use http::{header, StatusCode};
-
-fn report<'a>(form: &'a ReportSetup, category: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("account_no", &form.accounts[0].account_no),
-        ("category", category),
-        ("description", "整栋楼都没电"),
-        ("address", &form.accounts[0].address),
-        ("contact_phone", &form.phone),
-        ("submission_key", &form.submission_key),
-    ]
-}
-
-/// Reports a fault as this signed-in customer and returns the new ticket's number.
-async fn report_fault(portal: &Portal, session: &Session, category: &str) -> String {
-    let form: ReportSetup = portal.call("report_form", &[], Some(session)).await.json();
-    let reply = portal.call("report_fault", &report(&form, category), Some(session)).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
-    ticket_number(&reply)
-}
-
-fn ticket_number(reply: &Reply) -> String {
-    let location = reply.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).expect("redirect to the ticket");
-    location.strip_prefix("/tickets/").expect("ticket page").to_owned()
-}
+use http::StatusCode;
 
 async fn view(portal: &Portal, session: &Session, number: &str) -> Reply {
     portal.call("ticket", &[("number", number)], Some(session)).await
