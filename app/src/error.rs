@@ -34,6 +34,14 @@ pub enum Problem {
     InThePast,
     MergeIntoItself,
     MergeTargetClosed,
+    /// Not a JPEG, PNG or WebP image, whatever its name says.
+    NotAPhoto,
+    PhotoTooLarge {
+        max_mb: u32,
+    },
+    TooManyPhotos {
+        max: u32,
+    },
 }
 
 /// Why a step on a record was refused although the request itself was well formed.
@@ -157,6 +165,9 @@ impl Problem {
             Problem::InThePast => t.problem_in_the_past.to_owned(),
             Problem::MergeIntoItself => t.problem_merge_into_itself.to_owned(),
             Problem::MergeTargetClosed => t.problem_merge_target_closed.to_owned(),
+            Problem::NotAPhoto => t.problem_not_a_photo.to_owned(),
+            Problem::PhotoTooLarge { max_mb } => fill(t.problem_photo_too_large, &[("max", &max_mb.to_string())]),
+            Problem::TooManyPhotos { max } => fill(t.problem_too_many_photos, &[("max", &max.to_string())]),
         }
     }
 }

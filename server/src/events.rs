@@ -3,6 +3,7 @@
 //! served by any other. Events carry no content: a page that hears "changed" fetches the
 //! ticket again through the server function, which applies every access rule; and before
 //! forwarding anything each stream asks again whether its viewer may still see that ticket.
+use crate::refuse;
 use app::{
     auth::{model::SessionUser, session::user_from_headers},
     db::PgPool,
@@ -14,7 +15,7 @@ use app::{
 };
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, StatusCode},
+    http::HeaderMap,
     response::{
         sse::{Event, KeepAlive, Sse},
         IntoResponse, Response,
@@ -73,10 +74,6 @@ async fn listen(pool: PgPool, changes: broadcast::Sender<i64>) {
 pub struct LiveState {
     pub pool: PgPool,
     pub hub: Hub,
-}
-
-fn refuse(error: AppError) -> Response {
-    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response()
 }
 
 /// What one stream forwards: changes to one ticket (and, once it is merged, to the ticket it

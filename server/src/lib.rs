@@ -4,6 +4,7 @@ pub mod demo;
 pub mod events;
 pub mod jobs;
 pub mod middleware;
+pub mod photos;
 
 use app::{shell, App};
 use axum::{routing::get, Router};
@@ -23,6 +24,12 @@ pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool,
 }
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// The status of an error, for the handlers outside server functions; the body says nothing.
+pub fn refuse(error: app::error::AppError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR).into_response()
+}
 
 /// Removes `.br`/`.gz` files older than the asset they compress, so a rebuild by any route
 /// (`cargo leptos watch`, say) never has the server send yesterday's WASM.
@@ -63,7 +70,10 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
     let live = Router::new()
         .route("/live/tickets/{number}", get(events::ticket_stream))
         .route("/live/queue", get(events::queue_stream))
-        .with_state(events::LiveState { pool: pool.clone(), hub: events::Hub::start(pool.clone()) });
+        .with_state(events::LiveState { pool: pool.clone(), hub: events::Hub::start(pool.clone()) })
+        .merge(
+            Router::new().route("/tickets/{number}/photos/{id}", get(photos::ticket_photo)).with_state(pool.clone()),
+        );
     Router::new()
         .merge(live)
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)

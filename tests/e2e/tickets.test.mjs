@@ -54,6 +54,16 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await customer.waitForSelector('.badge.status-submitted');
       assert.match(await customer.textContent('.promise'), /前到达/);
 
+      // A photo from the phone, then a file that only claims to be one.
+      const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
+      await customer.setInputFiles('#field-photos', { name: 'pole.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+      await customer.click('form.photo-upload button[type=submit]');
+      await customer.waitForSelector('.photo-grid img');
+      await customer.setInputFiles('#field-photos', { name: 'fake.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a photo') });
+      await customer.click('form.photo-upload button[type=submit]');
+      await customer.locator('#field-photos-error').filter({ hasText: 'JPEG' }).waitFor();
+      assert.equal(await customer.locator('.photo-grid img').count(), 1);
+
       // With JavaScript the new report appears in the open queue by itself; without, on reload.
       if (!js) await manager.reload();
       await manager.click(`a[href="/tickets/${number}"]`, { timeout: 10000 });

@@ -78,6 +78,48 @@ impl Portal {
         self.send(api_request(function, session).body(Body::from(encode(form))).expect("request")).await
     }
 
+    /// Posts a multipart form (text fields and files) as a browser does, with or without
+    /// JavaScript (`referer` set: a plain form post that expects a redirect).
+    pub async fn post_multipart(
+        &self,
+        function: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+        session: Option<&Session>,
+        referer: Option<&str>,
+    ) -> Reply {
+        let boundary = "----portal-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (name, file_name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut request = Request::post(format!("/api/{function}"))
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        if let Some(Session(cookie)) = session {
+            request = request.header(header::COOKIE, cookie);
+        }
+        if let Some(referer) = referer {
+            request = request.header(header::ACCEPT, "text/html").header(header::REFERER, referer);
+        }
+        self.send(request.body(Body::from(body)).expect("request")).await
+    }
+
     /// Posts a form as a browser with JavaScript off does.
     pub async fn post_form(&self, function: &str, form: &[(&str, &str)], referer: &str) -> Reply {
         let request = api_request(function, None)

@@ -83,6 +83,8 @@ pub struct TicketView {
     pub can_merge: bool,
     /// Set when this ticket was merged into another: that repair's progress.
     pub follows: Option<FollowedRepair>,
+    /// Ids of the photos, served at `/tickets/{number}/photos/{id}` to those who may see them.
+    pub photos: Vec<i64>,
     pub rating: Option<RatingView>,
     pub can_rate: bool,
 }
@@ -319,6 +321,7 @@ pub async fn ticket(number: String) -> Result<TicketView, AppError> {
         viewer_is_staff: staff,
         can_merge,
         follows,
+        photos: store::photo_ids(&pool, row.id).await?,
         rating,
         can_rate,
     })
@@ -496,6 +499,76 @@ pub async fn merge(number: String, into: String) -> Result<(), AppError> {
     let told = source.household_user_id.unwrap_or(source.reported_by_id);
     let key = dedupe_key(Kind::Merged, source.id, 0, told);
     notifications::notify(&mut *tx, told, Kind::Merged, source.id, &key).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds up to three photos to a ticket. Posted as multipart form data by a plain form, so it
+/// works without JavaScript; each file is checked by its content and size, and either all
+/// are stored or none.
+#[server(input = leptos::server_fn::codec::MultipartFormData, endpoint = "add_photos")]
+pub async fn add_photos(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    use super::{
+        model::{sniff_photo, PHOTOS_PER_TICKET, PHOTOS_PER_UPLOAD, PHOTO_MAX_BYTES},
+        store,
+    };
+    use crate::{auth::session::require_role, error::Problem};
+    let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
+    let mut multipart = data.into_inner().ok_or(AppError::BadRequest)?;
+    let mut number = None;
+    let mut photos: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    let mut problem = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| AppError::BadRequest)? {
+        match field.name() {
+            Some("number") => number = Some(field.text().await.map_err(|_| AppError::BadRequest)?),
+            Some("photos") => {
+                // A file input left empty still sends a part, with no name and no bytes.
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
+                    // Stop reading at the limit: the body is a stream, not a size someone promised.
+                    if bytes.len() + chunk.len() > PHOTO_MAX_BYTES {
+                        problem = Some(Problem::PhotoTooLarge { max_mb: (PHOTO_MAX_BYTES / (1024 * 1024)) as u32 });
+                        break;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                if problem.is_some() {
+                    break;
+                }
+                if bytes.is_empty() {
+                    continue;
+                }
+                match sniff_photo(&bytes) {
+                    Some(content_type) => photos.push((content_type, bytes)),
+                    None => problem = Some(Problem::NotAPhoto),
+                }
+                if photos.len() > PHOTOS_PER_UPLOAD {
+                    problem = Some(Problem::TooManyPhotos { max: PHOTOS_PER_UPLOAD as u32 });
+                }
+                if problem.is_some() {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let pool = crate::db::pool()?;
+    let row = access::visible_ticket(&pool, &user, number.as_deref().unwrap_or_default()).await?;
+    if let Some(problem) = problem {
+        return Err(AppError::field("photos", problem));
+    }
+    if photos.is_empty() {
+        return Err(AppError::field("photos", Problem::Required));
+    }
+    let mut tx = pool.begin().await?;
+    store::lock(&mut tx, row.id).await?;
+    if store::photo_count(&mut tx, row.id).await? as usize + photos.len() > PHOTOS_PER_TICKET {
+        return Err(AppError::field("photos", Problem::TooManyPhotos { max: PHOTOS_PER_TICKET as u32 }));
+    }
+    for (content_type, bytes) in &photos {
+        store::insert_photo(&mut tx, row.id, user.user_id, content_type, bytes).await?;
+    }
+    store::add_event(&mut tx, row.id, Some(user.user_id), "photo", None, Some(&photos.len().to_string())).await?;
     tx.commit().await?;
     Ok(())
 }

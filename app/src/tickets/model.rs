@@ -631,3 +631,37 @@ mod alert_tests {
         assert_eq!(deadline_alert(Status::Restored, at(14, 45), Some(at(17, 30)), at(23, 0)), None);
     }
 }
+
+/// A photo may be this large (5 MB), a ticket may hold this many, and one upload may add this many.
+pub const PHOTO_MAX_BYTES: usize = 5 * 1024 * 1024;
+pub const PHOTOS_PER_TICKET: usize = 10;
+pub const PHOTOS_PER_UPLOAD: usize = 3;
+
+/// The image type by its first bytes, never by its name: JPEG, PNG and WebP are accepted.
+pub fn sniff_photo(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod photo_tests {
+    use super::*;
+
+    #[test]
+    fn photos_are_recognised_by_content_not_name() {
+        assert_eq!(sniff_photo(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Some("image/jpeg"));
+        assert_eq!(sniff_photo(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
+        assert_eq!(sniff_photo(b"RIFF\x24\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff_photo(b"RIFF\x24\0\0\0WAVEfmt "), None, "a sound file is not a photo");
+        assert_eq!(sniff_photo(b"GIF89a"), None);
+        assert_eq!(sniff_photo(b"<svg xmlns=\"http://www.w3.org/2000/svg\">"), None);
+        assert_eq!(sniff_photo(b""), None);
+    }
+}

@@ -1,7 +1,7 @@
 //! Reporting a fault, the ticket page, my tickets, and the manager's queue.
 use super::{
     api::{
-        my_tickets, queue, report_form, ticket, Advance, FollowedRepair, Merge, PostMessage, Promise, Rate,
+        my_tickets, queue, report_form, ticket, AddPhotos, Advance, FollowedRepair, Merge, PostMessage, Promise, Rate,
         ReportFault, TicketSummary, TicketView,
     },
     model::{Action, Category, Deadline, DeadlineState, Status, TicketNo},
@@ -10,11 +10,11 @@ use crate::{
     i18n::{fill, use_texts, Texts},
     time::{local_datetime, local_time},
     ui::{
-        field_message, last_error, live::use_live_updates, location::ShareLocation, Failure, Field, FormMessage,
-        Loading,
+        field_message, last_error, live::use_live_updates, location::ShareLocation, url_error, Failure, Field,
+        FormMessage, Loading,
     },
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn number_untracked(params: Memo<leptos_router::params::ParamsMap>) -> String {
@@ -204,6 +204,21 @@ fn TicketDetail(
         </p>
         {promise.map(|p| view! { <p class="promise">{p}</p> })}
         {view.follows.clone().map(|f| view! { <FollowedView followed=f/> })}
+        {(!view.photos.is_empty()).then(|| {
+            let number = view.number.clone();
+            view! {
+                <section class="card photos">
+                    <h2>{t.photos}</h2>
+                    <div class="photo-grid">
+                        {view.photos.iter().map(|id| {
+                            let src = format!("/tickets/{number}/photos/{id}");
+                            let href = src.clone();
+                            view! { <a href=href><img src=src alt=t.photos loading="lazy" width="96" height="96"/></a> }
+                        }).collect_view()}
+                    </div>
+                </section>
+            }
+        })}
         {view.category.is_hazard().then(|| view! { <SafetyAdvice/> })}
         <section class="card">
             <dl>
@@ -239,6 +254,7 @@ fn TicketDetail(
                     let what = match (e.kind.as_str(), e.status) {
                         ("reported", _) => t.event_reported.to_owned(),
                         ("merged_from", _) => t.merged_from.to_owned(),
+                        ("photo", _) => t.event_photo.to_owned(),
                         ("status", Some(s)) => s.label(t).to_owned(),
                         ("estimate", _) => t.event_estimate.to_owned(),
                         ("note", _) => t.internal_note.to_owned(),
@@ -259,7 +275,8 @@ fn TicketDetail(
                     }
                 }).collect_view()}
             </ol>
-            <MessageForm number staff=view.viewer_is_staff message/>
+            <MessageForm number=number.clone() staff=view.viewer_is_staff message/>
+            <PhotoForm number/>
         </section>
     }
 }
@@ -372,6 +389,26 @@ fn EstimateForm(number: String) -> impl IntoView {
                 <button type="submit" class="button">{t.set_estimate}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// Photos from the phone's camera or gallery. A plain multipart form: it works without
+/// JavaScript, and errors come back in the address like every other form's.
+#[component]
+fn PhotoForm(number: String) -> impl IntoView {
+    let t = use_texts();
+    let error = field_message(url_error(AddPhotos::PATH), "photos");
+    view! {
+        <form method="post" action=AddPhotos::PATH enctype="multipart/form-data" class="form photo-upload">
+            <input type="hidden" name="number" value=number/>
+            <div class="field" class:invalid=move || error.with(Option::is_some)>
+                <label for="field-photos">{t.choose_photos}</label>
+                <input id="field-photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple
+                    aria-describedby="field-photos-error"/>
+                <p class="field-error" id="field-photos-error" aria-live="polite">{move || error.get()}</p>
+            </div>
+            <button type="submit" class="button">{t.add_photos}</button>
+        </form>
     }
 }
 

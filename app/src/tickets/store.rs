@@ -507,3 +507,40 @@ pub async fn supervisor_of(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<i64> {
     .fetch_one(&mut **tx)
     .await?)
 }
+
+pub async fn photo_ids(pool: &PgPool, ticket_id: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar!("select id from ticket_photos where ticket_id = $1 order by id", ticket_id)
+        .fetch_all(pool)
+        .await?)
+}
+
+pub async fn photo_count(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<i64> {
+    Ok(sqlx::query_scalar!(r#"select count(*) as "count!" from ticket_photos where ticket_id = $1"#, ticket_id)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
+pub async fn insert_photo(tx: &mut Tx<'_>, ticket_id: i64, by: i64, content_type: &str, bytes: &[u8]) -> AppResult<()> {
+    sqlx::query!(
+        "insert into ticket_photos (ticket_id, uploaded_by, content_type, bytes) values ($1, $2, $3, $4)",
+        ticket_id,
+        by,
+        content_type,
+        bytes
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A photo of this ticket: its type and bytes.
+pub async fn photo(pool: &PgPool, ticket_id: i64, photo_id: i64) -> AppResult<Option<(String, Vec<u8>)>> {
+    let row = sqlx::query!(
+        "select content_type, bytes from ticket_photos where id = $1 and ticket_id = $2",
+        photo_id,
+        ticket_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.content_type, r.bytes)))
+}

@@ -109,6 +109,19 @@ where
     Signal::derive(move || action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
 }
 
+/// The error a plain form's server function sent back in the address (`?__path=…&__err=…`),
+/// for forms that cannot be `ActionForm`s (file uploads).
+pub fn url_error(path: &'static str) -> Signal<Option<AppError>> {
+    let query = leptos_router::hooks::use_query_map();
+    Signal::derive(move || {
+        query.with(|q| {
+            (q.get_str("__path") == Some(path))
+                .then(|| q.get_str("__err").map(leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err))
+                .flatten()
+        })
+    })
+}
+
 /// The translated message for one field from an action's last error.
 pub fn field_message(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     let t = use_texts();
