@@ -167,3 +167,28 @@ async fn supervisor_sees_every_manager_with_their_customer_counts(pool: sqlx::Pg
         portal.call("customer_assignment", &[("account_no", "3100000001")], Some(&supervisor)).await.json();
     assert_eq!(found.history.iter().filter(|h| h.ended_at.is_none()).count(), 1);
 }
+
+/// With the database gone, callers get a short reference to quote and a page in their
+/// language: never a raw database error, never a stack of internals.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_lost_database_gives_a_safe_message(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let session = portal.sign_in("13800000001").await;
+    portal.pool.close().await;
+
+    let reply = portal.call("my_service", &[], Some(&session)).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    match reply.error() {
+        AppError::Internal { reference } => assert_eq!(reference.len(), 8),
+        other => panic!("expected an internal error with a reference, got {other:?}"),
+    }
+    let body = String::from_utf8_lossy(&reply.body).to_lowercase();
+    assert!(!body.contains("pool") && !body.contains("sqlx") && !body.contains("closed"), "{body}");
+
+    let page = portal.get("/me", Some(&session)).await;
+    let html = String::from_utf8_lossy(&page.body);
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let safe = app::i18n::ZH.err_internal.split('{').next().unwrap();
+    assert!(html.contains(safe), "the page says, in Chinese, that something went wrong");
+    assert!(!html.to_lowercase().contains("pool"), "no internals on the page");
+}

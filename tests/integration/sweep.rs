@@ -32,12 +32,7 @@ async fn an_unconfirmed_repair_closes_72_hours_after_restoration_once(pool: sqlx
     let (_, old) = report(&portal, "13800000001").await;
     let (_, recent) = report(&portal, "13800000002").await;
     for (number, hours) in [(&old, 73), (&recent, 71)] {
-        sqlx::query("update tickets set status = 'restored', restored_at = now() - make_interval(hours => $2) where number = $1")
-            .bind(number)
-            .bind(hours)
-            .execute(&portal.pool)
-            .await
-            .unwrap();
+        mark_restored(&portal, number, hours).await;
     }
     let now = Utc::now();
     let (a, b) = tokio::join!(sweep(&portal.pool, now), sweep(&other.pool, now));
@@ -93,11 +88,7 @@ async fn the_supervisor_is_told_once_when_a_deadline_is_at_risk_and_again_when_m
 async fn a_low_rating_reaches_the_supervisor_who_closes_the_follow_up_with_a_note(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let (customer, number) = report(&portal, "13800000001").await;
-    sqlx::query("update tickets set status = 'restored', restored_at = now() where number = $1")
-        .bind(&number)
-        .execute(&portal.pool)
-        .await
-        .unwrap();
+    mark_restored(&portal, &number, 0).await;
     let form = [
         ("number", number.as_str()),
         ("overall", "1"),

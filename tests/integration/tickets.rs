@@ -241,11 +241,7 @@ async fn the_repair_runs_its_lifecycle_and_refuses_steps_out_of_turn(pool: sqlx:
     assert_eq!(step(&portal, &customer, &number, Action::Reopen).await.status, StatusCode::OK);
     let reopened: TicketView = view(&portal, &customer, &number).await.json();
     assert_eq!(reopened.status, Status::Reopened);
-    sqlx::query("update tickets set status = 'restored', restored_at = now() - interval '8 days' where number = $1")
-        .bind(&number)
-        .execute(&portal.pool)
-        .await
-        .unwrap();
+    mark_restored(&portal, &number, 8 * 24).await;
     assert_eq!(
         step(&portal, &customer, &number, Action::Reopen).await.error(),
         AppError::Refused(Refusal::ReopenWindowPassed)
@@ -353,11 +349,7 @@ async fn a_good_rating_needs_no_follow_up(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
     let number = report_fault(&portal, &customer, "no_power").await;
-    sqlx::query("update tickets set status = 'restored', restored_at = now() where number = $1")
-        .bind(&number)
-        .execute(&portal.pool)
-        .await
-        .unwrap();
+    mark_restored(&portal, &number, 0).await;
     let form = [
         ("number", number.as_str()),
         ("overall", "4"),

@@ -1,6 +1,7 @@
 //! Customer accounts with their current manager.
 use super::model::{CustomerGroup, CustomerScope, Ownership};
 use crate::{
+    areas::AreaType,
     db::PgPool,
     error::AppResult,
     i18n::Localized,
@@ -81,6 +82,8 @@ pub struct CustomerRecord {
     pub address: String,
     pub group: CustomerGroup,
     pub area: Localized,
+    /// Decides the published repair deadlines for this customer's faults.
+    pub area_type: AreaType,
     pub manager_id: i64,
     pub owner: Ownership,
 }
@@ -88,7 +91,7 @@ pub struct CustomerRecord {
 pub async fn by_account(pool: &PgPool, account_no: &str) -> AppResult<Option<CustomerRecord>> {
     let row = sqlx::query!(
         "select c.id, c.account_no, c.name, c.phone, c.address, c.customer_group, c.user_id, c.company_id,
-                a.name_zh, a.name_en, m.id as manager_id, m.user_id as manager_user_id
+                a.name_zh, a.name_en, a.area_type, m.id as manager_id, m.user_id as manager_user_id
          from customers c
          join service_areas a on a.id = c.area_id
          join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
@@ -107,6 +110,7 @@ pub async fn by_account(pool: &PgPool, account_no: &str) -> AppResult<Option<Cus
             address: r.address,
             group: r.customer_group.parse()?,
             area: Localized { zh: r.name_zh, en: r.name_en },
+            area_type: r.area_type.parse()?,
             manager_id: r.manager_id,
             owner: Ownership {
                 household_user_id: r.user_id,

@@ -169,7 +169,10 @@ pub async fn report_fault(
     };
     use crate::{
         auth::session::require_role,
-        customers::model::{customer_scope, in_scope, AccountNo, Phone},
+        customers::{
+            model::{customer_scope, in_scope, AccountNo, Phone},
+            store as customers,
+        },
         error::{FieldError, Problem},
     };
     let user = require_role(access::MAY_REPORT).await?;
@@ -203,18 +206,18 @@ pub async fn report_fault(
         return Err(AppError::Invalid(problems));
     };
 
-    let mut tx = pool.begin().await?;
-    let target = store::report_target(&mut tx, account.as_str())
+    let target = customers::by_account(&pool, account.as_str())
         .await?
         .filter(|t| customer_scope(&user).is_some_and(|scope| in_scope(scope, t.owner)))
         .ok_or_else(|| AppError::field("account_no", Problem::BadAccountNo))?;
+    let mut tx = pool.begin().await?;
     let now = Utc::now();
     let number = TicketNo::from_random(rand::random());
     let created = store::insert_ticket(
         &mut tx,
         store::NewTicket {
             number: &number,
-            customer_id: target.customer_id,
+            customer_id: target.id,
             reported_by: user.user_id,
             category,
             description: &description,

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     i18n::{fill, use_texts, Texts},
-    time::{local_datetime, local_time},
+    time::{local_datetime, local_input_value, local_time},
     ui::{
         field_message, last_error, live::use_live_updates, location::ShareLocation, url_error, Failure, Field,
         FormMessage, Loading,
@@ -238,7 +238,7 @@ fn TicketDetail(
             </dl>
         </section>
         <Actions number=number.clone() actions=view.actions.clone() advance/>
-        {view.viewer_is_staff.then(|| view! { <EstimateForm number=number.clone()/> })}
+        {view.viewer_is_staff.then(|| view! { <EstimateForm number=number.clone() current=view.estimated_restoration/> })}
         {view.can_merge.then(|| view! { <MergeForm number=number.clone()/> })}
         {view.can_rate.then(|| view! { <RatingForm number=number.clone() rate/> })}
         {view.rating.clone().map(|r| view! {
@@ -376,7 +376,7 @@ fn MergeForm(number: String) -> impl IntoView {
 }
 
 #[component]
-fn EstimateForm(number: String) -> impl IntoView {
+fn EstimateForm(number: String, current: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
     let t = use_texts();
     let set = ServerAction::<super::api::SetEstimate>::new();
     let error = last_error(set);
@@ -384,7 +384,8 @@ fn EstimateForm(number: String) -> impl IntoView {
         <section class="card">
             <ActionForm action=set attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="number" value=number/>
-                <Field label=t.estimated_restoration name="estimate" kind="datetime-local" error=field_message(error, "estimate")/>
+                <Field label=t.estimated_restoration name="estimate" kind="datetime-local"
+                    value=current.map(local_input_value).unwrap_or_default() error=field_message(error, "estimate")/>
                 <FormMessage error/>
                 <button type="submit" class="button">{t.set_estimate}</button>
             </ActionForm>

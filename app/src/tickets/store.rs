@@ -13,39 +13,6 @@ use uuid::Uuid;
 
 type Tx<'a> = Transaction<'a, Postgres>;
 
-/// The account a report is for, with what decides deadlines and visibility.
-pub struct ReportTarget {
-    pub customer_id: i64,
-    pub area_type: AreaType,
-    pub owner: Ownership,
-}
-
-pub async fn report_target(tx: &mut Tx<'_>, account_no: &str) -> AppResult<Option<ReportTarget>> {
-    let row = sqlx::query!(
-        "select c.id, c.user_id, c.company_id, a.area_type, m.user_id as manager_user_id
-         from customers c
-         join service_areas a on a.id = c.area_id
-         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
-         join managers m on m.id = ma.manager_id
-         where c.account_no = $1",
-        account_no
-    )
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(|r| {
-        Ok(ReportTarget {
-            customer_id: r.id,
-            area_type: r.area_type.parse()?,
-            owner: Ownership {
-                household_user_id: r.user_id,
-                company_id: r.company_id,
-                manager_user_id: r.manager_user_id,
-            },
-        })
-    })
-    .transpose()
-}
-
 pub struct NewTicket<'a> {
     pub number: &'a TicketNo,
     pub customer_id: i64,
