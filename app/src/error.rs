@@ -42,6 +42,15 @@ pub enum Problem {
     TooManyPhotos {
         max: u32,
     },
+    /// Less notice than the published commitment for this kind of outage.
+    ShortNotice {
+        hours: u32,
+    },
+    /// An end that is not after the start.
+    EndsBeforeStart,
+    /// An area that does not exist, or that this manager does not serve.
+    UnknownArea,
+    BadEmail,
 }
 
 /// Why a step on a record was refused although the request itself was well formed.
@@ -168,6 +177,10 @@ impl Problem {
             Problem::NotAPhoto => t.problem_not_a_photo.to_owned(),
             Problem::PhotoTooLarge { max_mb } => fill(t.problem_photo_too_large, &[("max", &max_mb.to_string())]),
             Problem::TooManyPhotos { max } => fill(t.problem_too_many_photos, &[("max", &max.to_string())]),
+            Problem::ShortNotice { hours } => fill(t.problem_short_notice, &[("hours", &hours.to_string())]),
+            Problem::EndsBeforeStart => t.problem_ends_before_start.to_owned(),
+            Problem::UnknownArea => t.problem_unknown_area.to_owned(),
+            Problem::BadEmail => t.problem_bad_email.to_owned(),
         }
     }
 }

@@ -19,6 +19,9 @@ pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool,
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(std::time::Duration::from_secs(5))
+        // A ping before every use would add a round trip to each query of a request; a
+        // connection that died shows up as an error on use and the pool drops it.
+        .test_before_acquire(false)
         .connect(database_url)
         .await
 }

@@ -3,7 +3,7 @@
 use crate::support::*;
 use app::{
     error::{AppError, Problem},
-    tickets::api::TicketView,
+    tickets::api::{ReportSetup, TicketView},
 };
 use http::{header, StatusCode};
 
@@ -103,4 +103,74 @@ async fn fake_oversized_or_too_many_photos_are_refused_and_nothing_is_stored(poo
     let location = plain.location().unwrap().trim_start_matches("http://127.0.0.1:3000").to_owned();
     let page = portal.get(&location, Some(&customer)).await;
     assert!(String::from_utf8_lossy(&page.body).contains(app::i18n::ZH.problem_not_a_photo));
+}
+
+async fn ticket_count(portal: &Portal) -> i64 {
+    sqlx::query_scalar("select count(*) from tickets").fetch_one(&portal.pool).await.unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn photos_sent_with_the_report_are_on_the_new_ticket_once(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let fields = report(&form, "hazard");
+    let files: &[(&str, &str, &[u8])] = &[("photos", "pole.jpg", JPEG), ("photos", "wire.png", PNG)];
+    let reply = portal.post_multipart("report_fault", &fields, files, Some(&customer), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+    let number = ticket_number(&reply);
+    let ticket: TicketView = portal.call("ticket", &[("number", &number)], Some(&customer)).await.json();
+    assert_eq!(ticket.photos.len(), 2);
+    // A retry of the same submission lands on the same ticket and adds no photos.
+    let again = portal.post_multipart("report_fault", &fields, files, Some(&customer), None).await;
+    assert_eq!(ticket_number(&again), number);
+    assert_eq!(photo_count(&portal).await, 2);
+    assert_eq!(ticket_count(&portal).await, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_report_with_a_fake_photo_names_every_problem_and_stores_nothing(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let mut fields = report(&form, "no_power");
+    fields[4] = ("contact_phone", "not a phone");
+    let files: &[(&str, &str, &[u8])] = &[("photos", "meter.jpg", b"%PDF-1.7 renamed")];
+    let reply = portal.post_multipart("report_fault", &fields, files, Some(&customer), None).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error = reply.error();
+    assert_eq!(error.for_field("photos"), Some(Problem::NotAPhoto));
+    assert_eq!(error.for_field("contact_phone"), Some(Problem::BadPhone));
+    // A good report with one photo too many is refused whole.
+    let files: &[(&str, &str, &[u8])] = &[("photos", "1.jpg", JPEG); 4];
+    let four = portal.post_multipart("report_fault", &report(&form, "no_power"), files, Some(&customer), None).await;
+    assert_eq!(four.error(), AppError::field("photos", Problem::TooManyPhotos { max: 3 }));
+    assert_eq!((ticket_count(&portal).await, photo_count(&portal).await), (0, 0), "nothing half-stored");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn without_javascript_a_report_lands_on_its_ticket_or_back_on_the_form_with_messages(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let referer = Some("http://127.0.0.1:3000/report");
+    let mut fields = report(&form, "no_power");
+    fields[2] = ("description", "");
+    fields[3] = ("address", "");
+    let refused =
+        portal.post_multipart("report_fault", &fields, &[("photos", "", b"")], Some(&customer), referer).await;
+    assert_eq!(refused.status, StatusCode::FOUND);
+    let back = refused.location().unwrap().trim_start_matches("http://127.0.0.1:3000").to_owned();
+    assert!(back.starts_with("/report?"), "{back}");
+    let page = String::from_utf8_lossy(&portal.get(&back, Some(&customer)).await.body).into_owned();
+    assert!(page.contains(app::i18n::ZH.problem_required), "the message is next to the address field");
+    assert_eq!(ticket_count(&portal).await, 0);
+
+    let files: &[(&str, &str, &[u8])] = &[("photos", "pole.jpg", JPEG)];
+    let sent = portal.post_multipart("report_fault", &report(&form, "hazard"), files, Some(&customer), referer).await;
+    assert_eq!(sent.status, StatusCode::FOUND);
+    let number = sent.location().unwrap().strip_prefix("/tickets/").expect("the new ticket's page").to_owned();
+    let ticket: TicketView = portal.call("ticket", &[("number", &number)], Some(&customer)).await.json();
+    assert!(ticket.urgent);
+    assert_eq!(ticket.photos.len(), 1);
 }

@@ -120,6 +120,11 @@ impl Portal {
         self.send(request.body(Body::from(body)).expect("request")).await
     }
 
+    /// Sends a fault report as the report form's JavaScript does (multipart, no photos).
+    pub async fn send_report(&self, fields: &[(&str, &str)], session: Option<&Session>) -> Reply {
+        self.post_multipart("report_fault", fields, &[], session, None).await
+    }
+
     /// Posts a form as a browser with JavaScript off does.
     pub async fn post_form(&self, function: &str, form: &[(&str, &str)], referer: &str) -> Reply {
         let request = api_request(function, None)
@@ -222,7 +227,7 @@ pub fn ticket_number(reply: &Reply) -> String {
 /// Reports a fault as this signed-in customer and returns the new ticket's number.
 pub async fn report_fault(portal: &Portal, session: &Session, category: &str) -> String {
     let form: ReportSetup = portal.call("report_form", &[], Some(session)).await.json();
-    let reply = portal.call("report_fault", &report(&form, category), Some(session)).await;
+    let reply = portal.send_report(&report(&form, category), Some(session)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
     ticket_number(&reply)
 }

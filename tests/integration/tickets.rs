@@ -29,7 +29,7 @@ async fn a_report_lands_on_its_ticket_with_the_published_arrival_promise(pool: s
     let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
     let mut fields = report(&form, "no_power");
     fields.push(("location", "41.40,119.64"));
-    let reply = portal.call("report_fault", &fields, Some(&customer)).await;
+    let reply = portal.send_report(&fields, Some(&customer)).await;
     let number = ticket_number(&reply);
     let ticket: TicketView = view(&portal, &customer, &number).await.json();
     assert_eq!(ticket.status, Status::Submitted);
@@ -75,8 +75,8 @@ async fn a_retried_report_creates_one_ticket_and_lands_on_it(pool: sqlx::PgPool)
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
     let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
-    let first = portal.call("report_fault", &report(&form, "no_power"), Some(&customer)).await;
-    let again = portal.call("report_fault", &report(&form, "no_power"), Some(&customer)).await;
+    let first = portal.send_report(&report(&form, "no_power"), Some(&customer)).await;
+    let again = portal.send_report(&report(&form, "no_power"), Some(&customer)).await;
     assert_eq!(ticket_number(&first), ticket_number(&again));
     assert_eq!(count_tickets(&portal).await, 1);
 }
@@ -88,10 +88,8 @@ async fn two_concurrent_reports_with_one_key_create_one_ticket(pool: sqlx::PgPoo
     let customer = portal.sign_in("13800000001").await;
     let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
     let fields = report(&form, "area_dark");
-    let (a, b) = tokio::join!(
-        portal.call("report_fault", &fields, Some(&customer)),
-        other.call("report_fault", &fields, Some(&customer)),
-    );
+    let (a, b) =
+        tokio::join!(portal.send_report(&fields, Some(&customer)), other.send_report(&fields, Some(&customer)),);
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(b.status, StatusCode::OK);
     assert_eq!(ticket_number(&a), ticket_number(&b));
@@ -107,8 +105,7 @@ async fn bad_report_fields_are_named_and_nothing_is_stored(pool: sqlx::PgPool) {
     let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
     let long = "电".repeat(501);
     let reply = portal
-        .call(
-            "report_fault",
+        .send_report(
             &[
                 ("account_no", &form.accounts[0].account_no),
                 ("category", ""),
@@ -137,12 +134,12 @@ async fn a_customer_cannot_report_for_or_open_another_customers_account(pool: sq
     let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
     let mut fields = report(&form, "no_power");
     let unchosen: Vec<_> = fields.iter().copied().filter(|(k, _)| *k != "category").collect();
-    let reply = portal.call("report_fault", &unchosen, Some(&customer)).await;
+    let reply = portal.send_report(&unchosen, Some(&customer)).await;
     assert_eq!(reply.error().for_field("category"), Some(Problem::NotChosen));
     fields[0] = ("account_no", "3100000002");
-    let theirs = portal.call("report_fault", &fields, Some(&customer)).await;
+    let theirs = portal.send_report(&fields, Some(&customer)).await;
     fields[0] = ("account_no", "3999999999");
-    let missing = portal.call("report_fault", &fields, Some(&customer)).await;
+    let missing = portal.send_report(&fields, Some(&customer)).await;
     assert_eq!(theirs.error(), AppError::field("account_no", Problem::BadAccountNo));
     assert_eq!(theirs.body, missing.body);
     assert_eq!(count_tickets(&portal).await, 0);
@@ -471,7 +468,7 @@ async fn a_manager_opens_a_ticket_for_a_customer_who_phoned_in(pool: sqlx::PgPoo
         .await
         .unwrap();
     assert_eq!(form.phone, customer_phone, "the call-back number is the customer's");
-    let reply = portal.call("report_fault", &report(&form, "flicker"), Some(&manager)).await;
+    let reply = portal.send_report(&report(&form, "flicker"), Some(&manager)).await;
     assert_eq!(reply.status, StatusCode::OK);
     let number = ticket_number(&reply);
 
@@ -479,7 +476,7 @@ async fn a_manager_opens_a_ticket_for_a_customer_who_phoned_in(pool: sqlx::PgPoo
     fields[0] = ("account_no", theirs.as_str());
     fields[5] = ("submission_key", "2f1e9a64-6a1b-4a59-9b5a-3f1d0c7e8a11");
     assert_eq!(
-        portal.call("report_fault", &fields, Some(&manager)).await.error().for_field("account_no"),
+        portal.send_report(&fields, Some(&manager)).await.error().for_field("account_no"),
         Some(Problem::BadAccountNo)
     );
 

@@ -150,63 +150,48 @@ pub async fn report_form(account: Option<String>) -> Result<ReportSetup, AppErro
     })
 }
 
-/// Creates a ticket, once per submission key, and lands on its page. `location` is
-/// "latitude,longitude" from the browser, when the customer shares it.
-#[server(endpoint = "report_fault")]
-pub async fn report_fault(
-    account_no: String,
-    // Radio groups send nothing when nothing is chosen.
-    category: Option<String>,
-    description: String,
-    address: String,
-    contact_phone: String,
-    location: Option<String>,
-    submission_key: String,
-) -> Result<(), AppError> {
+/// Creates a ticket, with up to three photos, once per submission key, and lands on its page.
+/// Posted as multipart form data by a plain form, so it works without JavaScript. The fields:
+/// `account_no`, `category`, `description`, `address`, `contact_phone`, `location`
+/// ("latitude,longitude" from the browser, when the customer shares it), `submission_key` and
+/// `photos`.
+#[server(input = leptos::server_fn::codec::MultipartFormData, endpoint = "report_fault")]
+pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
     use super::{
-        model::{arrive_by, parse_location, parse_text, TicketNo, ADDRESS_MAX, DESCRIPTION_MAX},
+        model::{arrive_by, check_report, parse_location, ReportInput, TicketNo},
         store,
     };
     use crate::{
         auth::session::require_role,
         customers::{
-            model::{customer_scope, in_scope, AccountNo, Phone},
+            model::{customer_scope, in_scope},
             store as customers,
         },
         error::{FieldError, Problem},
     };
     let user = require_role(access::MAY_REPORT).await?;
-    let key = uuid::Uuid::parse_str(submission_key.trim()).map_err(|_| AppError::BadRequest)?;
-    let pool = crate::db::pool()?;
-
-    let mut problems = Vec::new();
-    let mut check = |field: &str, result: Result<(), Problem>| {
-        if let Err(p) = result {
-            problems.push(FieldError::new(field, p));
+    let upload = read_upload(data).await?;
+    let key = uuid::Uuid::parse_str(upload.text("submission_key").trim()).map_err(|_| AppError::BadRequest)?;
+    let checked = check_report(ReportInput {
+        account_no: upload.text("account_no"),
+        category: upload.fields.get("category").map(String::as_str),
+        description: upload.text("description"),
+        address: upload.text("address"),
+        contact_phone: upload.text("contact_phone"),
+    });
+    let report = match (checked, upload.photo_problem) {
+        (Ok(report), None) => report,
+        (checked, photo_problem) => {
+            let mut problems = checked.err().unwrap_or_default();
+            problems.extend(photo_problem.map(|p| FieldError::new("photos", p)));
+            return Err(AppError::Invalid(problems));
         }
     };
-    let account = AccountNo::parse(&account_no);
-    check("account_no", account.as_ref().map(|_| ()).map_err(|p| *p));
-    let category = match category.as_deref().map(str::trim) {
-        None | Some("") => Err(Problem::NotChosen),
-        Some(c) => c.parse::<Category>().map_err(|_| Problem::NotChosen),
-    };
-    check("category", category.map(|_| ()));
-    let description = parse_text(&description, DESCRIPTION_MAX, false);
-    check("description", description.as_ref().map(|_| ()).map_err(|p| *p));
-    let address = parse_text(&address, ADDRESS_MAX, true);
-    check("address", address.as_ref().map(|_| ()).map_err(|p| *p));
-    let phone = Phone::parse(&contact_phone);
-    check("contact_phone", phone.as_ref().map(|_| ()).map_err(|p| *p));
     // A location that does not parse is dropped, not refused: it is a help, never required.
-    let location = location.as_deref().and_then(parse_location);
-    let (Ok(account), Ok(category), Ok(description), Ok(address), Ok(phone)) =
-        (account, category, description, address, phone)
-    else {
-        return Err(AppError::Invalid(problems));
-    };
+    let location = parse_location(upload.text("location"));
 
-    let target = customers::by_account(&pool, account.as_str())
+    let pool = crate::db::pool()?;
+    let target = customers::by_account(&pool, report.account.as_str())
         .await?
         .filter(|t| customer_scope(&user).is_some_and(|scope| in_scope(scope, t.owner)))
         .ok_or_else(|| AppError::field("account_no", Problem::BadAccountNo))?;
@@ -219,10 +204,10 @@ pub async fn report_fault(
             number: &number,
             customer_id: target.id,
             reported_by: user.user_id,
-            category,
-            description: &description,
-            address: &address,
-            contact_phone: phone.as_str(),
+            category: report.category,
+            description: &report.description,
+            address: &report.address,
+            contact_phone: report.phone.as_str(),
             location,
             area_type: target.area_type,
             reported_at: now,
@@ -233,6 +218,9 @@ pub async fn report_fault(
     .await?;
     if let Some(ticket_id) = created {
         store::add_event(&mut tx, ticket_id, Some(user.user_id), "reported", Some(Status::Submitted), None).await?;
+        for (content_type, bytes) in &upload.photos {
+            store::insert_photo(&mut tx, ticket_id, user.user_id, content_type, bytes).await?;
+        }
     }
     tx.commit().await?;
     // A retry, or a concurrent twin, with the same key: land on the ticket the first one made.
@@ -242,6 +230,78 @@ pub async fn report_fault(
     };
     leptos_axum::redirect(&format!("/tickets/{number}"));
     Ok(())
+}
+
+/// A multipart form as read: its text fields, the photos that passed, and the first thing
+/// wrong with the photos. Reading goes on past a bad photo so the text fields after it still
+/// arrive and every field's message can be shown at once.
+#[cfg(feature = "ssr")]
+#[derive(Default)]
+struct Upload {
+    fields: std::collections::HashMap<String, String>,
+    photos: Vec<(&'static str, Vec<u8>)>,
+    photo_problem: Option<crate::error::Problem>,
+}
+
+#[cfg(feature = "ssr")]
+impl Upload {
+    fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or_default()
+    }
+}
+
+/// Reads files named `photos`, checking each by content and stopping at the size limit: the
+/// body is a stream, not a size someone promised.
+#[cfg(feature = "ssr")]
+async fn read_upload(data: leptos::server_fn::codec::MultipartData) -> Result<Upload, AppError> {
+    use super::model::{sniff_photo, PHOTOS_PER_UPLOAD, PHOTO_MAX_BYTES};
+    use crate::error::Problem;
+    /// No text field of any form is near this; more is not a person typing.
+    const TEXT_MAX_BYTES: usize = 16 * 1024;
+    let mut multipart = data.into_inner().ok_or(AppError::BadRequest)?;
+    let mut upload = Upload::default();
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| AppError::BadRequest)? {
+        let Some(name) = field.name().map(str::to_owned) else { continue };
+        let is_photo = name == "photos";
+        if is_photo && upload.photo_problem.is_some() {
+            continue;
+        }
+        let limit = if is_photo { PHOTO_MAX_BYTES } else { TEXT_MAX_BYTES };
+        let mut bytes = Vec::new();
+        let mut too_large = false;
+        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
+            if bytes.len() + chunk.len() > limit {
+                too_large = true;
+                break;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if !is_photo {
+            if too_large {
+                return Err(AppError::BadRequest);
+            }
+            upload.fields.insert(name, String::from_utf8(bytes).map_err(|_| AppError::BadRequest)?);
+            continue;
+        }
+        // A file input left empty still sends a part, with no name and no bytes.
+        if !too_large && bytes.is_empty() {
+            continue;
+        }
+        upload.photo_problem = if too_large {
+            Some(Problem::PhotoTooLarge { max_mb: (PHOTO_MAX_BYTES / (1024 * 1024)) as u32 })
+        } else if upload.photos.len() == PHOTOS_PER_UPLOAD {
+            Some(Problem::TooManyPhotos { max: PHOTOS_PER_UPLOAD as u32 })
+        } else {
+            match sniff_photo(&bytes) {
+                Some(content_type) => {
+                    upload.photos.push((content_type, bytes));
+                    None
+                }
+                None => Some(Problem::NotAPhoto),
+            }
+        };
+    }
+    Ok(upload)
 }
 
 #[server(endpoint = "ticket")]
@@ -507,59 +567,19 @@ pub async fn merge(number: String, into: String) -> Result<(), AppError> {
 }
 
 /// Adds up to three photos to a ticket. Posted as multipart form data by a plain form, so it
-/// works without JavaScript; each file is checked by its content and size, and either all
-/// are stored or none.
+/// works without JavaScript; either all the photos are stored or none.
 #[server(input = leptos::server_fn::codec::MultipartFormData, endpoint = "add_photos")]
 pub async fn add_photos(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
-    use super::{
-        model::{sniff_photo, PHOTOS_PER_TICKET, PHOTOS_PER_UPLOAD, PHOTO_MAX_BYTES},
-        store,
-    };
+    use super::{model::PHOTOS_PER_TICKET, store};
     use crate::{auth::session::require_role, error::Problem};
     let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
-    let mut multipart = data.into_inner().ok_or(AppError::BadRequest)?;
-    let mut number = None;
-    let mut photos: Vec<(&'static str, Vec<u8>)> = Vec::new();
-    let mut problem = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| AppError::BadRequest)? {
-        match field.name() {
-            Some("number") => number = Some(field.text().await.map_err(|_| AppError::BadRequest)?),
-            Some("photos") => {
-                // A file input left empty still sends a part, with no name and no bytes.
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
-                    // Stop reading at the limit: the body is a stream, not a size someone promised.
-                    if bytes.len() + chunk.len() > PHOTO_MAX_BYTES {
-                        problem = Some(Problem::PhotoTooLarge { max_mb: (PHOTO_MAX_BYTES / (1024 * 1024)) as u32 });
-                        break;
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                if problem.is_some() {
-                    break;
-                }
-                if bytes.is_empty() {
-                    continue;
-                }
-                match sniff_photo(&bytes) {
-                    Some(content_type) => photos.push((content_type, bytes)),
-                    None => problem = Some(Problem::NotAPhoto),
-                }
-                if photos.len() > PHOTOS_PER_UPLOAD {
-                    problem = Some(Problem::TooManyPhotos { max: PHOTOS_PER_UPLOAD as u32 });
-                }
-                if problem.is_some() {
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
+    let upload = read_upload(data).await?;
     let pool = crate::db::pool()?;
-    let row = access::visible_ticket(&pool, &user, number.as_deref().unwrap_or_default()).await?;
-    if let Some(problem) = problem {
+    let row = access::visible_ticket(&pool, &user, upload.text("number")).await?;
+    if let Some(problem) = upload.photo_problem {
         return Err(AppError::field("photos", problem));
     }
+    let photos = upload.photos;
     if photos.is_empty() {
         return Err(AppError::field("photos", Problem::Required));
     }

@@ -2,7 +2,13 @@
 //! functions over plain types. Server functions and tests both call these; the database keeps
 //! the same statuses in a CHECK as a second guard.
 pub use crate::error::Refusal;
-use crate::{areas::AreaType, error::Problem, i18n::Texts, text_enum};
+use crate::{
+    areas::AreaType,
+    customers::model::{AccountNo, Phone},
+    error::{FieldError, Problem},
+    i18n::Texts,
+    text_enum,
+};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -663,5 +669,125 @@ mod photo_tests {
         assert_eq!(sniff_photo(b"GIF89a"), None);
         assert_eq!(sniff_photo(b"<svg xmlns=\"http://www.w3.org/2000/svg\">"), None);
         assert_eq!(sniff_photo(b""), None);
+    }
+}
+
+/// What a customer typed into the report form, before anything is trusted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportInput<'a> {
+    pub account_no: &'a str,
+    pub category: Option<&'a str>,
+    pub description: &'a str,
+    pub address: &'a str,
+    pub contact_phone: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidReport {
+    pub account: AccountNo,
+    pub category: Category,
+    pub description: String,
+    pub address: String,
+    pub phone: Phone,
+}
+
+/// The report form's rules in one place: the server enforces them, and the browser runs the
+/// same function to show each message next to its field before anything is sent.
+pub fn check_report(input: ReportInput) -> Result<ValidReport, Vec<FieldError>> {
+    let mut problems = Vec::new();
+    let mut keep = |field: &str, problem: Option<Problem>| {
+        if let Some(problem) = problem {
+            problems.push(FieldError::new(field, problem));
+        }
+    };
+    let account = AccountNo::parse(input.account_no);
+    keep("account_no", account.as_ref().err().copied());
+    let category = match input.category.map(str::trim) {
+        None | Some("") => Err(Problem::NotChosen),
+        Some(c) => c.parse::<Category>().map_err(|_| Problem::NotChosen),
+    };
+    keep("category", category.err());
+    let description = parse_text(input.description, DESCRIPTION_MAX, false);
+    keep("description", description.as_ref().err().copied());
+    let address = parse_text(input.address, ADDRESS_MAX, true);
+    keep("address", address.as_ref().err().copied());
+    let phone = Phone::parse(input.contact_phone);
+    keep("contact_phone", phone.as_ref().err().copied());
+    match (account, category, description, address, phone) {
+        (Ok(account), Ok(category), Ok(description), Ok(address), Ok(phone)) => {
+            Ok(ValidReport { account, category, description, address, phone })
+        }
+        _ => Err(problems),
+    }
+}
+
+/// The browser's first look at chosen files (size and declared type), so the customer hears at
+/// once; the server still checks every file by its content.
+pub fn check_photo_choice<'a>(files: impl IntoIterator<Item = (u64, &'a str)>) -> Option<Problem> {
+    let mut count = 0;
+    for (size, declared_type) in files {
+        count += 1;
+        if size as usize > PHOTO_MAX_BYTES {
+            return Some(Problem::PhotoTooLarge { max_mb: (PHOTO_MAX_BYTES / (1024 * 1024)) as u32 });
+        }
+        if !matches!(declared_type, "image/jpeg" | "image/png" | "image/webp") {
+            return Some(Problem::NotAPhoto);
+        }
+    }
+    (count > PHOTOS_PER_UPLOAD).then_some(Problem::TooManyPhotos { max: PHOTOS_PER_UPLOAD as u32 })
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    fn filled() -> ReportInput<'static> {
+        ReportInput {
+            account_no: "3100000007",
+            category: Some("hazard"),
+            description: "电线掉在路上",
+            address: "城关镇解放路 7 号",
+            contact_phone: "138 0000 0007",
+        }
+    }
+
+    #[test]
+    fn a_filled_in_report_passes_with_its_values_cleaned() {
+        let report = check_report(filled()).expect("valid");
+        assert_eq!(report.category, Category::Hazard);
+        assert_eq!(report.phone.as_str(), "13800000007");
+        assert_eq!(report.account.as_str(), "3100000007");
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let bad = ReportInput { account_no: "12", category: None, address: "  ", contact_phone: "call me", ..filled() };
+        let fields: Vec<_> = check_report(bad).unwrap_err().into_iter().map(|e| (e.field, e.problem)).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("account_no".to_owned(), Problem::BadAccountNo),
+                ("category".to_owned(), Problem::NotChosen),
+                ("address".to_owned(), Problem::Required),
+                ("contact_phone".to_owned(), Problem::BadPhone),
+            ]
+        );
+        let unknown = ReportInput { category: Some("fireworks"), ..filled() };
+        assert_eq!(check_report(unknown).unwrap_err()[0].problem, Problem::NotChosen);
+        let long = "停".repeat(DESCRIPTION_MAX + 1);
+        let rambling = ReportInput { description: &long, ..filled() };
+        assert_eq!(check_report(rambling).unwrap_err()[0].problem, Problem::TooLong { max: DESCRIPTION_MAX as u32 });
+    }
+
+    #[test]
+    fn the_browser_warns_about_files_before_sending() {
+        assert_eq!(check_photo_choice([(1000, "image/jpeg"), (2000, "image/webp")]), None);
+        assert_eq!(check_photo_choice([(1000, "application/pdf")]), Some(Problem::NotAPhoto));
+        assert_eq!(
+            check_photo_choice([(PHOTO_MAX_BYTES as u64 + 1, "image/png")]),
+            Some(Problem::PhotoTooLarge { max_mb: 5 })
+        );
+        assert_eq!(check_photo_choice([(1, "image/png"); 4]), Some(Problem::TooManyPhotos { max: 3 }));
+        assert_eq!(check_photo_choice([]), None);
     }
 }

@@ -7,11 +7,12 @@ use super::{
     model::{Action, Category, Deadline, DeadlineState, Status, TicketNo},
 };
 use crate::{
+    error::{AppError, Problem},
     i18n::{fill, use_texts, Texts},
     time::{local_datetime, local_input_value, local_time},
     ui::{
-        field_message, last_error, live::use_live_updates, location::ShareLocation, url_error, Failure, Field,
-        FormMessage, Loading,
+        field_message, last_error, live::use_live_updates, location::ShareLocation, photos::PhotoPicker, url_error,
+        Failure, Field, FormMessage, Loading,
     },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -47,12 +48,11 @@ pub fn ReportPage() -> impl IntoView {
     let query = use_query_map();
     let account = move || query.with(|q| q.get("account"));
     let form = Resource::new(account, report_form);
-    let report = ServerAction::<ReportFault>::new();
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match form.await {
-                    Ok(form) => view! { <ReportFormView form report/> }.into_any(),
+                    Ok(form) => view! { <ReportFormView form/> }.into_any(),
                     // Staff choose the customer who phoned in first.
                     Err(error) if error.for_field("account").is_some() => {
                         let entered = account();
@@ -83,10 +83,17 @@ fn CustomerPicker(entered: Option<String>, message: Option<crate::error::Problem
     }
 }
 
+/// A plain multipart form: without JavaScript the browser posts it and lands on the new ticket
+/// (or back here with the messages). With JavaScript the same rules run as the customer types
+/// and taps Send, and the form is sent in the background; the server's answer is the same.
 #[component]
-fn ReportFormView(form: super::api::ReportSetup, report: ServerAction<ReportFault>) -> impl IntoView {
+fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
     let t = use_texts();
-    let error = last_error(report);
+    let answered = RwSignal::new(None::<AppError>);
+    let from_address = url_error(ReportFault::PATH);
+    let error = Signal::derive(move || answered.get().or_else(|| from_address.get()));
+    let photo_choice = RwSignal::new(None::<Problem>);
+    let pending = RwSignal::new(false);
     let first = form.accounts.first().cloned();
     let several = form.accounts.len() > 1;
     let category_error = field_message(error, "category");
@@ -95,9 +102,25 @@ fn ReportFormView(form: super::api::ReportSetup, report: ServerAction<ReportFaul
     } else {
         t.report_fault.to_owned()
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+        #[cfg(feature = "hydrate")]
+        browser::send(ev, answered, photo_choice, pending);
+    };
+    // Once messages show, they follow the customer's corrections.
+    let edited = move |ev: leptos::ev::Event| {
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+        #[cfg(feature = "hydrate")]
+        if matches!(answered.get_untracked(), Some(AppError::Invalid(_))) {
+            browser::recheck(ev, answered, photo_choice);
+        }
+    };
     view! {
         <h1>{heading}</h1>
-        <ActionForm action=report attr:class="form report" attr:novalidate=true>
+        <form method="post" action=ReportFault::PATH enctype="multipart/form-data" class="form report" novalidate
+            on:submit=submit on:input=edited on:change=edited>
             <input type="hidden" name="submission_key" value=form.submission_key/>
             {if several {
                 view! {
@@ -134,10 +157,89 @@ fn ReportFormView(form: super::api::ReportSetup, report: ServerAction<ReportFaul
                 value=first.map(|a| a.address).unwrap_or_default() error=field_message(error, "address")/>
             <Field label=t.contact_phone name="contact_phone" kind="tel" inputmode="tel" autocomplete="tel"
                 value=form.phone error=field_message(error, "contact_phone")/>
+            <PhotoPicker label=t.choose_photos error=field_message(error, "photos") choice=photo_choice/>
             <ShareLocation/>
             <FormMessage error/>
-            <button type="submit" class="button primary" disabled=move || report.pending().get()>{t.send_report}</button>
-        </ActionForm>
+            <button type="submit" class="button primary" disabled=move || pending.get()>{t.send_report}</button>
+        </form>
+    }
+}
+
+/// The report form's behaviour in the browser.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use crate::{
+        error::{AppError, FieldError, Problem},
+        tickets::model::{check_report, ReportInput},
+    };
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    /// The form an event happened in, whether it came from the form or from one of its fields.
+    fn form_of(ev: &web_sys::Event) -> Option<web_sys::HtmlFormElement> {
+        let element = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+        element.closest("form").ok()??.dyn_into::<web_sys::HtmlFormElement>().ok()
+    }
+
+    /// The same checks the server makes on the text fields, plus the browser's look at the photos.
+    fn problems(data: &web_sys::FormData, photo_choice: Option<Problem>) -> Vec<FieldError> {
+        let text = |name: &str| data.get(name).as_string();
+        let (account_no, category, description, address, contact_phone) = (
+            text("account_no").unwrap_or_default(),
+            text("category"),
+            text("description").unwrap_or_default(),
+            text("address").unwrap_or_default(),
+            text("contact_phone").unwrap_or_default(),
+        );
+        let mut problems = check_report(ReportInput {
+            account_no: &account_no,
+            category: category.as_deref(),
+            description: &description,
+            address: &address,
+            contact_phone: &contact_phone,
+        })
+        .err()
+        .unwrap_or_default();
+        problems.extend(photo_choice.map(|p| FieldError::new("photos", p)));
+        problems
+    }
+
+    pub fn recheck(
+        ev: leptos::ev::Event,
+        answered: RwSignal<Option<AppError>>,
+        photo_choice: RwSignal<Option<Problem>>,
+    ) {
+        let Some(data) = form_of(&ev).and_then(|form| web_sys::FormData::new_with_form(&form).ok()) else { return };
+        let problems = problems(&data, photo_choice.get_untracked());
+        answered.set((!problems.is_empty()).then_some(AppError::Invalid(problems)));
+    }
+
+    /// Sends the form in the background; the server's redirect to the new ticket is followed by
+    /// the router. A second tap while one is on its way does nothing, and a retry after a lost
+    /// answer carries the same one-time key, so it lands on the same ticket.
+    pub fn send(
+        ev: leptos::ev::SubmitEvent,
+        answered: RwSignal<Option<AppError>>,
+        photo_choice: RwSignal<Option<Problem>>,
+        pending: RwSignal<bool>,
+    ) {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let Some(data) = form_of(&ev).and_then(|form| web_sys::FormData::new_with_form(&form).ok()) else { return };
+        let problems = problems(&data, photo_choice.get_untracked());
+        if !problems.is_empty() {
+            answered.set(Some(AppError::Invalid(problems)));
+            return;
+        }
+        answered.set(None);
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = super::super::api::report_fault(data.into()).await;
+            pending.set(false);
+            answered.set(result.err());
+        });
     }
 }
 
@@ -399,15 +501,17 @@ fn EstimateForm(number: String, current: Option<chrono::DateTime<chrono::Utc>>) 
 fn PhotoForm(number: String) -> impl IntoView {
     let t = use_texts();
     let error = field_message(url_error(AddPhotos::PATH), "photos");
+    let choice = RwSignal::new(None::<Problem>);
+    // The picker has already said what is wrong with the chosen files: no point sending them.
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        if choice.with_untracked(Option::is_some) {
+            ev.prevent_default();
+        }
+    };
     view! {
-        <form method="post" action=AddPhotos::PATH enctype="multipart/form-data" class="form photo-upload">
+        <form method="post" action=AddPhotos::PATH enctype="multipart/form-data" class="form photo-upload" on:submit=submit>
             <input type="hidden" name="number" value=number/>
-            <div class="field" class:invalid=move || error.with(Option::is_some)>
-                <label for="field-photos">{t.choose_photos}</label>
-                <input id="field-photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple
-                    aria-describedby="field-photos-error"/>
-                <p class="field-error" id="field-photos-error" aria-live="polite">{move || error.get()}</p>
-            </div>
+            <PhotoPicker label=t.choose_photos error choice/>
             <button type="submit" class="button">{t.add_photos}</button>
         </form>
     }

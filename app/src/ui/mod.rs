@@ -12,6 +12,7 @@ use leptos_router::{components::Redirect, hooks::use_location};
 
 pub mod live;
 pub mod location;
+pub mod photos;
 
 /// The repair line every customer can call around the clock (national service hotline).
 pub const REPAIR_LINE: &str = "95598";

@@ -11,7 +11,7 @@ use app::{
 };
 use futures::{stream, StreamExt};
 use leptos::prelude::LeptosOptions;
-use sqlx::{postgres::PgPoolOptions, PgPool};
+use sqlx::PgPool;
 use std::time::{Duration, Instant};
 
 const HOUSEHOLDS: usize = 53;
@@ -26,7 +26,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let admin = PgPool::connect(&format!("{server_url}/postgres")).await?;
     sqlx::query("drop database if exists portal_bench with (force)").execute(&admin).await?;
     sqlx::query("create database portal_bench").execute(&admin).await?;
-    let pool = PgPoolOptions::new().max_connections(40).connect(&format!("{server_url}/portal_bench")).await?;
+    // The portal's own pool settings, for both the HTTP run and the raw one.
+    let pool = server::connect(&format!("{server_url}/portal_bench"), 40).await?;
     server::MIGRATOR.run(&pool).await?;
     server::demo::load_once(&pool).await?;
 
@@ -109,14 +110,16 @@ async fn http_reports(pool: PgPool) -> Result<HttpRun, Box<dyn std::error::Error
     let failures: usize = stream::iter(requests)
         .map(|(i, key)| {
             let (cookie, phone, account, address) = &sessions[i % sessions.len()];
-            let request = client.post(format!("{base}/api/report_fault")).header("cookie", cookie).form(&[
-                ("account_no", account.as_str()),
-                ("category", "no_power"),
-                ("description", "bench-http"),
-                ("address", address.as_str()),
-                ("contact_phone", phone.as_str()),
-                ("submission_key", key.as_str()),
-            ]);
+            // As the report form sends it: multipart, a photo input left empty.
+            let form = reqwest::multipart::Form::new()
+                .text("account_no", account.clone())
+                .text("category", "no_power")
+                .text("description", "bench-http")
+                .text("address", address.clone())
+                .text("contact_phone", phone.clone())
+                .text("submission_key", key)
+                .part("photos", reqwest::multipart::Part::bytes(Vec::new()).file_name(""));
+            let request = client.post(format!("{base}/api/report_fault")).header("cookie", cookie).multipart(form);
             async move { request.send().await.map(|r| r.status().is_success()).unwrap_or(false) }
         })
         .buffer_unordered(CONCURRENCY)
