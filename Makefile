@@ -8,7 +8,7 @@ export SQLX_OFFLINE := true
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e build release sqlx-prepare lint bench-reports
+.PHONY: run test setup unit e2e build release sqlx-prepare lint bench-reports bench-outages
 
 setup:
 	@scripts/install-tools.sh
@@ -41,6 +41,10 @@ release:
 ## Prints fault reports per second through HTTP against raw PostgreSQL inserts (a figure, not a test).
 bench-reports: setup
 	url="$$(scripts/db.sh)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-reports
+
+## Prints the outage look-up and customer-home query times at 10,000 and 1,000,000 customers.
+bench-outages: setup
+	url="$$(scripts/db.sh)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-outages
 
 ## Refreshes .sqlx/ after a query or migration changes (needs the local database).
 sqlx-prepare:

@@ -14,6 +14,7 @@ pub mod error;
 pub mod i18n;
 pub mod managers;
 pub mod notifications;
+pub mod outages;
 pub mod supervision;
 pub mod tickets;
 pub mod time;
@@ -75,6 +76,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/queue") view=tickets::pages::QueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/follow-ups") view=supervision::pages::FollowUpsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/outages") view=outages::pages::PublicOutagesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/outages/new") view=outages::pages::PublishOutagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/outages/:id") view=outages::pages::OutagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-outages") view=outages::pages::MyOutagesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/consultations") view=outages::consultations::ConsultationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=notifications::pages::ContactPreferencesPage ssr=SsrMode::Async/>
                 </Routes>
             </ui::Frame>
         </Router>

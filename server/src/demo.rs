@@ -258,6 +258,28 @@ async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<(), sqlx
         .await?;
         assign(tx, customer, group, manager, supervisor).await?;
     }
+    // The streets and villages of each area, as its customers' addresses name them: what the
+    // public outage look-up searches.
+    sqlx::query(
+        "insert into area_places (area_id, name)
+         select distinct area_id, regexp_replace(address, '[0-9]+号$', '') from customers
+         on conflict do nothing",
+    )
+    .execute(&mut **tx)
+    .await?;
+    // One planned outage ten days out, so the look-up has something to show.
+    sqlx::query(
+        "with o as (
+             insert into outages (kind, reason, public_note, starts_at, ends_at, status, published_by, submission_key)
+             values ('planned', '10kV 沙海线年度检修', '请提前做好准备。', date_trunc('hour', now()) + interval '10 days',
+                     date_trunc('hour', now()) + interval '10 days 8 hours', 'scheduled', $1, gen_random_uuid())
+             returning id
+         )
+         insert into outage_areas (outage_id, area_id) select o.id, a.id from o, service_areas a where a.code = 'SH'",
+    )
+    .bind(supervisor)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -37,7 +37,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         tracing::warn!("checking pre-compressed assets in {}: {err}", pkg.display());
     }
     let sweep_every = std::env::var("PORTAL_SWEEP_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);
-    server::jobs::start(pool.clone(), std::time::Duration::from_secs(sweep_every));
+    // SMS and email go to this file (one line each) until a gateway is wired in; unset: the log.
+    let deliveries = app::notifications::delivery::LogDelivery {
+        path: std::env::var_os("PORTAL_DELIVERY_LOG").map(std::path::PathBuf::from),
+    };
+    server::jobs::start(pool.clone(), std::time::Duration::from_secs(sweep_every), deliveries);
     let app = server::router(pool, options);
     // Without TCP_NODELAY a streamed page waits ~40 ms on Nagle's algorithm per response.
     let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {

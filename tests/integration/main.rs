@@ -5,6 +5,7 @@ mod support;
 mod access;
 mod assignments;
 mod live;
+mod outages;
 mod photos;
 mod sign_in;
 mod sweep;

@@ -71,8 +71,8 @@ async fn the_supervisor_is_told_once_when_a_deadline_is_at_risk_and_again_when_m
     let supervisor = portal.sign_in("S0001").await;
     let notices: Vec<Notice> = portal.call("my_notifications", &[], Some(&supervisor)).await.json();
     assert_eq!(notices.iter().map(|n| n.kind).collect::<Vec<_>>(), [Kind::DeadlineMissed, Kind::DeadlineAtRisk]);
-    assert!(notices.iter().all(|n| n.ticket_number == number && n.unread));
-    assert!(notices.iter().all(|n| n.ticket_number != on_time));
+    assert!(notices.iter().all(|n| n.about == number && n.unread));
+    assert!(notices.iter().all(|n| n.about != on_time));
     let viewer: Option<app::auth::api::Viewer> = portal.call("who_am_i", &[], Some(&supervisor)).await.json();
     assert_eq!(viewer.map(|v| v.unread), Some(2));
     portal.call("mark_notifications_read", &[], Some(&supervisor)).await;

@@ -527,7 +527,7 @@ async fn a_duplicate_is_merged_and_its_customer_follows_the_surviving_repair(poo
     let notices: Vec<app::notifications::api::Notice> =
         portal.call("my_notifications", &[], Some(&second)).await.json();
     assert_eq!(
-        notices.first().map(|n| (n.kind, n.ticket_number.clone())),
+        notices.first().map(|n| (n.kind, n.about.clone())),
         Some((app::notifications::model::Kind::Merged, duplicate.clone()))
     );
 

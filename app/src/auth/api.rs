@@ -11,6 +11,8 @@ pub struct Viewer {
     pub role: Role,
     /// Unread notifications, shown in the header.
     pub unread: i64,
+    /// Outages touching a customer now or within a day: the banner on every page.
+    pub outages: Vec<crate::outages::api::BannerItem>,
 }
 
 #[server(endpoint = "sign_in")]
@@ -70,7 +72,8 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
     let Some(user) = super::session::current_user().await? else { return Ok(None) };
     let unread = crate::notifications::store::unread(&crate::db::pool()?, user.user_id).await?;
-    Ok(Some(Viewer { display_name: user.display_name, role: user.role, unread }))
+    let outages = crate::outages::api::banner(&user).await?;
+    Ok(Some(Viewer { display_name: user.display_name, role: user.role, unread, outages }))
 }
 
 /// Remembers the chosen language for a year. Posted by a plain form, so it works without

@@ -6,6 +6,19 @@ text_enum!(
         DeadlineMissed => "deadline_missed",
         FollowUp => "follow_up",
         Merged => "merged",
+        TicketUpdate => "ticket_update",
+        TicketReply => "ticket_reply",
+        TicketLinked => "ticket_linked",
+        OutagePublished => "outage_published",
+        OutageReminder7d => "outage_reminder_7d",
+        OutageReminder1d => "outage_reminder_1d",
+        OutageStarted => "outage_started",
+        OutageEstimateChanged => "outage_estimate_changed",
+        OutageRestored => "outage_restored",
+        OutageCancelled => "outage_cancelled",
+        OutageRescheduled => "outage_rescheduled",
+        ConsultationRequest => "consultation_request",
+        ConsultationAnswer => "consultation_answer",
     }
 );
 
@@ -16,15 +29,41 @@ impl Kind {
             Kind::DeadlineMissed => t.notice_deadline_missed,
             Kind::FollowUp => t.notice_follow_up,
             Kind::Merged => t.notice_merged,
+            Kind::TicketUpdate => t.notice_ticket_update,
+            Kind::TicketReply => t.notice_ticket_reply,
+            Kind::TicketLinked => t.notice_ticket_linked,
+            Kind::OutagePublished => t.notice_outage_published,
+            Kind::OutageReminder7d => t.notice_outage_reminder_7d,
+            Kind::OutageReminder1d => t.notice_outage_reminder_1d,
+            Kind::OutageStarted => t.notice_outage_started,
+            Kind::OutageEstimateChanged => t.notice_outage_estimate_changed,
+            Kind::OutageRestored => t.notice_outage_restored,
+            Kind::OutageCancelled => t.notice_outage_cancelled,
+            Kind::OutageRescheduled => t.notice_outage_rescheduled,
+            Kind::ConsultationRequest => t.notice_consultation_request,
+            Kind::ConsultationAnswer => t.notice_consultation_answer,
         }
     }
 }
 
+/// What a notification is about: a ticket or an outage (its page is where it links).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Subject {
+    Ticket(i64),
+    Outage(i64),
+}
+
 /// One notification per event and person: the key names the event, so however many server
 /// processes notice it, the insert succeeds once. A deadline's key includes the deadline
-/// itself, so a reopened repair with a new deadline is reported again.
-pub fn dedupe_key(kind: Kind, ticket_id: i64, moment: i64, user_id: i64) -> String {
-    format!("{}:{ticket_id}:{moment}:{user_id}", kind.as_str())
+/// itself, so a reopened repair with a new deadline is reported again; an outage reminder's
+/// includes the start it is about, so a moved outage is reminded again.
+pub fn dedupe_key(kind: Kind, subject_id: i64, moment: i64, user_id: i64) -> String {
+    format!("{}{user_id}", key_prefix(kind, subject_id, moment))
+}
+
+/// The key without the person, for telling many people of one event in one statement.
+pub fn key_prefix(kind: Kind, subject_id: i64, moment: i64) -> String {
+    format!("{}:{subject_id}:{moment}:", kind.as_str())
 }
 
 #[cfg(test)]
@@ -37,5 +76,63 @@ mod tests {
         assert_ne!(dedupe_key(Kind::DeadlineMissed, 7, 100, 1), dedupe_key(Kind::DeadlineAtRisk, 7, 100, 1));
         assert_ne!(dedupe_key(Kind::DeadlineMissed, 7, 100, 1), dedupe_key(Kind::DeadlineMissed, 7, 200, 1));
         assert_ne!(dedupe_key(Kind::DeadlineMissed, 7, 100, 1), dedupe_key(Kind::DeadlineMissed, 7, 100, 2));
+    }
+}
+
+/// An email address as people type it: trimmed, one @, a dot in the domain, no spaces.
+pub fn parse_email(input: &str) -> Result<Option<String>, crate::error::Problem> {
+    let email = input.trim();
+    if email.is_empty() {
+        return Ok(None);
+    }
+    let valid = email.chars().count() <= 100
+        && !email.contains(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.split('.').count() >= 2
+                && !domain.split('.').any(str::is_empty)
+        });
+    if valid {
+        Ok(Some(email.to_owned()))
+    } else {
+        Err(crate::error::Problem::BadEmail)
+    }
+}
+
+/// Quiet hours as the form sends them ("HH:MM", both or neither).
+pub fn parse_quiet_hours(
+    from: &str,
+    to: &str,
+) -> Result<Option<(chrono::NaiveTime, chrono::NaiveTime)>, (&'static str, crate::error::Problem)> {
+    use crate::error::Problem;
+    let parse = |field: &'static str, v: &str| {
+        chrono::NaiveTime::parse_from_str(v.trim(), "%H:%M").map_err(|_| (field, Problem::BadTime))
+    };
+    match (from.trim(), to.trim()) {
+        ("", "") => Ok(None),
+        ("", _) => Err(("quiet_from", Problem::Required)),
+        (_, "") => Err(("quiet_to", Problem::Required)),
+        (f, t) => Ok(Some((parse("quiet_from", f)?, parse("quiet_to", t)?))),
+    }
+}
+
+#[cfg(test)]
+mod preference_tests {
+    use super::*;
+    use crate::error::Problem;
+
+    #[test]
+    fn emails_and_quiet_hours_are_read_forgivingly_and_checked() {
+        assert_eq!(parse_email(" li@example.com "), Ok(Some("li@example.com".to_owned())));
+        assert_eq!(parse_email(""), Ok(None));
+        assert_eq!(parse_email("li@example"), Err(Problem::BadEmail));
+        assert_eq!(parse_email("li @example.com"), Err(Problem::BadEmail));
+        assert_eq!(parse_email("a@b@c.com"), Err(Problem::BadEmail));
+        let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(parse_quiet_hours("22:00", "07:00"), Ok(Some((t(22, 0), t(7, 0)))));
+        assert_eq!(parse_quiet_hours("", ""), Ok(None));
+        assert_eq!(parse_quiet_hours("22:00", ""), Err(("quiet_to", Problem::Required)));
+        assert_eq!(parse_quiet_hours("25:00", "07:00"), Err(("quiet_from", Problem::BadTime)));
     }
 }

@@ -1,8 +1,10 @@
-use super::api::{my_notifications, MarkNotificationsRead};
+use super::api::{
+    contact_preferences, my_notifications, ContactChoices, MarkNotificationsRead, SaveContactPreferences,
+};
 use crate::{
-    i18n::use_texts,
+    i18n::{fill, use_texts},
     time::local_datetime,
-    ui::{Failure, Loading},
+    ui::{field_message, last_error, Failure, Field, FormMessage, Loading},
 };
 use leptos::prelude::*;
 
@@ -16,6 +18,7 @@ pub fn NotificationsPage() -> impl IntoView {
         <ActionForm action=mark attr:class="inline">
             <button type="submit" class="button">{t.mark_all_read}</button>
         </ActionForm>
+        " "<a href="/settings">{t.contact_preferences}</a>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match notices.await {
@@ -24,8 +27,8 @@ pub fn NotificationsPage() -> impl IntoView {
                         <ul class="notices">
                             {list.into_iter().map(|n| view! {
                                 <li class="card notice" class:unread=n.unread>
-                                    <a href=format!("/tickets/{}", n.ticket_number)>{n.kind.label(t)}</a>
-                                    <p class="muted">{format!("{} · {}", local_datetime(n.at), n.ticket_number)}</p>
+                                    <a href=n.href>{n.kind.label(t)}</a>
+                                    <p class="muted">{format!("{} · {}", local_datetime(n.at), n.about)}</p>
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -34,5 +37,46 @@ pub fn NotificationsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// `/settings`: SMS and email, and quiet hours when nothing but the portal speaks.
+#[component]
+pub fn ContactPreferencesPage() -> impl IntoView {
+    let t = use_texts();
+    let save = ServerAction::<SaveContactPreferences>::new();
+    let prefs = Resource::new(move || save.version().get(), |_| contact_preferences());
+    view! {
+        <h1>{t.contact_preferences}</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match prefs.await {
+                    Ok(p) => view! { <PreferencesForm p save/> }.into_any(),
+                    Err(error) => view! { <Failure error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PreferencesForm(p: ContactChoices, save: ServerAction<SaveContactPreferences>) -> impl IntoView {
+    let t = use_texts();
+    let error = last_error(save);
+    let saved = move || save.value().with(|v| matches!(v, Some(Ok(()))));
+    view! {
+        <ActionForm action=save attr:class="form preferences" attr:novalidate=true>
+            {p.phone.clone().map(|phone| view! {
+                <label class="check"><input type="checkbox" name="sms" value="1" checked=p.sms/>" "{fill(t.prefs_sms, &[("phone", &phone)])}</label>
+            })}
+            <Field label=t.prefs_email name="email" kind="email" autocomplete="email" value=p.email
+                error=field_message(error, "email")/>
+            <p class="hint">{t.prefs_quiet_hint}</p>
+            <Field label=t.prefs_quiet_from name="quiet_from" kind="time" value=p.quiet_from error=field_message(error, "quiet_from")/>
+            <Field label=t.prefs_quiet_to name="quiet_to" kind="time" value=p.quiet_to error=field_message(error, "quiet_to")/>
+            <FormMessage error/>
+            {move || saved().then(|| view! { <p class="saved" role="status">{t.prefs_saved}</p> })}
+            <button type="submit" class="button primary">{t.save}</button>
+        </ActionForm>
     }
 }

@@ -24,6 +24,8 @@ pub struct ReportSetup {
     pub submission_key: String,
     /// Staff opening a ticket for a customer who phoned in.
     pub on_behalf: bool,
+    /// Outages under way in the customer's areas: said first, with "follow this outage".
+    pub known_outages: Vec<crate::outages::api::OutageView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,10 +137,16 @@ pub async fn report_form(account: Option<String>) -> Result<ReportSetup, AppErro
             phone: customer.phone,
             submission_key,
             on_behalf: true,
+            known_outages: Vec::new(),
         });
     }
     let sites = customers::own_sites(&pool, scope).await?;
     let phone = customers::user_phone(&pool, user.user_id).await?.unwrap_or_default();
+    let known_outages = crate::outages::api::customer_outages(&user, Utc::now())
+        .await?
+        .into_iter()
+        .filter(|o| o.status == crate::outages::model::OutageStatus::InProgress)
+        .collect();
     Ok(ReportSetup {
         accounts: sites
             .into_iter()
@@ -147,6 +155,7 @@ pub async fn report_form(account: Option<String>) -> Result<ReportSetup, AppErro
         phone,
         submission_key,
         on_behalf: false,
+        known_outages,
     })
 }
 
@@ -514,14 +523,35 @@ pub async fn advance(
             }
         }
         Action::Arrive => store::set_arrival(&mut tx, row.id, now, restore_by(area, now)).await?,
-        Action::Restore => store::set_restored(&mut tx, row.id, now).await?,
+        Action::Restore | Action::OutageRestored => store::set_restored(&mut tx, row.id, now).await?,
         Action::Confirm | Action::AutoClose => store::set_closed(&mut tx, row.id, now).await?,
         Action::Reopen => store::set_reopened(&mut tx, row.id, arrive_by(area, now)).await?,
         Action::Accept | Action::Cancel | Action::Merge => {}
     }
     let body = crew.map(|(name, phone)| format!("{name} {}", phone.as_str()));
     store::add_event(&mut tx, row.id, Some(user.user_id), "status", Some(to), body.as_deref()).await?;
+    if user.role.is_staff() {
+        tell_customer(&mut tx, &row, crate::notifications::model::Kind::TicketUpdate, now).await?;
+    }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Tells the customer that staff moved their repair on or replied (never about internal notes).
+#[cfg(feature = "ssr")]
+async fn tell_customer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    row: &super::store::TicketRow,
+    kind: crate::notifications::model::Kind,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::notifications::{
+        model::{dedupe_key, Subject},
+        store as notifications,
+    };
+    let told = row.customer_user_id();
+    let key = dedupe_key(kind, row.id, now.timestamp_micros(), told);
+    notifications::notify(tx, told, kind, Subject::Ticket(row.id), &key).await?;
     Ok(())
 }
 
@@ -537,7 +567,7 @@ pub async fn merge(number: String, into: String) -> Result<(), AppError> {
         auth::{model::Role, session::require_role},
         error::Problem,
         notifications::{
-            model::{dedupe_key, Kind},
+            model::{dedupe_key, Kind, Subject},
             store as notifications,
         },
     };
@@ -559,9 +589,9 @@ pub async fn merge(number: String, into: String) -> Result<(), AppError> {
     }
     store::add_event(&mut tx, source.id, Some(user.user_id), "status", Some(to), Some(&target.number)).await?;
     store::add_event(&mut tx, target.id, Some(user.user_id), "merged_from", None, Some(&source.number)).await?;
-    let told = source.household_user_id.unwrap_or(source.reported_by_id);
+    let told = source.customer_user_id();
     let key = dedupe_key(Kind::Merged, source.id, 0, told);
-    notifications::notify(&mut *tx, told, Kind::Merged, source.id, &key).await?;
+    notifications::notify(&mut tx, told, Kind::Merged, Subject::Ticket(source.id), &key).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -639,6 +669,9 @@ pub async fn post_message(number: String, body: String, internal: Option<String>
     let pool = crate::db::pool()?;
     let mut tx = pool.begin().await?;
     store::add_event(&mut tx, row.id, Some(user.user_id), kind, None, Some(&body)).await?;
+    if kind == "message" && user.role.is_staff() {
+        tell_customer(&mut tx, &row, crate::notifications::model::Kind::TicketReply, Utc::now()).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -695,13 +728,13 @@ pub async fn rate(
     }
     if needs_follow_up(scores[0]) {
         use crate::notifications::{
-            model::{dedupe_key, Kind},
+            model::{dedupe_key, Kind, Subject},
             store as notifications,
         };
         store::open_follow_up(&mut tx, row.id).await?;
         let supervisor = store::supervisor_of(&mut tx, row.id).await?;
         let key = dedupe_key(Kind::FollowUp, row.id, 0, supervisor);
-        notifications::notify(&mut *tx, supervisor, Kind::FollowUp, row.id, &key).await?;
+        notifications::notify(&mut tx, supervisor, Kind::FollowUp, Subject::Ticket(row.id), &key).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -88,6 +88,7 @@ text_enum!(
         Cancel => "cancel",
         Reopen => "reopen",
         Merge => "merge",
+        OutageRestored => "outage_restored",
     }
 );
 
@@ -118,6 +119,10 @@ pub fn next_status(
         (A::Dispatch, S::Submitted | S::Accepted | S::Reopened) => (S::Dispatched, W::Manager),
         (A::Arrive, S::Dispatched) => (S::OnSite, W::Manager),
         (A::Restore, S::OnSite) => (S::Restored, W::Manager),
+        // The fault outage a storm's reports were linked to is over: so is each repair.
+        (A::OutageRestored, S::Submitted | S::Accepted | S::Dispatched | S::OnSite | S::Reopened) => {
+            (S::Restored, W::System)
+        }
         (A::Confirm, S::Restored) => (S::Closed, W::Customer),
         (A::AutoClose, S::Restored) => {
             let due = restored_at.is_some_and(|at| now - at >= Duration::hours(AUTO_CLOSE_HOURS));
@@ -156,7 +161,8 @@ pub fn available_actions(
         .iter()
         .copied()
         .filter(|a| {
-            !matches!(a, Action::AutoClose | Action::Merge) && next_status(current, *a, actor, restored_at, now).is_ok()
+            !matches!(a, Action::AutoClose | Action::Merge | Action::OutageRestored)
+                && next_status(current, *a, actor, restored_at, now).is_ok()
         })
         .collect()
 }

@@ -117,8 +117,10 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
             browser::recheck(ev, answered, photo_choice);
         }
     };
+    let known = form.known_outages.clone();
     view! {
         <h1>{heading}</h1>
+        {(!known.is_empty()).then(|| view! { <KnownOutages outages=known/> })}
         <form method="post" action=ReportFault::PATH enctype="multipart/form-data" class="form report" novalidate
             on:submit=submit on:input=edited on:change=edited>
             <input type="hidden" name="submission_key" value=form.submission_key/>
@@ -162,6 +164,35 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
             <FormMessage error/>
             <button type="submit" class="button primary" disabled=move || pending.get()>{t.send_report}</button>
         </form>
+    }
+}
+
+/// An outage already under way where the customer lives: said before the form, with the
+/// choice to follow it instead of reporting what is known. Reporting stays possible below.
+#[component]
+fn KnownOutages(outages: Vec<crate::outages::api::OutageView>) -> impl IntoView {
+    use crate::outages::api::FollowOutage;
+    let t = use_texts();
+    let follow = ServerAction::<FollowOutage>::new();
+    view! {
+        <section class="card known-outage" role="status">
+            <h2>{t.known_outage_title}</h2>
+            {outages.into_iter().map(|o| {
+                let since = local_datetime(o.starts_at);
+                let estimate = o.estimated_restoration.map(local_datetime).unwrap_or_else(|| t.estimate_unknown.to_owned());
+                view! {
+                    <p>
+                        <strong>{o.kind.label(t)}</strong>" · "{o.reason.clone()}<br/>
+                        {fill(t.known_outage_since, &[("since", &since), ("estimate", &estimate)])}
+                    </p>
+                    <ActionForm action=follow attr:class="form">
+                        <input type="hidden" name="id" value=o.id.to_string()/>
+                        <button type="submit" class="button primary">{t.outage_follow}</button>
+                    </ActionForm>
+                }
+            }).collect_view()}
+            <p class="hint">{t.known_outage_still_report}</p>
+        </section>
     }
 }
 
@@ -426,6 +457,7 @@ fn action_label(action: Action, t: &'static Texts) -> &'static str {
         Action::Cancel => t.action_cancel,
         Action::Reopen => t.action_reopen,
         Action::Merge => t.merge,
+        Action::OutageRestored => t.status_restored,
     }
 }
 
@@ -641,6 +673,7 @@ pub fn QueuePage() -> impl IntoView {
         query.with_untracked(|q| (q.get("status").unwrap_or_default(), q.get("area").unwrap_or_default()));
     view! {
         <h1>{t.queue}</h1>
+        <crate::outages::pages::StormPanel refresh=live/>
         <form method="get" action="/queue" class="search filters">
             <div class="search-row">
                 <select name="status" aria-label=t.filter_status>

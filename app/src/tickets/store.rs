@@ -148,6 +148,11 @@ pub struct TicketRow {
 }
 
 impl TicketRow {
+    /// Who hears about this repair: the household, or the company contact who reported it.
+    pub fn customer_user_id(&self) -> i64 {
+        self.household_user_id.unwrap_or(self.reported_by_id)
+    }
+
     pub fn owner(&self) -> Ownership {
         Ownership {
             household_user_id: self.household_user_id,

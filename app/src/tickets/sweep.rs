@@ -10,7 +10,7 @@ use crate::{
     db::PgPool,
     error::AppResult,
     notifications::{
-        model::{dedupe_key, Kind},
+        model::{dedupe_key, Kind, Subject},
         store as notifications,
     },
 };
@@ -41,7 +41,8 @@ pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> AppResult<Swept> {
         if let Some((state, at)) = deadline_alert(status, row.arrive_by, row.restore_by, now) {
             let kind = if state == DeadlineState::Missed { Kind::DeadlineMissed } else { Kind::DeadlineAtRisk };
             let key = dedupe_key(kind, row.id, at.timestamp(), row.supervisor_id);
-            if notifications::notify(pool, row.supervisor_id, kind, row.id, &key).await? {
+            let mut conn = pool.acquire().await?;
+            if notifications::notify(&mut conn, row.supervisor_id, kind, Subject::Ticket(row.id), &key).await? {
                 swept.alerts += 1;
             }
         }

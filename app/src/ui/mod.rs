@@ -46,6 +46,7 @@ pub fn Frame(children: Children) -> impl IntoView {
                         <form method="post" action=SignOut::PATH class="signout">
                             <button type="submit" class="link">{t.sign_out}</button>
                         </form>
+                        <div class="banners"><crate::outages::pages::OutageBanner outages=v.outages/></div>
                     })
                 })}
             </Transition>
@@ -61,13 +62,31 @@ pub fn Frame(children: Children) -> impl IntoView {
 /// Each role's own pages, in the header.
 fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)> {
     match role {
-        Role::Customer | Role::LargeContact => {
-            vec![("/me", t.nav_my_manager), ("/report", t.nav_report), ("/tickets", t.nav_my_tickets)]
-        }
-        Role::Manager => vec![("/queue", t.nav_queue), ("/manager", t.nav_my_customers)],
-        Role::Supervisor => {
-            vec![("/supervisor", t.nav_managers), ("/queue", t.nav_queue), ("/supervisor/follow-ups", t.follow_ups)]
-        }
+        Role::Customer => vec![
+            ("/me", t.nav_my_manager),
+            ("/report", t.nav_report),
+            ("/tickets", t.nav_my_tickets),
+            ("/my-outages", t.nav_outages),
+        ],
+        Role::LargeContact => vec![
+            ("/me", t.nav_my_manager),
+            ("/report", t.nav_report),
+            ("/tickets", t.nav_my_tickets),
+            ("/my-outages", t.nav_outages),
+            ("/consultations", t.nav_consultations),
+        ],
+        Role::Manager => vec![
+            ("/queue", t.nav_queue),
+            ("/manager", t.nav_my_customers),
+            ("/outages/new", t.nav_publish_outage),
+            ("/consultations", t.nav_consultations),
+        ],
+        Role::Supervisor => vec![
+            ("/supervisor", t.nav_managers),
+            ("/queue", t.nav_queue),
+            ("/supervisor/follow-ups", t.follow_ups),
+            ("/outages/new", t.nav_publish_outage),
+        ],
         Role::Department => vec![],
     }
 }

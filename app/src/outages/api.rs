@@ -1,0 +1,636 @@
+//! Outages: publish, move along, look up (publicly too), follow, and link a storm of reports.
+use super::model::{OutageAction, OutageKind, OutageStatus, Phase};
+use crate::{error::AppError, i18n::Localized};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutageView {
+    pub id: i64,
+    pub kind: OutageKind,
+    pub reason: String,
+    pub public_note: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub estimated_restoration: Option<DateTime<Utc>>,
+    pub status: OutageStatus,
+    pub restored_at: Option<DateTime<Utc>>,
+    pub rescheduled: bool,
+    pub areas: Vec<Localized>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::store::OutageRow> for OutageView {
+    fn from(r: super::store::OutageRow) -> Self {
+        OutageView {
+            id: r.id,
+            kind: r.kind,
+            reason: r.reason,
+            public_note: r.public_note,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            estimated_restoration: r.estimated_restoration,
+            status: r.status,
+            restored_at: r.restored_at,
+            rescheduled: r.rescheduled,
+            areas: r.areas,
+        }
+    }
+}
+
+/// An outage's page: public facts, plus what the viewer may do with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutageDetail {
+    pub outage: OutageView,
+    /// Staff who may manage it: the steps it can take now.
+    pub actions: Vec<OutageAction>,
+    pub manageable: bool,
+    pub late_notice_reason: Option<String>,
+    /// A signed-in customer may follow it to hear when power is back.
+    pub can_follow: bool,
+    pub following: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaChoice {
+    pub code: String,
+    pub name: Localized,
+    pub place: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicLookup {
+    pub areas: Vec<AreaChoice>,
+    /// What the search or the chosen area matched.
+    pub matched: Vec<AreaChoice>,
+    pub searched: bool,
+    pub outages: Vec<OutageView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishSetup {
+    pub areas: Vec<AreaChoice>,
+    pub supervisor: bool,
+    pub submission_key: String,
+}
+
+/// What a customer's banner says about one outage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BannerItem {
+    pub id: i64,
+    pub reason: String,
+    pub status: OutageStatus,
+    pub starts_at: DateTime<Utc>,
+    pub estimated_restoration: Option<DateTime<Utc>>,
+}
+
+/// The outages a customer's banner shows now.
+#[cfg(feature = "ssr")]
+pub async fn banner(user: &crate::auth::model::SessionUser) -> Result<Vec<BannerItem>, AppError> {
+    let now = Utc::now();
+    Ok(customer_outages(user, now)
+        .await?
+        .into_iter()
+        .filter(|o| super::model::shows_banner(o.status, o.starts_at, now))
+        .map(|o| BannerItem {
+            id: o.id,
+            reason: o.reason,
+            status: o.status,
+            starts_at: o.starts_at,
+            estimated_restoration: o.estimated_restoration,
+        })
+        .collect())
+}
+
+/// Outages as the three lists customers know: upcoming, in progress, restored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutageLists {
+    pub lists: Vec<(Phase, Vec<OutageView>)>,
+}
+
+#[cfg(feature = "ssr")]
+fn parse_id(id: &str) -> Result<i64, AppError> {
+    id.trim().parse().map_err(|_| AppError::NotFound)
+}
+
+/// Whether this person may manage this outage: supervisors any; managers those whose every
+/// area is one where they serve customers.
+#[cfg(feature = "ssr")]
+async fn may_manage(
+    pool: &crate::db::PgPool,
+    user: &crate::auth::model::SessionUser,
+    outage_id: i64,
+) -> Result<bool, AppError> {
+    use crate::auth::model::Role;
+    Ok(match user.role {
+        Role::Supervisor => true,
+        Role::Manager => {
+            let mine = super::store::manager_area_ids(pool, user.user_id).await?;
+            let theirs = super::store::area_ids(pool, outage_id).await?;
+            super::model::may_publish_for(&mine, &theirs)
+        }
+        _ => false,
+    })
+}
+
+/// Anyone, signed in or not, may read an outage: it is public notice.
+#[server(endpoint = "outage")]
+pub async fn outage(id: String) -> Result<OutageDetail, AppError> {
+    use super::{model::outage_actions, store};
+    use crate::auth::{model::Role, session::current_user};
+    let pool = crate::db::pool()?;
+    let id = parse_id(&id)?;
+    let row = store::by_id(&pool, id).await?.ok_or(AppError::NotFound)?;
+    let user = current_user().await?;
+    let manageable = match &user {
+        Some(user) => may_manage(&pool, user, id).await?,
+        None => false,
+    };
+    let customer = user.as_ref().filter(|u| matches!(u.role, Role::Customer | Role::LargeContact));
+    let following = match customer {
+        Some(u) => store::is_following(&pool, id, u.user_id).await?,
+        None => false,
+    };
+    Ok(OutageDetail {
+        actions: if manageable { outage_actions(row.status) } else { Vec::new() },
+        manageable,
+        late_notice_reason: if manageable { row.late_notice_reason.clone() } else { None },
+        can_follow: customer.is_some() && row.status == OutageStatus::InProgress && !following,
+        following,
+        outage: row.into(),
+    })
+}
+
+/// The public look-up: by area code, or by searching area, street and village names.
+#[server(endpoint = "public_outages")]
+pub async fn public_outages(area: Option<String>, q: Option<String>) -> Result<PublicLookup, AppError> {
+    use super::{model::search_patterns, store};
+    let pool = crate::db::pool()?;
+    let areas = store::all_areas(&pool).await?;
+    let choice = |a: &store::AreaRow| AreaChoice { code: a.code.clone(), name: a.name.clone(), place: a.place.clone() };
+    let patterns = search_patterns(q.as_deref().unwrap_or_default());
+    let matched: Vec<store::AreaRow> = match area.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(code) => areas.iter().filter(|a| a.code == code).cloned().collect(),
+        None if !patterns.is_empty() => store::search_areas(&pool, &patterns).await?,
+        None => Vec::new(),
+    };
+    let searched = !matched.is_empty() || area.is_some() || !patterns.is_empty();
+    let mut ids: Vec<i64> = matched.iter().map(|a| a.id).collect();
+    ids.dedup();
+    let outages = if ids.is_empty() { Vec::new() } else { store::live_in_areas(&pool, &ids).await? };
+    Ok(PublicLookup {
+        areas: areas.iter().map(choice).collect(),
+        matched: matched.iter().map(choice).collect(),
+        searched,
+        outages: outages.into_iter().map(OutageView::from).collect(),
+    })
+}
+
+/// A customer's outages, for the areas of their accounts.
+#[server(endpoint = "my_outages")]
+pub async fn my_outages() -> Result<OutageLists, AppError> {
+    use super::model::phase;
+    use crate::auth::{model::Role, session::require_role};
+    let user = require_role(&[Role::Customer, Role::LargeContact]).await?;
+    let now = Utc::now();
+    let rows = customer_outages(&user, now).await?;
+    let lists = Phase::ALL
+        .iter()
+        .map(|p| {
+            let mut list: Vec<OutageView> =
+                rows.iter().filter(|o| phase(o.status, o.restored_at, now) == Some(*p)).cloned().collect();
+            if *p == Phase::Restored {
+                list.reverse();
+            }
+            (*p, list)
+        })
+        .collect();
+    Ok(OutageLists { lists })
+}
+
+/// The outages touching a customer's accounts: live ones and those restored lately.
+#[cfg(feature = "ssr")]
+pub async fn customer_outages(
+    user: &crate::auth::model::SessionUser,
+    now: DateTime<Utc>,
+) -> Result<Vec<OutageView>, AppError> {
+    use crate::auth::model::Role;
+    let (household, company) = match user.role {
+        Role::Customer => (Some(user.user_id), None),
+        Role::LargeContact => (None, user.company_id),
+        _ => return Ok(Vec::new()),
+    };
+    let rows =
+        super::store::for_customer(&crate::db::pool()?, household, company, now - super::model::RESTORED_SHOWN).await?;
+    Ok(rows.into_iter().map(OutageView::from).collect())
+}
+
+/// What the publish form offers: the areas this person may publish for.
+#[server(endpoint = "publish_form")]
+pub async fn publish_form() -> Result<PublishSetup, AppError> {
+    use super::store;
+    use crate::auth::{model::Role, session::require_role};
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let pool = crate::db::pool()?;
+    let mut areas = store::all_areas(&pool).await?;
+    if user.role == Role::Manager {
+        let mine = store::manager_area_ids(&pool, user.user_id).await?;
+        areas.retain(|a| mine.contains(&a.id));
+    }
+    Ok(PublishSetup {
+        areas: areas.into_iter().map(|a| AreaChoice { code: a.code, name: a.name, place: None }).collect(),
+        supervisor: user.role == Role::Supervisor,
+        submission_key: uuid::Uuid::new_v4().to_string(),
+    })
+}
+
+/// Publishes an outage, once per submission key, tells everyone in its areas, opens
+/// consultations for large customers' sites (planned work), and lands on its page.
+/// `areas` are area codes (checkboxes named `areas[0]`, `areas[1]`, …).
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "publish_outage")]
+pub async fn publish_outage(
+    kind: Option<String>,
+    reason: String,
+    public_note: String,
+    #[server(default)] areas: Vec<String>,
+    starts_at: String,
+    ends_at: String,
+    late_notice_reason: Option<String>,
+    submission_key: String,
+) -> Result<(), AppError> {
+    use super::{
+        model::{check_outage, key_moment, Notice, OutageInput},
+        store,
+    };
+    use crate::{
+        auth::{model::Role, session::require_role},
+        notifications::model::{key_prefix, Kind},
+    };
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let key = uuid::Uuid::parse_str(submission_key.trim()).map_err(|_| AppError::BadRequest)?;
+    let pool = crate::db::pool()?;
+    let known = store::all_areas(&pool).await?;
+    let allowed: Vec<i64> = match user.role {
+        Role::Supervisor => known.iter().map(|a| a.id).collect(),
+        _ => store::manager_area_ids(&pool, user.user_id).await?,
+    };
+    let now = Utc::now();
+    let area_ids: Vec<Option<i64>> =
+        areas.iter().map(|code| known.iter().find(|a| a.code == code.trim()).map(|a| a.id)).collect();
+    let valid = check_outage(
+        OutageInput {
+            kind: kind.as_deref(),
+            reason: &reason,
+            public_note: &public_note,
+            area_ids: &area_ids,
+            allowed_area_ids: &allowed,
+            starts_at: &starts_at,
+            ends_at: &ends_at,
+            late_notice_reason: late_notice_reason.as_deref().unwrap_or_default(),
+            supervisor: user.role == Role::Supervisor,
+        },
+        now,
+    )
+    .map_err(AppError::Invalid)?;
+
+    let mut tx = pool.begin().await?;
+    let id = store::insert(
+        &mut tx,
+        store::NewOutage {
+            kind: valid.kind,
+            reason: &valid.reason,
+            public_note: &valid.public_note,
+            starts_at: valid.starts_at,
+            ends_at: valid.ends_at,
+            estimated_restoration: (valid.kind == OutageKind::Fault).then_some(valid.ends_at),
+            status: if valid.kind == OutageKind::Fault { OutageStatus::InProgress } else { OutageStatus::Scheduled },
+            published_by: user.user_id,
+            late_notice_reason: match &valid.notice {
+                Notice::Overridden(reason) => Some(reason),
+                Notice::Kept => None,
+            },
+            submission_key: key,
+        },
+        &valid.area_ids,
+    )
+    .await?;
+    if let Some(id) = id {
+        store::add_event(&mut tx, id, Some(user.user_id), "published", None).await?;
+        let kind = if valid.kind == OutageKind::Fault { Kind::OutageStarted } else { Kind::OutagePublished };
+        store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(valid.starts_at))).await?;
+        if valid.kind == OutageKind::Planned {
+            store::open_consultations(&mut tx, id).await?;
+        }
+    }
+    tx.commit().await?;
+    let id = match id {
+        Some(id) => id,
+        None => store::by_submission_key(&pool, key, user.user_id).await?.ok_or(AppError::BadRequest)?,
+    };
+    leptos_axum::redirect(&format!("/outages/{id}"));
+    Ok(())
+}
+
+/// Starts, restores or cancels an outage; everyone affected is told. Restoring a fault outage
+/// also restores every repair linked to it.
+#[server(endpoint = "move_outage")]
+pub async fn move_outage(id: String, action: String) -> Result<(), AppError> {
+    use super::{
+        model::{key_moment, next_outage_status},
+        store,
+    };
+    use crate::{
+        auth::{model::Role, session::require_role},
+        notifications::model::{key_prefix, Kind},
+    };
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let pool = crate::db::pool()?;
+    let id = parse_id(&id)?;
+    if store::by_id(&pool, id).await?.is_none() || !may_manage(&pool, &user, id).await? {
+        return Err(AppError::NotFound);
+    }
+    let action: OutageAction = action.parse().map_err(|_| AppError::BadRequest)?;
+    let now = Utc::now();
+    let mut tx = pool.begin().await?;
+    let (from, _) = store::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let to = next_outage_status(from, action).map_err(AppError::Refused)?;
+    store::set_status(&mut tx, id, to, now).await?;
+    let (event, kind) = match to {
+        OutageStatus::InProgress => ("started", Kind::OutageStarted),
+        OutageStatus::Restored => ("restored", Kind::OutageRestored),
+        _ => ("cancelled", Kind::OutageCancelled),
+    };
+    store::add_event(&mut tx, id, Some(user.user_id), event, None).await?;
+    store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(now))).await?;
+    if to == OutageStatus::Restored {
+        restore_linked_repairs(&mut tx, id, user.user_id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The repairs a storm linked to this outage are restored with it, each with its own step and
+/// its own word to the customer.
+#[cfg(feature = "ssr")]
+async fn restore_linked_repairs(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    outage_id: i64,
+    actor: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::{
+        notifications::{
+            model::{dedupe_key, Kind, Subject},
+            store as notifications,
+        },
+        tickets::{
+            model::{next_status, Action, Actor, Status},
+            store as tickets,
+        },
+    };
+    for (ticket_id, status, told) in super::store::linked_open_tickets(tx, outage_id).await? {
+        let from: Status = status.parse()?;
+        let Ok(to) = next_status(from, Action::OutageRestored, Actor::System, None, now) else { continue };
+        if tickets::set_status(tx, ticket_id, from, to).await? {
+            tickets::set_restored(tx, ticket_id, now).await?;
+            tickets::add_event(tx, ticket_id, Some(actor), "status", Some(to), None).await?;
+            let key = dedupe_key(Kind::TicketUpdate, ticket_id, now.timestamp_micros(), told);
+            notifications::notify(tx, told, Kind::TicketUpdate, Subject::Ticket(ticket_id), &key).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Sets or changes the estimated restoration time of an outage under way or ahead.
+#[server(endpoint = "set_outage_estimate")]
+pub async fn set_outage_estimate(id: String, estimate: String) -> Result<(), AppError> {
+    use super::{model::key_moment, store};
+    use crate::{
+        auth::{model::Role, session::require_role},
+        error::{Problem, Refusal},
+        notifications::model::{key_prefix, Kind},
+        time::parse_local_datetime,
+    };
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let pool = crate::db::pool()?;
+    let id = parse_id(&id)?;
+    if store::by_id(&pool, id).await?.is_none() || !may_manage(&pool, &user, id).await? {
+        return Err(AppError::NotFound);
+    }
+    let at = parse_local_datetime(&estimate).map_err(|p| AppError::field("estimate", p))?;
+    let now = Utc::now();
+    if at <= now {
+        return Err(AppError::field("estimate", Problem::InThePast));
+    }
+    let mut tx = pool.begin().await?;
+    let (status, _) = store::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if !status.is_live() {
+        return Err(AppError::Refused(Refusal::NotNow));
+    }
+    store::set_estimate(&mut tx, id, at).await?;
+    store::add_event(&mut tx, id, Some(user.user_id), "estimate_changed", Some(at)).await?;
+    let kind = Kind::OutageEstimateChanged;
+    store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(at))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves a scheduled outage to a new window, under the same notice rules as publishing.
+#[server(endpoint = "reschedule_outage")]
+pub async fn reschedule_outage(
+    id: String,
+    starts_at: String,
+    ends_at: String,
+    late_notice_reason: Option<String>,
+) -> Result<(), AppError> {
+    use super::{
+        model::{check_window, key_moment, Notice},
+        store,
+    };
+    use crate::{
+        auth::{model::Role, session::require_role},
+        error::Refusal,
+        notifications::model::{key_prefix, Kind},
+    };
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let pool = crate::db::pool()?;
+    let id = parse_id(&id)?;
+    let Some(row) = store::by_id(&pool, id).await? else { return Err(AppError::NotFound) };
+    if !may_manage(&pool, &user, id).await? {
+        return Err(AppError::NotFound);
+    }
+    let now = Utc::now();
+    let (starts, ends, notice) = check_window(
+        row.kind,
+        &starts_at,
+        &ends_at,
+        user.role == Role::Supervisor,
+        late_notice_reason.as_deref().unwrap_or_default(),
+        now,
+    )
+    .map_err(AppError::Invalid)?;
+    let mut tx = pool.begin().await?;
+    let (status, _) = store::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if status != OutageStatus::Scheduled {
+        return Err(AppError::Refused(Refusal::NotNow));
+    }
+    let late = match &notice {
+        Notice::Overridden(reason) => Some(reason.as_str()),
+        Notice::Kept => None,
+    };
+    store::reschedule(&mut tx, id, starts, ends, late, now).await?;
+    store::add_event(&mut tx, id, Some(user.user_id), "rescheduled", Some(starts)).await?;
+    let kind = Kind::OutageRescheduled;
+    store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(starts))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A customer follows an outage under way instead of reporting what is already known; they
+/// hear when power is back.
+#[server(endpoint = "follow_outage")]
+pub async fn follow_outage(id: String) -> Result<(), AppError> {
+    use super::store;
+    use crate::auth::{model::Role, session::require_role};
+    let user = require_role(&[Role::Customer, Role::LargeContact]).await?;
+    let pool = crate::db::pool()?;
+    let id = parse_id(&id)?;
+    let row = store::by_id(&pool, id).await?.ok_or(AppError::NotFound)?;
+    if row.status != OutageStatus::InProgress {
+        return Err(AppError::Refused(crate::error::Refusal::NotNow));
+    }
+    store::follow(&pool, id, user.user_id).await?;
+    leptos_axum::redirect(&format!("/outages/{id}"));
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StormView {
+    pub area_code: String,
+    pub area: Localized,
+    pub reports: usize,
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
+    /// The link form's one-time key: a resent form links once.
+    pub submission_key: String,
+}
+
+/// Bursts of reports from one area among this manager's customers (everyone's, for a supervisor).
+#[server(endpoint = "storms")]
+pub async fn storms() -> Result<Vec<StormView>, AppError> {
+    use crate::auth::{model::Role, session::require_role};
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let now = Utc::now();
+    let pool = crate::db::pool()?;
+    let areas = super::store::all_areas(&pool).await?;
+    Ok(current_storms(&pool, &user, now)
+        .await?
+        .into_iter()
+        .filter_map(|g| {
+            let area = areas.iter().find(|a| a.id == g.area_id)?;
+            Some(StormView {
+                area_code: area.code.clone(),
+                area: area.name.clone(),
+                reports: g.ticket_ids.len(),
+                first: g.first,
+                last: g.last,
+                submission_key: uuid::Uuid::new_v4().to_string(),
+            })
+        })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+async fn current_storms(
+    pool: &crate::db::PgPool,
+    user: &crate::auth::model::SessionUser,
+    now: DateTime<Utc>,
+) -> Result<Vec<super::model::StormGroup>, AppError> {
+    use super::model::{storm_groups, STORM_WINDOW};
+    use crate::auth::model::Role;
+    let manager = (user.role == Role::Manager).then_some(user.user_id);
+    let reports = super::store::recent_unlinked_reports(pool, manager, now - STORM_WINDOW).await?;
+    Ok(storm_groups(&reports, now))
+}
+
+/// Links every report of a storm group to one new fault outage in their area, in one action:
+/// every reporter is told, and restoring the outage restores their repairs.
+#[server(endpoint = "link_storm")]
+pub async fn link_storm(
+    area: String,
+    reason: String,
+    estimate: String,
+    submission_key: String,
+) -> Result<(), AppError> {
+    use super::{
+        model::{key_moment, parse_reason},
+        store,
+    };
+    use crate::{
+        auth::{model::Role, session::require_role},
+        error::{FieldError, Problem},
+        notifications::{
+            model::{dedupe_key, key_prefix, Kind, Subject},
+            store as notifications,
+        },
+        time::parse_local_datetime,
+    };
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let key = uuid::Uuid::parse_str(submission_key.trim()).map_err(|_| AppError::BadRequest)?;
+    let pool = crate::db::pool()?;
+    let now = Utc::now();
+    let areas = store::all_areas(&pool).await?;
+    let area = areas.iter().find(|a| a.code == area.trim()).ok_or(AppError::NotFound)?;
+    let group = current_storms(&pool, &user, now)
+        .await?
+        .into_iter()
+        .find(|g| g.area_id == area.id)
+        .ok_or(AppError::NotFound)?;
+    let reason = parse_reason(&reason);
+    let estimate =
+        parse_local_datetime(&estimate).and_then(|at| if at > now { Ok(at) } else { Err(Problem::InThePast) });
+    let (reason, estimate) = match (reason, estimate) {
+        (Ok(r), Ok(e)) => (r, e),
+        (r, e) => {
+            let mut problems = Vec::new();
+            problems.extend(r.err().map(|p| FieldError::new("reason", p)));
+            problems.extend(e.err().map(|p| FieldError::new("estimate", p)));
+            return Err(AppError::Invalid(problems));
+        }
+    };
+    let mut tx = pool.begin().await?;
+    let Some(id) = store::insert(
+        &mut tx,
+        store::NewOutage {
+            kind: OutageKind::Fault,
+            reason: &reason,
+            public_note: "",
+            starts_at: group.first,
+            ends_at: estimate,
+            estimated_restoration: Some(estimate),
+            status: OutageStatus::InProgress,
+            published_by: user.user_id,
+            late_notice_reason: None,
+            submission_key: key,
+        },
+        &[area.id],
+    )
+    .await?
+    else {
+        // The same tap again: the first one already linked them.
+        return Ok(());
+    };
+    store::add_event(&mut tx, id, Some(user.user_id), "published", None).await?;
+    for (ticket_id, told) in store::link_tickets(&mut tx, id, &group.ticket_ids).await? {
+        let key = dedupe_key(Kind::TicketLinked, ticket_id, id, told);
+        notifications::notify(&mut tx, told, Kind::TicketLinked, Subject::Ticket(ticket_id), &key).await?;
+        store::follow(&mut *tx, id, told).await?;
+    }
+    let kind = Kind::OutageStarted;
+    store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(group.first))).await?;
+    tx.commit().await?;
+    leptos_axum::redirect(&format!("/outages/{id}"));
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! Outages: planned, temporary and fault; who is told, the public look-up, storms and
+//! large customers' consultations.
+pub mod api;
+pub mod consultations;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod sweep;
