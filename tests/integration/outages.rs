@@ -32,6 +32,20 @@ async fn publish(portal: &Portal, staff: &Session, fields: &[(&str, &str)]) -> R
     Ok(reply.location().expect("lands on the outage").trim_start_matches("/outages/").parse().expect("id"))
 }
 
+/// A fault outage in YBS-N (M1003's area), under way at once, expected to end in two hours.
+async fn publish_fault(portal: &Portal, manager: &Session, reason: &str) -> i64 {
+    let ends = local(Duration::hours(2));
+    let fields = [
+        ("kind", "fault"),
+        ("reason", reason),
+        ("public_note", ""),
+        ("areas[0]", "YBS-N"),
+        ("starts_at", ""),
+        ("ends_at", &ends),
+    ];
+    publish(portal, manager, &fields).await.expect("fault published")
+}
+
 async fn outage_count(portal: &Portal) -> i64 {
     sqlx::query_scalar("select count(*) from outages").fetch_one(&portal.pool).await.unwrap()
 }
@@ -99,20 +113,7 @@ async fn the_notice_rules_hold_unless_a_supervisor_gives_a_reason(pool: sqlx::Pg
     )
     .await;
     assert!(temporary.is_ok());
-    let fault = publish(
-        &portal,
-        &manager,
-        &[
-            ("kind", "fault"),
-            ("reason", "大风刮断导线"),
-            ("public_note", ""),
-            ("areas[0]", "YBS-N"),
-            ("starts_at", ""),
-            ("ends_at", &local(Duration::hours(3))),
-        ],
-    )
-    .await
-    .expect("fault published");
+    let fault = publish_fault(&portal, &manager, "大风刮断导线").await;
     let detail: OutageDetail = portal.call("outage", &[("id", &fault.to_string())], None).await.json();
     assert_eq!(detail.outage.status, OutageStatus::InProgress);
 }
@@ -343,20 +344,7 @@ async fn deliveries_go_once_across_processes_respect_choices_and_retry(pool: sql
     portal.call("save_contact_preferences", &[("email", ""), ("quiet_from", ""), ("quiet_to", "")], Some(&quiet)).await;
 
     let manager = portal.sign_in("M1003").await;
-    publish(
-        &portal,
-        &manager,
-        &[
-            ("kind", "fault"),
-            ("reason", "线路故障"),
-            ("public_note", ""),
-            ("areas[0]", "YBS-N"),
-            ("starts_at", ""),
-            ("ends_at", &local(Duration::hours(2))),
-        ],
-    )
-    .await
-    .unwrap();
+    publish_fault(&portal, &manager, "线路故障").await;
     let dir = std::env::temp_dir().join(format!("portal-deliveries-{}", uuid::Uuid::new_v4()));
     let log = delivery::LogDelivery { path: Some(dir.clone()) };
     let now = Utc::now();
@@ -404,20 +392,7 @@ async fn quiet_hours_hold_a_message_until_they_end(pool: sqlx::PgPool) {
         )
         .await;
     let manager = portal.sign_in("M1003").await;
-    publish(
-        &portal,
-        &manager,
-        &[
-            ("kind", "fault"),
-            ("reason", "线路故障"),
-            ("public_note", ""),
-            ("areas[0]", "YBS-N"),
-            ("starts_at", ""),
-            ("ends_at", &local(Duration::hours(2))),
-        ],
-    )
-    .await
-    .unwrap();
+    publish_fault(&portal, &manager, "线路故障").await;
     let dir = std::env::temp_dir().join(format!("portal-quiet-{}", uuid::Uuid::new_v4()));
     let log = delivery::LogDelivery { path: Some(dir.clone()) };
     let done = delivery::deliver_due(&portal.pool, &log, Utc::now()).await.unwrap();
@@ -436,20 +411,7 @@ async fn quiet_hours_hold_a_message_until_they_end(pool: sqlx::PgPool) {
 async fn the_report_form_says_an_outage_is_known_and_followers_hear_of_restoration(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let manager = portal.sign_in("M1003").await;
-    let id = publish(
-        &portal,
-        &manager,
-        &[
-            ("kind", "fault"),
-            ("reason", "10kV 北线故障"),
-            ("public_note", ""),
-            ("areas[0]", "YBS-N"),
-            ("starts_at", ""),
-            ("ends_at", &local(Duration::hours(2))),
-        ],
-    )
-    .await
-    .unwrap();
+    let id = publish_fault(&portal, &manager, "10kV 北线故障").await;
     let inside = portal.sign_in("13800000001").await;
     let form: ReportSetup = portal.call("report_form", &[], Some(&inside)).await.json();
     assert_eq!(form.known_outages.iter().map(|o| o.id).collect::<Vec<_>>(), vec![id]);

@@ -1,43 +1,12 @@
 //! Outages: publish, move along, look up (publicly too), follow, and link a storm of reports.
+// A server function takes one argument per form field, and the publish form has eight.
+#![allow(clippy::too_many_arguments)]
+pub use super::model::OutageView;
 use super::model::{OutageAction, OutageKind, OutageStatus, Phase};
 use crate::{error::AppError, i18n::Localized};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutageView {
-    pub id: i64,
-    pub kind: OutageKind,
-    pub reason: String,
-    pub public_note: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub estimated_restoration: Option<DateTime<Utc>>,
-    pub status: OutageStatus,
-    pub restored_at: Option<DateTime<Utc>>,
-    pub rescheduled: bool,
-    pub areas: Vec<Localized>,
-}
-
-#[cfg(feature = "ssr")]
-impl From<super::store::OutageRow> for OutageView {
-    fn from(r: super::store::OutageRow) -> Self {
-        OutageView {
-            id: r.id,
-            kind: r.kind,
-            reason: r.reason,
-            public_note: r.public_note,
-            starts_at: r.starts_at,
-            ends_at: r.ends_at,
-            estimated_restoration: r.estimated_restoration,
-            status: r.status,
-            restored_at: r.restored_at,
-            rescheduled: r.rescheduled,
-            areas: r.areas,
-        }
-    }
-}
 
 /// An outage's page: public facts, plus what the viewer may do with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,6 +116,7 @@ pub async fn outage(id: String) -> Result<OutageDetail, AppError> {
         Some(user) => may_manage(&pool, user, id).await?,
         None => false,
     };
+    let late_notice_reason = if manageable { store::late_notice_reason(&pool, id).await? } else { None };
     let customer = user.as_ref().filter(|u| matches!(u.role, Role::Customer | Role::LargeContact));
     let following = match customer {
         Some(u) => store::is_following(&pool, id, u.user_id).await?,
@@ -155,10 +125,10 @@ pub async fn outage(id: String) -> Result<OutageDetail, AppError> {
     Ok(OutageDetail {
         actions: if manageable { outage_actions(row.status) } else { Vec::new() },
         manageable,
-        late_notice_reason: if manageable { row.late_notice_reason.clone() } else { None },
+        late_notice_reason,
         can_follow: customer.is_some() && row.status == OutageStatus::InProgress && !following,
         following,
-        outage: row.into(),
+        outage: row,
     })
 }
 
@@ -183,7 +153,7 @@ pub async fn public_outages(area: Option<String>, q: Option<String>) -> Result<P
         areas: areas.iter().map(choice).collect(),
         matched: matched.iter().map(choice).collect(),
         searched,
-        outages: outages.into_iter().map(OutageView::from).collect(),
+        outages,
     })
 }
 
@@ -221,9 +191,7 @@ pub async fn customer_outages(
         Role::LargeContact => (None, user.company_id),
         _ => return Ok(Vec::new()),
     };
-    let rows =
-        super::store::for_customer(&crate::db::pool()?, household, company, now - super::model::RESTORED_SHOWN).await?;
-    Ok(rows.into_iter().map(OutageView::from).collect())
+    super::store::for_customer(&crate::db::pool()?, household, company, now - super::model::RESTORED_SHOWN).await
 }
 
 /// What the publish form offers: the areas this person may publish for.
@@ -248,7 +216,6 @@ pub async fn publish_form() -> Result<PublishSetup, AppError> {
 /// Publishes an outage, once per submission key, tells everyone in its areas, opens
 /// consultations for large customers' sites (planned work), and lands on its page.
 /// `areas` are area codes (checkboxes named `areas[0]`, `areas[1]`, …).
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "publish_outage")]
 pub async fn publish_outage(
     kind: Option<String>,

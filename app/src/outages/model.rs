@@ -10,6 +10,22 @@ use crate::{
 };
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 
+/// An outage as every list and page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OutageView {
+    pub id: i64,
+    pub kind: OutageKind,
+    pub reason: String,
+    pub public_note: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub estimated_restoration: Option<DateTime<Utc>>,
+    pub status: OutageStatus,
+    pub restored_at: Option<DateTime<Utc>>,
+    pub rescheduled: bool,
+    pub areas: Vec<crate::i18n::Localized>,
+}
+
 text_enum!(
     /// Why the power is off: work planned well ahead, urgent work, or a fault.
     OutageKind {

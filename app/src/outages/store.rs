@@ -1,6 +1,6 @@
 //! Outages in PostgreSQL. Each function is one step; server functions and jobs hold the
 //! transaction around the steps.
-use super::model::{OutageKind, OutageStatus};
+use super::model::{OutageKind, OutageStatus, OutageView};
 use crate::{
     db::PgPool,
     error::AppResult,
@@ -13,46 +13,39 @@ use uuid::Uuid;
 
 type Tx<'a> = Transaction<'a, Postgres>;
 
-/// An outage as every list and page shows it.
-pub struct OutageRow {
-    pub id: i64,
-    pub kind: OutageKind,
-    pub reason: String,
-    pub public_note: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub estimated_restoration: Option<DateTime<Utc>>,
-    pub status: OutageStatus,
-    pub restored_at: Option<DateTime<Utc>>,
-    pub rescheduled: bool,
-    pub published_at: DateTime<Utc>,
-    pub late_notice_reason: Option<String>,
-    pub areas: Vec<Localized>,
-}
-
-macro_rules! outage_rows {
-    ($rows:expr) => {
-        $rows
-            .into_iter()
-            .map(|r| {
-                Ok(OutageRow {
-                    id: r.id,
-                    kind: r.kind.parse()?,
-                    reason: r.reason,
-                    public_note: r.public_note,
-                    starts_at: r.starts_at,
-                    ends_at: r.ends_at,
-                    estimated_restoration: r.estimated_restoration,
-                    status: r.status.parse()?,
-                    restored_at: r.restored_at,
-                    rescheduled: r.rescheduled_at.is_some(),
-                    published_at: r.published_at,
-                    late_notice_reason: r.late_notice_reason,
-                    areas: r.names_zh.into_iter().zip(r.names_en).map(|(zh, en)| Localized { zh, en }).collect(),
-                })
+/// The outages with these ids, in order of start, with the names of their areas. Every list
+/// first finds its ids through its own index, then reads the rows here.
+async fn rows(pool: &PgPool, ids: &[i64]) -> AppResult<Vec<OutageView>> {
+    let rows = sqlx::query!(
+        r#"select o.id, o.kind, o.reason, o.public_note, o.starts_at, o.ends_at, o.estimated_restoration, o.status,
+                  o.restored_at, o.rescheduled_at,
+                  array(select a.name_zh from outage_areas x join service_areas a on a.id = x.area_id
+                        where x.outage_id = o.id order by a.code) as "names_zh!",
+                  array(select a.name_en from outage_areas x join service_areas a on a.id = x.area_id
+                        where x.outage_id = o.id order by a.code) as "names_en!"
+           from outages o where o.id = any($1)
+           order by o.starts_at, o.id"#,
+        ids
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(OutageView {
+                id: r.id,
+                kind: r.kind.parse()?,
+                reason: r.reason,
+                public_note: r.public_note,
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
+                estimated_restoration: r.estimated_restoration,
+                status: r.status.parse()?,
+                restored_at: r.restored_at,
+                rescheduled: r.rescheduled_at.is_some(),
+                areas: r.names_zh.into_iter().zip(r.names_en).map(|(zh, en)| Localized { zh, en }).collect(),
             })
-            .collect::<AppResult<Vec<OutageRow>>>()
-    };
+        })
+        .collect()
 }
 
 /// Outages touching the areas of a customer's accounts (a household's own, or every site of a
@@ -62,65 +55,44 @@ pub async fn for_customer(
     household_user_id: Option<i64>,
     company_id: Option<i64>,
     restored_since: DateTime<Utc>,
-) -> AppResult<Vec<OutageRow>> {
-    let rows = sqlx::query!(
-        r#"select o.id, o.kind, o.reason, o.public_note, o.starts_at, o.ends_at, o.estimated_restoration, o.status,
-                  o.restored_at, o.rescheduled_at, o.published_at, o.late_notice_reason,
-                  array(select a.name_zh from outage_areas x join service_areas a on a.id = x.area_id
-                        where x.outage_id = o.id order by a.code) as "names_zh!",
-                  array(select a.name_en from outage_areas x join service_areas a on a.id = x.area_id
-                        where x.outage_id = o.id order by a.code) as "names_en!"
-           from outages o
-           where o.id in (select oa.outage_id from outage_areas oa
-                          where oa.area_id in (select c.area_id from customers c
-                                               where c.user_id = $1 or c.company_id = $2))
-             and (o.status in ('scheduled', 'in_progress') or (o.status = 'restored' and o.restored_at >= $3))
-           order by o.starts_at, o.id
-           limit 200"#,
+) -> AppResult<Vec<OutageView>> {
+    let ids = sqlx::query_scalar!(
+        "select o.id from outages o
+         where o.id in (select oa.outage_id from outage_areas oa
+                        where oa.area_id in (select c.area_id from customers c
+                                             where c.user_id = $1 or c.company_id = $2))
+           and (o.status in ('scheduled', 'in_progress') or (o.status = 'restored' and o.restored_at >= $3))
+         limit 200",
         household_user_id,
         company_id,
         restored_since
     )
     .fetch_all(pool)
     .await?;
-    outage_rows!(rows)
+    rows(pool, &ids).await
 }
 
 /// Live outages (scheduled or under way) in any of these areas: the public look-up.
-pub async fn live_in_areas(pool: &PgPool, area_ids: &[i64]) -> AppResult<Vec<OutageRow>> {
-    let rows = sqlx::query!(
-        r#"select o.id, o.kind, o.reason, o.public_note, o.starts_at, o.ends_at, o.estimated_restoration, o.status,
-                  o.restored_at, o.rescheduled_at, o.published_at, o.late_notice_reason,
-                  array(select a.name_zh from outage_areas x join service_areas a on a.id = x.area_id
-                        where x.outage_id = o.id order by a.code) as "names_zh!",
-                  array(select a.name_en from outage_areas x join service_areas a on a.id = x.area_id
-                        where x.outage_id = o.id order by a.code) as "names_en!"
-           from outages o
-           where o.id in (select oa.outage_id from outage_areas oa where oa.area_id = any($1))
-             and o.status in ('scheduled', 'in_progress')
-           order by o.starts_at, o.id
-           limit 200"#,
+pub async fn live_in_areas(pool: &PgPool, area_ids: &[i64]) -> AppResult<Vec<OutageView>> {
+    let ids = sqlx::query_scalar!(
+        "select o.id from outages o
+         where o.id in (select oa.outage_id from outage_areas oa where oa.area_id = any($1))
+           and o.status in ('scheduled', 'in_progress')
+         limit 200",
         area_ids
     )
     .fetch_all(pool)
     .await?;
-    outage_rows!(rows)
+    rows(pool, &ids).await
 }
 
-pub async fn by_id(pool: &PgPool, id: i64) -> AppResult<Option<OutageRow>> {
-    let rows = sqlx::query!(
-        r#"select o.id, o.kind, o.reason, o.public_note, o.starts_at, o.ends_at, o.estimated_restoration, o.status,
-                  o.restored_at, o.rescheduled_at, o.published_at, o.late_notice_reason,
-                  array(select a.name_zh from outage_areas x join service_areas a on a.id = x.area_id
-                        where x.outage_id = o.id order by a.code) as "names_zh!",
-                  array(select a.name_en from outage_areas x join service_areas a on a.id = x.area_id
-                        where x.outage_id = o.id order by a.code) as "names_en!"
-           from outages o where o.id = $1"#,
-        id
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(outage_rows!(rows)?.into_iter().next())
+pub async fn by_id(pool: &PgPool, id: i64) -> AppResult<Option<OutageView>> {
+    Ok(rows(pool, &[id]).await?.into_iter().next())
+}
+
+/// A supervisor's reason for publishing with short notice: for the staff who manage it only.
+pub async fn late_notice_reason(pool: &PgPool, id: i64) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar!("select late_notice_reason from outages where id = $1", id).fetch_one(pool).await?)
 }
 
 /// The areas an outage covers, by id: what decides who may manage it.
@@ -162,19 +134,25 @@ pub async fn manager_area_ids(pool: &PgPool, manager_user_id: i64) -> AppResult<
 
 /// Areas whose name, or one of whose streets or villages, contains every search term
 /// (`patterns` are ILIKE patterns made by the model). Fifty at most, areas before places.
+/// The longest pattern is also given on its own: a trigram index can serve a single pattern
+/// of three or more characters, never a list.
 pub async fn search_areas(pool: &PgPool, patterns: &[String]) -> AppResult<Vec<AreaRow>> {
+    let Some(longest) = patterns.iter().max_by_key(|p| p.chars().count()) else { return Ok(Vec::new()) };
     let rows = sqlx::query!(
-        r#"select a.id, a.code, a.name_zh, a.name_en, null::text as place
-           from service_areas a
-           where (select bool_and(a.name_zh ilike p or a.name_en ilike p or a.code ilike p) from unnest($1::text[]) p)
+        r#"(select a.id, a.code, a.name_zh, a.name_en, null::text as place
+            from service_areas a
+            where a.name_zh ilike all($1) or lower(a.name_en) ilike all($1) or a.code ilike all($1)
+            order by a.code
+            limit 50)
            union all
            (select a.id, a.code, a.name_zh, a.name_en, pl.name as place
             from area_places pl join service_areas a on a.id = pl.area_id
-            where (select bool_and(pl.name ilike p) from unnest($1::text[]) p)
+            where pl.name ilike $2 and pl.name ilike all($1)
             order by pl.name
             limit 50)
            limit 50"#,
-        patterns
+        patterns,
+        longest
     )
     .fetch_all(pool)
     .await?;
