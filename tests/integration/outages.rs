@@ -583,3 +583,44 @@ async fn staff_replies_and_steps_reach_the_customer_but_internal_notes_do_not(po
         sqlx::query_scalar("select address from deliveries").fetch_all(&portal.pool).await.unwrap();
     assert!(texts.iter().all(|a| a == "13800000001"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_moved_or_cancelled_outage_is_told_and_moving_keeps_the_notice_rules(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let manager = portal.sign_in("M1003").await;
+    let (starts, ends) = (local(Duration::days(8)), local(Duration::days(8) + Duration::hours(4)));
+    let fields = [
+        ("kind", "planned"),
+        ("reason", "线路改造"),
+        ("public_note", ""),
+        ("areas[0]", "YBS-N"),
+        ("starts_at", &starts),
+        ("ends_at", &ends),
+    ];
+    let id = publish(&portal, &manager, &fields).await.unwrap().to_string();
+    let (soon, soon_end) = (local(Duration::days(2)), local(Duration::days(2) + Duration::hours(4)));
+    let early = portal
+        .call("reschedule_outage", &[("id", &id), ("starts_at", &soon), ("ends_at", &soon_end)], Some(&manager))
+        .await;
+    assert_eq!(early.error().for_field("starts_at"), Some(Problem::ShortNotice { hours: 168 }));
+    let customer = portal.sign_in("13800000001").await;
+    let (later, later_end) = (local(Duration::days(10)), local(Duration::days(10) + Duration::hours(4)));
+    let by_customer = portal
+        .call("reschedule_outage", &[("id", &id), ("starts_at", &later), ("ends_at", &later_end)], Some(&customer))
+        .await;
+    assert!(!by_customer.status.is_success());
+    let moved = portal
+        .call("reschedule_outage", &[("id", &id), ("starts_at", &later), ("ends_at", &later_end)], Some(&manager))
+        .await;
+    assert_eq!(moved.status, StatusCode::OK);
+    let detail: OutageDetail = portal.call("outage", &[("id", &id)], None).await.json();
+    assert!(detail.outage.rescheduled);
+    assert_eq!(local_input_value(detail.outage.starts_at), later);
+    portal.call("move_outage", &[("id", &id), ("action", "cancel")], Some(&manager)).await;
+    let kinds: Vec<Kind> = notices(&portal, &customer).await.into_iter().map(|n| n.kind).collect();
+    assert!(kinds.contains(&Kind::OutageRescheduled) && kinds.contains(&Kind::OutageCancelled), "{kinds:?}");
+    let again = portal
+        .call("reschedule_outage", &[("id", &id), ("starts_at", &later), ("ends_at", &later_end)], Some(&manager))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "a cancelled outage does not move");
+}
