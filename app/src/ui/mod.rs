@@ -62,19 +62,18 @@ pub fn Frame(children: Children) -> impl IntoView {
 /// Each role's own pages, in the header.
 fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)> {
     match role {
-        Role::Customer => vec![
-            ("/me", t.nav_my_manager),
-            ("/report", t.nav_report),
-            ("/tickets", t.nav_my_tickets),
-            ("/my-outages", t.nav_outages),
-        ],
-        Role::LargeContact => vec![
-            ("/me", t.nav_my_manager),
-            ("/report", t.nav_report),
-            ("/tickets", t.nav_my_tickets),
-            ("/my-outages", t.nav_outages),
-            ("/consultations", t.nav_consultations),
-        ],
+        Role::Customer | Role::LargeContact => {
+            let mut links = vec![
+                ("/me", t.nav_my_manager),
+                ("/report", t.nav_report),
+                ("/tickets", t.nav_my_tickets),
+                ("/my-outages", t.nav_outages),
+            ];
+            if role == Role::LargeContact {
+                links.push(("/consultations", t.nav_consultations));
+            }
+            links
+        }
         Role::Manager => vec![
             ("/queue", t.nav_queue),
             ("/manager", t.nav_my_customers),
