@@ -103,6 +103,20 @@ async fn may_manage(
     })
 }
 
+/// The staff member calling, the pool and the outage, once it is settled that they may manage
+/// it: an outage that does not exist and one they may not touch answer alike.
+#[cfg(feature = "ssr")]
+async fn managed_outage(id: &str) -> Result<(crate::auth::model::SessionUser, crate::db::PgPool, i64), AppError> {
+    use crate::auth::{model::Role, session::require_role};
+    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let pool = crate::db::pool()?;
+    let id = parse_id(id)?;
+    if !may_manage(&pool, &user, id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok((user, pool, id))
+}
+
 /// Anyone, signed in or not, may read an outage: it is public notice.
 #[server(endpoint = "outage")]
 pub async fn outage(id: String) -> Result<OutageDetail, AppError> {
@@ -146,8 +160,7 @@ pub async fn public_outages(area: Option<String>, q: Option<String>) -> Result<P
         None => Vec::new(),
     };
     let searched = !matched.is_empty() || area.is_some() || !patterns.is_empty();
-    let mut ids: Vec<i64> = matched.iter().map(|a| a.id).collect();
-    ids.dedup();
+    let ids: Vec<i64> = matched.iter().map(|a| a.id).collect();
     let outages = if ids.is_empty() { Vec::new() } else { store::live_in_areas(&pool, &ids).await? };
     Ok(PublicLookup {
         areas: areas.iter().map(choice).collect(),
@@ -308,16 +321,8 @@ pub async fn move_outage(id: String, action: String) -> Result<(), AppError> {
         model::{key_moment, next_outage_status},
         store,
     };
-    use crate::{
-        auth::{model::Role, session::require_role},
-        notifications::model::{key_prefix, Kind},
-    };
-    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
-    let pool = crate::db::pool()?;
-    let id = parse_id(&id)?;
-    if store::by_id(&pool, id).await?.is_none() || !may_manage(&pool, &user, id).await? {
-        return Err(AppError::NotFound);
-    }
+    use crate::notifications::model::{key_prefix, Kind};
+    let (user, pool, id) = managed_outage(&id).await?;
     let action: OutageAction = action.parse().map_err(|_| AppError::BadRequest)?;
     let now = Utc::now();
     let mut tx = pool.begin().await?;
@@ -375,17 +380,11 @@ async fn restore_linked_repairs(
 pub async fn set_outage_estimate(id: String, estimate: String) -> Result<(), AppError> {
     use super::{model::key_moment, store};
     use crate::{
-        auth::{model::Role, session::require_role},
         error::{Problem, Refusal},
         notifications::model::{key_prefix, Kind},
         time::parse_local_datetime,
     };
-    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
-    let pool = crate::db::pool()?;
-    let id = parse_id(&id)?;
-    if store::by_id(&pool, id).await?.is_none() || !may_manage(&pool, &user, id).await? {
-        return Err(AppError::NotFound);
-    }
+    let (user, pool, id) = managed_outage(&id).await?;
     let at = parse_local_datetime(&estimate).map_err(|p| AppError::field("estimate", p))?;
     let now = Utc::now();
     if at <= now {
@@ -417,20 +416,19 @@ pub async fn reschedule_outage(
         store,
     };
     use crate::{
-        auth::{model::Role, session::require_role},
+        auth::model::Role,
         error::Refusal,
         notifications::model::{key_prefix, Kind},
     };
-    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
-    let pool = crate::db::pool()?;
-    let id = parse_id(&id)?;
-    let Some(row) = store::by_id(&pool, id).await? else { return Err(AppError::NotFound) };
-    if !may_manage(&pool, &user, id).await? {
-        return Err(AppError::NotFound);
-    }
+    let (user, pool, id) = managed_outage(&id).await?;
     let now = Utc::now();
+    let mut tx = pool.begin().await?;
+    let (status, kind) = store::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if status != OutageStatus::Scheduled {
+        return Err(AppError::Refused(Refusal::NotNow));
+    }
     let (starts, ends, notice) = check_window(
-        row.kind,
+        kind,
         &starts_at,
         &ends_at,
         user.role == Role::Supervisor,
@@ -438,11 +436,6 @@ pub async fn reschedule_outage(
         now,
     )
     .map_err(AppError::Invalid)?;
-    let mut tx = pool.begin().await?;
-    let (status, _) = store::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if status != OutageStatus::Scheduled {
-        return Err(AppError::Refused(Refusal::NotNow));
-    }
     let late = match &notice {
         Notice::Overridden(reason) => Some(reason.as_str()),
         Notice::Kept => None,

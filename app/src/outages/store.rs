@@ -217,11 +217,10 @@ pub async fn by_submission_key(pool: &PgPool, key: Uuid, user_id: i64) -> AppRes
 }
 
 /// Locks the outage for a change and says where it stands now.
-pub async fn lock(tx: &mut Tx<'_>, id: i64) -> AppResult<Option<(OutageStatus, DateTime<Utc>)>> {
-    let row = sqlx::query!("select status, starts_at from outages where id = $1 for update", id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    row.map(|r| Ok((r.status.parse()?, r.starts_at))).transpose()
+pub async fn lock(tx: &mut Tx<'_>, id: i64) -> AppResult<Option<(OutageStatus, OutageKind)>> {
+    let row =
+        sqlx::query!("select status, kind from outages where id = $1 for update", id).fetch_optional(&mut **tx).await?;
+    row.map(|r| Ok((r.status.parse()?, r.kind.parse()?))).transpose()
 }
 
 pub async fn set_status(tx: &mut Tx<'_>, id: i64, to: OutageStatus, now: DateTime<Utc>) -> AppResult<()> {
