@@ -21,6 +21,9 @@ for (const { js, name: mode } of modes) {
         await signIn(page, js, role.id);
         await page.waitForURL(`${BASE}${role.home}`);
         await page.waitForSelector(`main :text("${role.sees}")`);
+        // The heading can come before the page's data (a list loading after client-side
+        // navigation): wait for the data too, then check it is there.
+        await page.locator('main', { hasText: role.also }).waitFor({ timeout: 10000 }).catch(() => {});
         const text = await page.textContent('main');
         assert.ok(text.includes(role.also), `${role.home} should show ${role.also}`);
         await assertFitsPhone(page);
