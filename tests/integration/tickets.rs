@@ -98,6 +98,33 @@ async fn two_concurrent_reports_with_one_key_create_one_ticket(pool: sqlx::PgPoo
     assert_eq!(events, 1, "one 'reported' step");
 }
 
+/// A report reads the session, the account and an earlier ticket with its key in one query;
+/// each of those still answers for itself.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_report_needs_a_session_a_reporting_role_and_a_key_of_its_own(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let neighbour = portal.sign_in("13800000002").await;
+    let form: ReportSetup = portal.call("report_form", &[], Some(&neighbour)).await.json();
+    let theirs = ticket_number(&portal.send_report(&report(&form, "no_power"), Some(&neighbour)).await);
+
+    let own: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let mut fields = report(&own, "no_power");
+    let key = fields.iter_mut().find(|(name, _)| *name == "submission_key").expect("the form has a key");
+    key.1 = &form.submission_key;
+    let reused = portal.send_report(&fields, Some(&customer)).await;
+    assert_eq!(reused.status, StatusCode::BAD_REQUEST);
+    assert!(reused.location().is_none());
+    assert!(!String::from_utf8_lossy(&reused.body).contains(&theirs), "another's key does not lead to their ticket");
+
+    let signed_out = portal.send_report(&report(&own, "no_power"), None).await;
+    assert_eq!(signed_out.error(), AppError::NotSignedIn);
+    let department = portal.sign_in("D2002").await;
+    let staff = portal.send_report(&report(&own, "no_power"), Some(&department)).await;
+    assert_eq!(staff.error(), AppError::NotFound);
+    assert_eq!(count_tickets(&portal).await, 1);
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn bad_report_fields_are_named_and_nothing_is_stored(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;

@@ -68,10 +68,19 @@ pub async fn require_user() -> AppResult<SessionUser> {
     current_user().await?.ok_or(AppError::NotSignedIn)
 }
 
+/// The hash of this request's session token, to look the session up in the same query as
+/// something else; a request without a session cookie is refused here, before any work.
+pub fn request_token_hash() -> AppResult<Vec<u8>> {
+    request_token().map(|token| token_hash(&token)).ok_or(AppError::NotSignedIn)
+}
+
 /// The signed-in user if their role is one of `roles`. Anyone else is told the thing they
 /// asked for does not exist: a staff page answers a customer exactly like a missing page.
 pub async fn require_role(roles: &[Role]) -> AppResult<SessionUser> {
-    let user = require_user().await?;
+    admit(require_user().await?, roles)
+}
+
+pub fn admit(user: SessionUser, roles: &[Role]) -> AppResult<SessionUser> {
     if roles.contains(&user.role) {
         Ok(user)
     } else {

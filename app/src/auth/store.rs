@@ -117,10 +117,17 @@ pub async fn session_user(pool: &PgPool, token_hash: &[u8]) -> AppResult<Option<
     )
     .fetch_optional(pool)
     .await?;
-    row.map(|r| {
-        Ok(SessionUser { user_id: r.id, role: r.role.parse()?, display_name: r.display_name, company_id: r.company_id })
-    })
-    .transpose()
+    row.map(|r| session_user_from(r.id, &r.role, r.display_name, r.company_id)).transpose()
+}
+
+/// A session's user from the columns of `users`, for every query that reads a session.
+pub fn session_user_from(
+    user_id: i64,
+    role: &str,
+    display_name: String,
+    company_id: Option<i64>,
+) -> AppResult<SessionUser> {
+    Ok(SessionUser { user_id, role: role.parse()?, display_name, company_id })
 }
 
 pub async fn end_session(pool: &PgPool, token_hash: &[u8]) -> AppResult<()> {

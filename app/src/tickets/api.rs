@@ -171,16 +171,25 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
         store,
     };
     use crate::{
-        auth::session::require_role,
-        customers::{
-            model::{customer_scope, in_scope},
-            store as customers,
-        },
+        auth::session::{admit, request_token_hash},
+        customers::model::{customer_scope, in_scope, AccountNo},
         error::{FieldError, Problem},
     };
-    let user = require_role(access::MAY_REPORT).await?;
+    let token_hash = request_token_hash()?;
     let upload = read_upload(data).await?;
-    let key = uuid::Uuid::parse_str(upload.text("submission_key").trim()).map_err(|_| AppError::BadRequest)?;
+    let key = uuid::Uuid::parse_str(upload.text("submission_key").trim()).ok();
+    let account_no = AccountNo::parse(upload.text("account_no")).ok();
+    let pool = crate::db::pool()?;
+    let context = store::report_context(&pool, &token_hash, account_no.as_ref().map(AccountNo::as_str), key)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    let user = admit(context.user, access::MAY_REPORT)?;
+    let key = key.ok_or(AppError::BadRequest)?;
+    // A retry (a double tap, a browser resending the form): land on the ticket it made.
+    if let Some(number) = context.earlier {
+        leptos_axum::redirect(&format!("/tickets/{number}"));
+        return Ok(());
+    }
     let checked = check_report(ReportInput {
         account_no: upload.text("account_no"),
         category: upload.fields.get("category").map(String::as_str),
@@ -199,9 +208,8 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
     // A location that does not parse is dropped, not refused: it is a help, never required.
     let location = parse_location(upload.text("location"));
 
-    let pool = crate::db::pool()?;
-    let target = customers::by_account(&pool, report.account.as_str())
-        .await?
+    let target = context
+        .account
         .filter(|t| customer_scope(&user).is_some_and(|scope| in_scope(scope, t.owner)))
         .ok_or_else(|| AppError::field("account_no", Problem::BadAccountNo))?;
     let mut tx = pool.begin().await?;
@@ -211,7 +219,7 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
         &mut tx,
         store::NewTicket {
             number: &number,
-            customer_id: target.id,
+            customer_id: target.customer_id,
             reported_by: user.user_id,
             category: report.category,
             description: &report.description,
@@ -232,7 +240,7 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
         }
     }
     tx.commit().await?;
-    // A retry, or a concurrent twin, with the same key: land on the ticket the first one made.
+    // A concurrent twin with the same key: land on the ticket the first one made.
     let number = match created {
         Some(_) => number.as_str().to_owned(),
         None => store::by_submission_key(&pool, key, user.user_id).await?.ok_or(AppError::BadRequest)?,

@@ -3,6 +3,7 @@
 use super::model::{Category, Status, TicketNo};
 use crate::{
     areas::AreaType,
+    auth::{model::SessionUser, store::session_user_from},
     customers::model::{CustomerScope, Ownership},
     db::PgPool,
     error::AppResult,
@@ -26,6 +27,68 @@ pub struct NewTicket<'a> {
     pub reported_at: DateTime<Utc>,
     pub arrive_by: DateTime<Utc>,
     pub submission_key: Uuid,
+}
+
+/// What a report needs before it writes, read in one round trip: who is reporting, the
+/// account the form names, and the ticket an earlier submission with the same key made. Reports
+/// come in bursts when a storm hits, and each separate read would be one more round trip per
+/// report; the rules (role, scope) are still applied by the caller.
+pub struct ReportContext {
+    pub user: SessionUser,
+    pub account: Option<ReportAccount>,
+    pub earlier: Option<String>,
+}
+
+pub struct ReportAccount {
+    pub customer_id: i64,
+    pub area_type: AreaType,
+    pub owner: Ownership,
+}
+
+/// `None` when the session is missing or expired (the same test as `auth::store::session_user`).
+pub async fn report_context(
+    pool: &PgPool,
+    token_hash: &[u8],
+    account_no: Option<&str>,
+    key: Option<Uuid>,
+) -> AppResult<Option<ReportContext>> {
+    let row = sqlx::query!(
+        r#"select u.id, u.role, u.display_name, u.company_id,
+                  c.id as "customer_id?", c.user_id as household_user_id, c.company_id as customer_company_id,
+                  a.area_type as "area_type?", m.user_id as "manager_user_id?",
+                  (select t.number from tickets t where t.submission_key = $3 and t.reported_by = u.id) as earlier
+           from sessions s
+           join users u on u.id = s.user_id
+           left join (customers c
+                      join service_areas a on a.id = c.area_id
+                      join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+                      join managers m on m.id = ma.manager_id)
+                  on c.account_no = $2
+           where s.token_hash = $1 and s.expires_at > now()"#,
+        token_hash,
+        account_no,
+        key
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let account = match (r.customer_id, r.area_type, r.manager_user_id) {
+        (Some(customer_id), Some(area_type), Some(manager_user_id)) => Some(ReportAccount {
+            customer_id,
+            area_type: area_type.parse()?,
+            owner: Ownership {
+                household_user_id: r.household_user_id,
+                company_id: r.customer_company_id,
+                manager_user_id,
+            },
+        }),
+        _ => None,
+    };
+    Ok(Some(ReportContext {
+        user: session_user_from(r.id, &r.role, r.display_name, r.company_id)?,
+        account,
+        earlier: r.earlier,
+    }))
 }
 
 /// Inserts the ticket unless one with this submission key exists (a retry, a double tap, or
