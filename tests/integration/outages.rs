@@ -3,7 +3,7 @@
 //! large customers' consultations. Server functions are called directly, as a browser would.
 use crate::support::*;
 use app::{
-    error::{AppError, Problem},
+    error::{AppError, Problem, Refusal},
     notifications::{api::Notice, delivery, model::Kind},
     outages::{
         api::{OutageDetail, OutageLists, PublicLookup, StormView},
@@ -477,6 +477,74 @@ async fn a_storm_of_reports_is_linked_in_one_action_and_restored_together(pool: 
         assert_eq!(ticket.status, app::tickets::model::Status::Restored);
         assert!(ticket.can_rate, "the customer rates the repair as after any restoration");
     }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_storm_where_an_outage_is_under_way_joins_it_instead_of_starting_another(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let manager = portal.sign_in("M1003").await;
+    let id = publish_fault(&portal, &manager, "10kV 北线故障").await;
+    let mut numbers = Vec::new();
+    for phone in ["13800000001", "13800000005", "13800000009"] {
+        let customer = portal.sign_in(phone).await;
+        numbers.push((report_fault(&portal, &customer, "no_power").await, customer));
+    }
+    let storms: Vec<StormView> = portal.call("storms", &[], Some(&manager)).await.json();
+    assert_eq!(storms.len(), 1);
+    assert_eq!(storms[0].under_way.as_ref().map(|o| o.id), Some(id));
+
+    let join = |outage: String| {
+        let key = storms[0].submission_key.clone();
+        let portal = &portal;
+        let manager = &manager;
+        async move {
+            let fields = [("area", "YBS-N"), ("outage", outage.as_str()), ("submission_key", key.as_str())];
+            portal.call("link_storm", &fields, Some(manager)).await
+        }
+    };
+    assert_eq!(join("999999".into()).await.error(), AppError::NotFound);
+    let supervisor = portal.sign_in("S0001").await;
+    let elsewhere = publish(
+        &portal,
+        &supervisor,
+        &[
+            ("kind", "fault"),
+            ("reason", "开发区线路故障"),
+            ("public_note", ""),
+            ("areas[0]", "KFQ"),
+            ("starts_at", ""),
+            ("ends_at", &local(Duration::hours(2))),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(join(elsewhere.to_string()).await.error(), AppError::NotFound, "not an outage of the storm's area");
+
+    let outages = outage_count(&portal).await;
+    for _ in 0..2 {
+        let reply = join(id.to_string()).await;
+        assert_eq!(reply.location(), Some(format!("/outages/{id}").as_str()), "a retry lands there too");
+    }
+    assert_eq!(outage_count(&portal).await, outages, "no new outage");
+    let linked: Vec<Option<i64>> =
+        sqlx::query_scalar("select outage_id from tickets order by id").fetch_all(&portal.pool).await.unwrap();
+    assert_eq!(linked, vec![Some(id); 3]);
+    let storms: Vec<StormView> = portal.call("storms", &[], Some(&manager)).await.json();
+    assert!(storms.is_empty());
+    for (_, customer) in &numbers {
+        let told = notices(&portal, customer).await;
+        assert_eq!(told.iter().filter(|n| n.kind == Kind::TicketLinked).count(), 1, "told once");
+    }
+    portal.call("move_outage", &[("id", &id.to_string()), ("action", "restore")], Some(&manager)).await;
+    for (number, customer) in &numbers {
+        let ticket: TicketView = portal.call("ticket", &[("number", number)], Some(customer)).await.json();
+        assert_eq!(ticket.status, app::tickets::model::Status::Restored);
+    }
+    assert_eq!(
+        join(id.to_string()).await.error(),
+        AppError::Refused(Refusal::NotNow),
+        "a restored outage is joined no more"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -1,8 +1,10 @@
 //! Outages: publish, move along, look up (publicly too), follow, and link a storm of reports.
 // A server function takes one argument per form field, and the publish form has eight.
 #![allow(clippy::too_many_arguments)]
+#[cfg(feature = "ssr")]
+use super::model::OutageKind;
 pub use super::model::OutageView;
-use super::model::{OutageAction, OutageKind, OutageStatus, Phase};
+use super::model::{OutageAction, OutageStatus, Phase};
 use crate::{error::AppError, i18n::Localized};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -473,6 +475,8 @@ pub struct StormView {
     pub reports: usize,
     pub first: DateTime<Utc>,
     pub last: DateTime<Utc>,
+    /// An outage already under way in the area: the reports join it instead of a new one.
+    pub under_way: Option<OutageView>,
     /// The link form's one-time key: a resent form links once.
     pub submission_key: String,
 }
@@ -480,26 +484,27 @@ pub struct StormView {
 /// Bursts of reports from one area among this manager's customers (everyone's, for a supervisor).
 #[server(endpoint = "storms")]
 pub async fn storms() -> Result<Vec<StormView>, AppError> {
+    use super::{model::storm_outage, store};
     use crate::auth::{model::Role, session::require_role};
     let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
     let now = Utc::now();
     let pool = crate::db::pool()?;
-    let areas = super::store::all_areas(&pool).await?;
-    Ok(current_storms(&pool, &user, now)
-        .await?
-        .into_iter()
-        .filter_map(|g| {
-            let area = areas.iter().find(|a| a.id == g.area_id)?;
-            Some(StormView {
-                area_code: area.code.clone(),
-                area: area.name.clone(),
-                reports: g.ticket_ids.len(),
-                first: g.first,
-                last: g.last,
-                submission_key: uuid::Uuid::new_v4().to_string(),
-            })
-        })
-        .collect())
+    let areas = store::all_areas(&pool).await?;
+    let mut views = Vec::new();
+    for group in current_storms(&pool, &user, now).await? {
+        let Some(area) = areas.iter().find(|a| a.id == group.area_id) else { continue };
+        let live = store::live_in_areas(&pool, &[group.area_id]).await?;
+        views.push(StormView {
+            area_code: area.code.clone(),
+            area: area.name.clone(),
+            reports: group.ticket_ids.len(),
+            first: group.first,
+            last: group.last,
+            under_way: storm_outage(&live).cloned(),
+            submission_key: uuid::Uuid::new_v4().to_string(),
+        });
+    }
+    Ok(views)
 }
 
 #[cfg(feature = "ssr")]
@@ -515,13 +520,15 @@ async fn current_storms(
     Ok(storm_groups(&reports, now))
 }
 
-/// Links every report of a storm group to one new fault outage in their area, in one action:
-/// every reporter is told, and restoring the outage restores their repairs.
+/// Links every report of a storm group to one fault outage in their area, in one action: the
+/// outage already under way there (`outage`, its id), or a new one. Every reporter is told, and
+/// restoring the outage restores their repairs.
 #[server(endpoint = "link_storm")]
 pub async fn link_storm(
     area: String,
-    reason: String,
-    estimate: String,
+    outage: Option<String>,
+    reason: Option<String>,
+    estimate: Option<String>,
     submission_key: String,
 ) -> Result<(), AppError> {
     use super::{
@@ -531,10 +538,7 @@ pub async fn link_storm(
     use crate::{
         auth::{model::Role, session::require_role},
         error::{FieldError, Problem},
-        notifications::{
-            model::{dedupe_key, key_prefix, Kind, Subject},
-            store as notifications,
-        },
+        notifications::model::{key_prefix, Kind},
         time::parse_local_datetime,
     };
     let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
@@ -543,14 +547,21 @@ pub async fn link_storm(
     let now = Utc::now();
     let areas = store::all_areas(&pool).await?;
     let area = areas.iter().find(|a| a.code == area.trim()).ok_or(AppError::NotFound)?;
-    let group = current_storms(&pool, &user, now)
-        .await?
-        .into_iter()
-        .find(|g| g.area_id == area.id)
-        .ok_or(AppError::NotFound)?;
-    let reason = parse_reason(&reason);
-    let estimate =
-        parse_local_datetime(&estimate).and_then(|at| if at > now { Ok(at) } else { Err(Problem::InThePast) });
+    let group = current_storms(&pool, &user, now).await?.into_iter().find(|g| g.area_id == area.id);
+    if let Some(outage) = outage {
+        let id = join_storm(&pool, area.id, group, &outage).await?;
+        leptos_axum::redirect(&format!("/outages/{id}"));
+        return Ok(());
+    }
+    let group = group.ok_or(AppError::NotFound)?;
+    let reason = parse_reason(reason.as_deref().unwrap_or_default());
+    let estimate = parse_local_datetime(estimate.as_deref().unwrap_or_default()).and_then(|at| {
+        if at > now {
+            Ok(at)
+        } else {
+            Err(Problem::InThePast)
+        }
+    });
     let (reason, estimate) = match (reason, estimate) {
         (Ok(r), Ok(e)) => (r, e),
         (r, e) => {
@@ -583,14 +594,57 @@ pub async fn link_storm(
         return Ok(());
     };
     store::add_event(&mut tx, id, Some(user.user_id), "published", None).await?;
-    for (ticket_id, told) in store::link_tickets(&mut tx, id, &group.ticket_ids).await? {
-        let key = dedupe_key(Kind::TicketLinked, ticket_id, id, told);
-        notifications::notify(&mut tx, told, Kind::TicketLinked, Subject::Ticket(ticket_id), &key).await?;
-        store::follow(&mut *tx, id, told).await?;
-    }
+    link_reports(&mut tx, id, &group.ticket_ids).await?;
     let kind = Kind::OutageStarted;
     store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(group.first))).await?;
     tx.commit().await?;
     leptos_axum::redirect(&format!("/outages/{id}"));
+    Ok(())
+}
+
+/// Joins a storm's reports to an outage under way in their area; returns the outage's id. With
+/// nothing left to link (the same tap again) it only checks the outage, so a retry lands on it.
+#[cfg(feature = "ssr")]
+async fn join_storm(
+    pool: &crate::db::PgPool,
+    area_id: i64,
+    group: Option<super::model::StormGroup>,
+    outage: &str,
+) -> Result<i64, AppError> {
+    use super::store;
+    use crate::error::Refusal;
+    let id: i64 = outage.trim().parse().map_err(|_| AppError::NotFound)?;
+    if !store::area_ids(pool, id).await?.contains(&area_id) {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = pool.begin().await?;
+    let (status, _) = store::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if status != OutageStatus::InProgress {
+        return Err(AppError::Refused(Refusal::NotNow));
+    }
+    if let Some(group) = group {
+        link_reports(&mut tx, id, &group.ticket_ids).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Links open reports to an outage; each reporter is told and follows the outage from now on.
+#[cfg(feature = "ssr")]
+async fn link_reports(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    outage_id: i64,
+    ticket_ids: &[i64],
+) -> Result<(), AppError> {
+    use super::store;
+    use crate::notifications::{
+        model::{dedupe_key, Kind, Subject},
+        store as notifications,
+    };
+    for (ticket_id, told) in store::link_tickets(tx, outage_id, ticket_ids).await? {
+        let key = dedupe_key(Kind::TicketLinked, ticket_id, outage_id, told);
+        notifications::notify(tx, told, Kind::TicketLinked, Subject::Ticket(ticket_id), &key).await?;
+        store::follow(&mut **tx, outage_id, told).await?;
+    }
     Ok(())
 }

@@ -256,6 +256,15 @@ pub fn storm_groups(reports: &[(i64, i64, DateTime<Utc>)], now: DateTime<Utc>) -
     groups
 }
 
+/// The outage already under way in a storm's area, if any: the reports are most likely its
+/// effect, so they join it rather than start another. A fault outage is the likelier cause than
+/// planned work; among several, the one that started last.
+pub fn storm_outage(live: &[OutageView]) -> Option<&OutageView> {
+    live.iter()
+        .filter(|o| o.status == OutageStatus::InProgress)
+        .max_by_key(|o| (o.kind == OutageKind::Fault, o.starts_at, o.id))
+}
+
 /// When a message may go out by SMS or email: at once, or when the person's quiet hours (local
 /// time, possibly across midnight) end.
 pub fn deliver_at(now: DateTime<Utc>, quiet: Option<(NaiveTime, NaiveTime)>) -> DateTime<Utc> {
@@ -522,6 +531,32 @@ mod tests {
         assert_eq!(groups[0].area_id, 7);
         assert_eq!(groups[0].ticket_ids, vec![1, 2, 3]);
         assert_eq!((groups[0].first, groups[0].last), (at(5, 19, 40), at(5, 19, 59)));
+    }
+
+    #[test]
+    fn a_storm_joins_the_outage_under_way_in_its_area() {
+        let outage = |id, kind, status, starts_at| OutageView {
+            id,
+            kind,
+            reason: String::new(),
+            public_note: String::new(),
+            starts_at,
+            ends_at: at(6, 0, 0),
+            estimated_restoration: None,
+            status,
+            restored_at: None,
+            rescheduled: false,
+            areas: Vec::new(),
+        };
+        let planned = outage(1, OutageKind::Planned, OutageStatus::InProgress, at(5, 8, 0));
+        let ahead = outage(2, OutageKind::Fault, OutageStatus::Scheduled, at(5, 21, 0));
+        assert_eq!(storm_outage(std::slice::from_ref(&ahead)), None, "work not yet begun explains no dark homes");
+        assert_eq!(storm_outage(&[planned.clone(), ahead.clone()]).map(|o| o.id), Some(1));
+        let fault = outage(3, OutageKind::Fault, OutageStatus::InProgress, at(5, 7, 0));
+        let later_fault = outage(4, OutageKind::Fault, OutageStatus::InProgress, at(5, 19, 30));
+        assert_eq!(storm_outage(&[planned, fault.clone(), ahead]).map(|o| o.id), Some(3), "a fault first");
+        assert_eq!(storm_outage(&[later_fault, fault]).map(|o| o.id), Some(4));
+        assert_eq!(storm_outage(&[]), None);
     }
 
     #[test]

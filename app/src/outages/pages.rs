@@ -407,16 +407,32 @@ pub fn StormPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
                                 ("area", g.area.get(locale)),
                                 ("from", &local_datetime(g.first)),
                             ]);
-                            view! {
-                                <ActionForm action=link attr:class="form storm" attr:novalidate=true>
-                                    <p class="storm-summary">{summary}</p>
-                                    <input type="hidden" name="area" value=g.area_code.clone()/>
-                                    <input type="hidden" name="submission_key" value=g.submission_key.clone()/>
+                            let area = g.area_code.clone();
+                            let key = g.submission_key.clone();
+                            let fields = match g.under_way {
+                                Some(outage) => view! {
+                                    <p>{fill(t.storm_under_way, &[
+                                        ("kind", outage.kind.label(t)),
+                                        ("since", &local_datetime(outage.starts_at)),
+                                    ])}" "<a href=format!("/outages/{}", outage.id)>{outage.reason.clone()}</a></p>
+                                    <input type="hidden" name="outage" value=outage.id.to_string()/>
+                                    <FormMessage error/>
+                                    <button type="submit" class="button primary">{t.storm_join}</button>
+                                }.into_any(),
+                                None => view! {
                                     <Field label=t.outage_reason name="reason" error=field_message(error, "reason")/>
                                     <Field label=t.estimated_restoration name="estimate" kind="datetime-local"
                                         error=field_message(error, "estimate")/>
                                     <FormMessage error/>
                                     <button type="submit" class="button primary">{t.storm_link}</button>
+                                }.into_any(),
+                            };
+                            view! {
+                                <ActionForm action=link attr:class="form storm" attr:novalidate=true>
+                                    <p class="storm-summary">{summary}</p>
+                                    <input type="hidden" name="area" value=area/>
+                                    <input type="hidden" name="submission_key" value=key/>
+                                    {fields}
                                 </ActionForm>
                             }
                         }).collect_view()}
