@@ -34,10 +34,14 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await assertFitsPhone(customer);
 
       // Sending without a category is explained next to the choices: with JavaScript before
-      // anything is sent, without it by the server, on the form it sent the customer back to.
+      // anything is sent, without it by the server, on the form it sent the customer back to,
+      // which still holds what was typed.
+      await ready(customer, js);
+      await customer.fill('#field-description', '楼道和家里都没电');
       await click(customer, js, 'form.report button[type=submit]');
       await customer.locator('#field-category-error').filter({ hasText: '请选择' }).waitFor();
       if (js) assert.equal(customer.url(), `${BASE}/report`, 'checked in the browser, nothing sent');
+      assert.equal(await customer.inputValue('#field-description'), '楼道和家里都没电');
       await ready(customer, js);
       await customer.click('label[for=category-hazard]');
       assert.ok(await customer.isVisible('.safety'), 'safety advice shows at once for a hazard');
@@ -46,7 +50,6 @@ for (const [index, { js, name: mode }] of modes.entries()) {
         // The message goes as soon as the fault is chosen.
         await customer.locator('#field-category-error').filter({ hasText: '请选择' }).waitFor({ state: 'detached' });
       }
-      await customer.fill('#field-description', '楼道和家里都没电');
 
       // A photo from the phone's camera goes with the report; with JavaScript it shows as a
       // thumbnail, and a file that is no photo is named before sending.

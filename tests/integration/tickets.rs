@@ -153,6 +153,35 @@ async fn bad_report_fields_are_named_and_nothing_is_stored(pool: sqlx::PgPool) {
     assert_eq!(count_tickets(&portal).await, 0);
 }
 
+/// A form posted without JavaScript comes back with the messages only: the report page gets what
+/// was typed from the server, until the report goes through.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_refused_report_comes_back_filled_in_until_one_goes_through(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    assert_eq!(form.draft, None);
+    let mut fields = report(&form, "no_power");
+    fields[1] = ("category", "");
+    fields[2] = ("description", "电表箱冒烟，楼下有焦味");
+    let refused = portal.send_report(&fields, Some(&customer)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let again: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let draft = again.draft.clone().expect("the typed report comes back");
+    assert_eq!((draft.description.as_str(), draft.category.as_str()), ("电表箱冒烟，楼下有焦味", ""));
+    assert_eq!((draft.address.as_str(), draft.contact_phone.as_str()), (fields[3].1, fields[4].1));
+    // Nobody else sees it.
+    let neighbour = portal.sign_in("13800000002").await;
+    let theirs: ReportSetup = portal.call("report_form", &[], Some(&neighbour)).await.json();
+    assert_eq!(theirs.draft, None);
+
+    let mut fields = report(&again, "hazard");
+    fields[2] = ("description", &draft.description);
+    ticket_number(&portal.send_report(&fields, Some(&customer)).await);
+    let after: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    assert_eq!(after.draft, None, "gone once the report went through");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn a_customer_cannot_report_for_or_open_another_customers_account(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;

@@ -26,6 +26,18 @@ pub struct ReportSetup {
     pub on_behalf: bool,
     /// Outages under way in the customer's areas: said first, with "follow this outage".
     pub known_outages: Vec<crate::outages::api::OutageView>,
+    /// What was typed into a report just refused: the form comes back filled in.
+    pub draft: Option<ReportDraft>,
+}
+
+/// A refused report's text fields as typed (photos cannot be given back to a file input).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDraft {
+    pub account_no: String,
+    pub category: String,
+    pub description: String,
+    pub address: String,
+    pub contact_phone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +121,7 @@ pub struct TicketSummary {
 /// `account` is the customer staff are reporting for; customers report for their own accounts.
 #[server(endpoint = "report_form")]
 pub async fn report_form(account: Option<String>) -> Result<ReportSetup, AppError> {
+    use super::store;
     use crate::{
         auth::session::require_role,
         customers::{
@@ -120,6 +133,7 @@ pub async fn report_form(account: Option<String>) -> Result<ReportSetup, AppErro
     let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
     let pool = crate::db::pool()?;
     let submission_key = uuid::Uuid::new_v4().to_string();
+    let draft = store::draft(&pool, user.user_id).await?;
     if user.role.is_staff() {
         let account =
             AccountNo::parse(account.as_deref().unwrap_or_default()).map_err(|p| AppError::field("account", p))?;
@@ -129,6 +143,7 @@ pub async fn report_form(account: Option<String>) -> Result<ReportSetup, AppErro
             .filter(|c| in_scope(scope, c.owner))
             .ok_or_else(|| AppError::field("account", crate::error::Problem::BadAccountNo))?;
         return Ok(ReportSetup {
+            draft: draft.filter(|d| d.account_no == customer.account_no),
             accounts: vec![ReportAccount {
                 account_no: customer.account_no,
                 name: customer.name,
@@ -156,6 +171,7 @@ pub async fn report_form(account: Option<String>) -> Result<ReportSetup, AppErro
         submission_key,
         on_behalf: false,
         known_outages,
+        draft,
     })
 }
 
@@ -202,6 +218,14 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
         (checked, photo_problem) => {
             let mut problems = checked.err().unwrap_or_default();
             problems.extend(photo_problem.map(|p| FieldError::new("photos", p)));
+            let draft = ReportDraft {
+                account_no: upload.text("account_no").to_owned(),
+                category: upload.text("category").to_owned(),
+                description: upload.text("description").to_owned(),
+                address: upload.text("address").to_owned(),
+                contact_phone: upload.text("contact_phone").to_owned(),
+            };
+            store::save_draft(&pool, user.user_id, &draft).await?;
             return Err(AppError::Invalid(problems));
         }
     };
@@ -235,6 +259,9 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
     .await?;
     if let Some(ticket_id) = created {
         store::add_event(&mut tx, ticket_id, Some(user.user_id), "reported", Some(Status::Submitted), None).await?;
+        if context.has_draft {
+            store::discard_draft(&mut tx, user.user_id).await?;
+        }
         for (content_type, bytes) in &upload.photos {
             store::insert_photo(&mut tx, ticket_id, user.user_id, content_type, bytes).await?;
         }

@@ -94,7 +94,8 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
     let error = Signal::derive(move || answered.get().or_else(|| from_address.get()));
     let photo_choice = RwSignal::new(None::<Problem>);
     let pending = RwSignal::new(false);
-    let first = form.accounts.first().cloned();
+    let draft = form.draft.clone().unwrap_or_default();
+    let first = form.accounts.iter().find(|a| a.account_no == draft.account_no).or(form.accounts.first()).cloned();
     let several = form.accounts.len() > 1;
     let category_error = field_message(error, "category");
     let heading = if form.on_behalf {
@@ -130,7 +131,9 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
                         <label for="field-account_no">{t.which_site}</label>
                         <select id="field-account_no" name="account_no">
                             {form.accounts.iter().map(|a| view! {
-                                <option value=a.account_no.clone()>{format!("{} · {}", a.name, a.account_no)}</option>
+                                <option value=a.account_no.clone() selected=a.account_no == draft.account_no>
+                                    {format!("{} · {}", a.name, a.account_no)}
+                                </option>
                             }).collect_view()}
                         </select>
                     </div>
@@ -143,7 +146,8 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
                 {Category::ALL.iter().map(|c| {
                     let id = format!("category-{}", c.as_str());
                     view! {
-                        <input type="radio" name="category" id=id.clone() value=c.as_str() class=format!("choice {}", c.as_str())/>
+                        <input type="radio" name="category" id=id.clone() value=c.as_str() class=format!("choice {}", c.as_str())
+                            checked=c.as_str() == draft.category/>
                         <label for=id class="choice-label">{c.label(t)}</label>
                     }
                 }).collect_view()}
@@ -152,13 +156,15 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
             </fieldset>
             <div class="field" class:invalid=move || field_message(error, "description").with(Option::is_some)>
                 <label for="field-description">{t.describe_fault}</label>
-                <textarea id="field-description" name="description" rows="3" maxlength="500"></textarea>
+                <textarea id="field-description" name="description" rows="3" maxlength="500">{draft.description.clone()}</textarea>
                 <p class="field-error" aria-live="polite">{move || field_message(error, "description").get()}</p>
             </div>
             <Field label=t.address name="address" autocomplete="street-address"
-                value=first.map(|a| a.address).unwrap_or_default() error=field_message(error, "address")/>
+                value=form.draft.as_ref().map(|d| d.address.clone()).or(first.map(|a| a.address)).unwrap_or_default()
+                error=field_message(error, "address")/>
             <Field label=t.contact_phone name="contact_phone" kind="tel" inputmode="tel" autocomplete="tel"
-                value=form.phone error=field_message(error, "contact_phone")/>
+                value=form.draft.as_ref().map_or(form.phone, |d| d.contact_phone.clone())
+                error=field_message(error, "contact_phone")/>
             <PhotoPicker label=t.choose_photos error=field_message(error, "photos") choice=photo_choice/>
             <ShareLocation/>
             <FormMessage error/>

@@ -1,6 +1,9 @@
 //! Tickets, their events and ratings in PostgreSQL. Each function is one step of a business
 //! operation; the server function holds the transaction around the steps.
-use super::model::{Category, Status, TicketNo};
+use super::{
+    api::ReportDraft,
+    model::{Category, Status, TicketNo},
+};
 use crate::{
     areas::AreaType,
     auth::{model::SessionUser, store::session_user_from},
@@ -37,6 +40,8 @@ pub struct ReportContext {
     pub user: SessionUser,
     pub account: Option<ReportAccount>,
     pub earlier: Option<String>,
+    /// A refused attempt's draft is waiting: the report that goes through removes it.
+    pub has_draft: bool,
 }
 
 pub struct ReportAccount {
@@ -56,7 +61,8 @@ pub async fn report_context(
         r#"select u.id, u.role, u.display_name, u.company_id,
                   c.id as "customer_id?", c.user_id as household_user_id, c.company_id as customer_company_id,
                   a.area_type as "area_type?", m.user_id as "manager_user_id?",
-                  (select t.number from tickets t where t.submission_key = $3 and t.reported_by = u.id) as earlier
+                  (select t.number from tickets t where t.submission_key = $3 and t.reported_by = u.id) as earlier,
+                  exists (select 1 from report_drafts d where d.user_id = u.id) as "has_draft!"
            from sessions s
            join users u on u.id = s.user_id
            left join (customers c
@@ -88,7 +94,45 @@ pub async fn report_context(
         user: session_user_from(r.id, &r.role, r.display_name, r.company_id)?,
         account,
         earlier: r.earlier,
+        has_draft: r.has_draft,
     }))
+}
+
+/// Keeps what was typed into a refused report, replacing any earlier draft.
+pub async fn save_draft(pool: &PgPool, user_id: i64, draft: &ReportDraft) -> AppResult<()> {
+    sqlx::query!(
+        "insert into report_drafts (user_id, account_no, category, description, address, contact_phone)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (user_id) do update set account_no = excluded.account_no, category = excluded.category,
+             description = excluded.description, address = excluded.address,
+             contact_phone = excluded.contact_phone, saved_at = now()",
+        user_id,
+        draft.account_no,
+        draft.category,
+        draft.description,
+        draft.address,
+        draft.contact_phone
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The draft of a report refused within the last hour; an older one is a different occasion.
+pub async fn draft(pool: &PgPool, user_id: i64) -> AppResult<Option<ReportDraft>> {
+    Ok(sqlx::query_as!(
+        ReportDraft,
+        "select account_no, category, description, address, contact_phone from report_drafts
+         where user_id = $1 and saved_at > now() - interval '1 hour'",
+        user_id
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+pub async fn discard_draft(tx: &mut Tx<'_>, user_id: i64) -> AppResult<()> {
+    sqlx::query!("delete from report_drafts where user_id = $1", user_id).execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Inserts the ticket unless one with this submission key exists (a retry, a double tap, or
