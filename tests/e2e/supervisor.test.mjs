@@ -34,6 +34,8 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await page.selectOption('#field-manager_id', target.value);
       await page.click('form.form button[type=submit]');
       await page.locator('.current-manager').filter({ hasText: targetName }).waitFor();
+      // The history can render a moment after the current manager: wait for its new row first.
+      await page.locator('ol.history li').nth(1).waitFor();
       assert.equal(await page.locator('ol.history li').count(), 2);
       await assertFitsPhone(page);
     } finally {

@@ -174,21 +174,34 @@ async fn supervisor_sees_every_manager_with_their_customer_counts(pool: sqlx::Pg
 async fn a_lost_database_gives_a_safe_message(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let session = portal.sign_in("13800000001").await;
+    let manager = portal.sign_in("M1003").await;
     portal.pool.close().await;
 
-    let reply = portal.call("my_service", &[], Some(&session)).await;
-    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
-    match reply.error() {
-        AppError::Internal { reference } => assert_eq!(reference.len(), 8),
-        other => panic!("expected an internal error with a reference, got {other:?}"),
+    let no_args: &[(&str, &str)] = &[];
+    let calls = [
+        ("my_service", no_args, Some(&session)),
+        ("my_outages", no_args, Some(&session)),
+        ("public_outages", &[("q", "青峰")], None),
+        ("storms", no_args, Some(&manager)),
+        ("queue", no_args, Some(&manager)),
+    ];
+    for (function, args, caller) in calls {
+        let reply = portal.call(function, args, caller).await;
+        assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR, "{function}");
+        match reply.error() {
+            AppError::Internal { reference } => assert_eq!(reference.len(), 8),
+            other => panic!("{function}: expected an internal error with a reference, got {other:?}"),
+        }
+        let body = String::from_utf8_lossy(&reply.body).to_lowercase();
+        assert!(!body.contains("pool") && !body.contains("sqlx") && !body.contains("closed"), "{function}: {body}");
     }
-    let body = String::from_utf8_lossy(&reply.body).to_lowercase();
-    assert!(!body.contains("pool") && !body.contains("sqlx") && !body.contains("closed"), "{body}");
 
-    let page = portal.get("/me", Some(&session)).await;
-    let html = String::from_utf8_lossy(&page.body);
-    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
-    let safe = app::i18n::ZH.err_internal.split('{').next().unwrap();
-    assert!(html.contains(safe), "the page says, in Chinese, that something went wrong");
-    assert!(!html.to_lowercase().contains("pool"), "no internals on the page");
+    for (path, caller) in [("/me", Some(&session)), ("/outages?q=%E9%9D%92%E5%B3%B0", None)] {
+        let page = portal.get(path, caller).await;
+        let html = String::from_utf8_lossy(&page.body);
+        assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        let safe = app::i18n::ZH.err_internal.split('{').next().unwrap();
+        assert!(html.contains(safe), "{path} says, in Chinese, that something went wrong");
+        assert!(!html.to_lowercase().contains("pool"), "no internals on {path}");
+    }
 }
