@@ -33,17 +33,22 @@ async fn publish(portal: &Portal, staff: &Session, fields: &[(&str, &str)]) -> R
 }
 
 /// A fault outage in YBS-N (M1003's area), under way at once, expected to end in two hours.
+/// A fault outage in YBS-N (M1003's area), under way from now.
 async fn publish_fault(portal: &Portal, manager: &Session, reason: &str) -> i64 {
+    publish_fault_in(portal, manager, "YBS-N", reason).await
+}
+
+async fn publish_fault_in(portal: &Portal, staff: &Session, area: &str, reason: &str) -> i64 {
     let ends = local(Duration::hours(2));
     let fields = [
         ("kind", "fault"),
         ("reason", reason),
         ("public_note", ""),
-        ("areas[0]", "YBS-N"),
+        ("areas[0]", area),
         ("starts_at", ""),
         ("ends_at", &ends),
     ];
-    publish(portal, manager, &fields).await.expect("fault published")
+    publish(portal, staff, &fields).await.expect("fault published")
 }
 
 async fn outage_count(portal: &Portal) -> i64 {
@@ -504,20 +509,7 @@ async fn a_storm_where_an_outage_is_under_way_joins_it_instead_of_starting_anoth
     };
     assert_eq!(join("999999".into()).await.error(), AppError::NotFound);
     let supervisor = portal.sign_in("S0001").await;
-    let elsewhere = publish(
-        &portal,
-        &supervisor,
-        &[
-            ("kind", "fault"),
-            ("reason", "开发区线路故障"),
-            ("public_note", ""),
-            ("areas[0]", "KFQ"),
-            ("starts_at", ""),
-            ("ends_at", &local(Duration::hours(2))),
-        ],
-    )
-    .await
-    .unwrap();
+    let elsewhere = publish_fault_in(&portal, &supervisor, "KFQ", "开发区线路故障").await;
     assert_eq!(join(elsewhere.to_string()).await.error(), AppError::NotFound, "not an outage of the storm's area");
 
     let outages = outage_count(&portal).await;
