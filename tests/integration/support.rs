@@ -65,12 +65,20 @@ impl Portal {
         Self { router: server::router(pool.clone(), options()), pool }
     }
 
+    /// A request that gets no answer fails its test, saying which one, instead of holding up
+    /// the whole run.
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.expect("router answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
-        Reply { status, headers, body }
+        let asked = format!("{} {}", request.method(), request.uri());
+        let answer = async {
+            let response = self.router.clone().oneshot(request).await.expect("router answers");
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+            Reply { status, headers, body }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(60), answer)
+            .await
+            .unwrap_or_else(|_| panic!("{asked}: no answer within 60 s"))
     }
 
     /// Calls a server function as the browser's JavaScript does.
