@@ -43,3 +43,9 @@ export async function assertFitsPhone(page) {
 }
 
 export const modes = [true, false].map((js) => ({ js, name: js ? 'JavaScript on' : 'JavaScript off' }));
+
+/** "YYYY-MM-DDTHH:MM" in the utility's time (UTC+8), as a datetime-local input takes it. */
+export function localInput(hoursFromNow) {
+  const at = new Date(Date.now() + hoursFromNow * 3600 * 1000 + 8 * 3600 * 1000);
+  return at.toISOString().slice(0, 16);
+}

@@ -3,17 +3,11 @@
 // restoring power clears the banner. With JavaScript on and off.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, phone, ready, signIn, assertFitsPhone, modes } from './helpers.mjs';
+import { BASE, phone, ready, signIn, assertFitsPhone, modes, localInput } from './helpers.mjs';
 
 // Households 33 and 37 live in Qingfengshan (QFS), served by area manager M1009; no other
 // journey touches that area.
 const HOUSEHOLDS = ['13800000033', '13800000037'];
-
-/** "YYYY-MM-DDTHH:MM" in the utility's time (UTC+8), as a datetime-local input takes it. */
-function localInput(hoursFromNow) {
-  const at = new Date(Date.now() + hoursFromNow * 3600 * 1000 + 8 * 3600 * 1000);
-  return at.toISOString().slice(0, 16);
-}
 
 for (const [index, { js, name: mode }] of modes.entries()) {
   test(`a manager publishes an outage, the customer and the public see it until it is restored (${mode})`, async () => {
