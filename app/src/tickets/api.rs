@@ -218,14 +218,7 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
         (checked, photo_problem) => {
             let mut problems = checked.err().unwrap_or_default();
             problems.extend(photo_problem.map(|p| FieldError::new("photos", p)));
-            let draft = ReportDraft {
-                account_no: upload.text("account_no").to_owned(),
-                category: upload.text("category").to_owned(),
-                description: upload.text("description").to_owned(),
-                address: upload.text("address").to_owned(),
-                contact_phone: upload.text("contact_phone").to_owned(),
-            };
-            store::save_draft(&pool, user.user_id, &draft).await?;
+            store::save_draft(&pool, user.user_id, &upload.draft()).await?;
             return Err(AppError::Invalid(problems));
         }
     };
@@ -291,6 +284,17 @@ struct Upload {
 impl Upload {
     fn text(&self, name: &str) -> &str {
         self.fields.get(name).map(String::as_str).unwrap_or_default()
+    }
+
+    /// The report's text fields as typed, to give back with the messages.
+    fn draft(&self) -> ReportDraft {
+        ReportDraft {
+            account_no: self.text("account_no").to_owned(),
+            category: self.text("category").to_owned(),
+            description: self.text("description").to_owned(),
+            address: self.text("address").to_owned(),
+            contact_phone: self.text("contact_phone").to_owned(),
+        }
     }
 }
 
