@@ -6,6 +6,7 @@ use app::{
     tickets::{
         api::{ReportSetup, TicketList, TicketSummary, TicketView},
         model::{Action, Status},
+        sweep::sweep,
     },
 };
 use http::StatusCode;
@@ -180,6 +181,16 @@ async fn a_refused_report_comes_back_filled_in_until_one_goes_through(pool: sqlx
     ticket_number(&portal.send_report(&fields, Some(&customer)).await);
     let after: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
     assert_eq!(after.draft, None, "gone once the report went through");
+
+    // A draft nobody came back for is forgotten by the sweep once it would no longer be shown.
+    let mut fields = report(&after, "no_power");
+    fields[1] = ("category", "");
+    portal.send_report(&fields, Some(&customer)).await;
+    let now = chrono::Utc::now();
+    assert_eq!(sweep(&portal.pool, now).await.unwrap().drafts_forgotten, 0);
+    assert_eq!(sweep(&portal.pool, now + chrono::Duration::hours(2)).await.unwrap().drafts_forgotten, 1);
+    let later: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    assert_eq!(later.draft, None);
 }
 
 #[sqlx::test(migrations = "../migrations")]

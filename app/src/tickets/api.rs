@@ -133,7 +133,8 @@ pub async fn report_form(account: Option<String>) -> Result<ReportSetup, AppErro
     let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
     let pool = crate::db::pool()?;
     let submission_key = uuid::Uuid::new_v4().to_string();
-    let draft = store::draft(&pool, user.user_id).await?;
+    let since = Utc::now() - chrono::Duration::hours(super::model::DRAFT_KEPT_HOURS);
+    let draft = store::draft(&pool, user.user_id, since).await?;
     if user.role.is_staff() {
         let account =
             AccountNo::parse(account.as_deref().unwrap_or_default()).map_err(|p| AppError::field("account", p))?;

@@ -103,6 +103,9 @@ pub enum Actor {
 pub const REOPEN_WINDOW_DAYS: i64 = 7;
 /// A restored ticket the customer has not confirmed closes by itself after this.
 pub const AUTO_CLOSE_HOURS: i64 = 72;
+/// What was typed into a refused report is given back for this long, then forgotten: later it
+/// is another occasion, and it holds an address and a phone number.
+pub const DRAFT_KEPT_HOURS: i64 = 1;
 
 /// The lifecycle: submitted → accepted → crew dispatched → crew on site → power restored →
 /// closed; cancelled before dispatch; reopened within a week of restoration.

@@ -118,16 +118,22 @@ pub async fn save_draft(pool: &PgPool, user_id: i64, draft: &ReportDraft) -> App
     Ok(())
 }
 
-/// The draft of a report refused within the last hour; an older one is a different occasion.
-pub async fn draft(pool: &PgPool, user_id: i64) -> AppResult<Option<ReportDraft>> {
+/// The draft of a report refused since `since`.
+pub async fn draft(pool: &PgPool, user_id: i64, since: DateTime<Utc>) -> AppResult<Option<ReportDraft>> {
     Ok(sqlx::query_as!(
         ReportDraft,
         "select account_no, category, description, address, contact_phone from report_drafts
-         where user_id = $1 and saved_at > now() - interval '1 hour'",
-        user_id
+         where user_id = $1 and saved_at > $2",
+        user_id,
+        since
     )
     .fetch_optional(pool)
     .await?)
+}
+
+/// Forgets drafts saved before `before`; returns how many.
+pub async fn forget_drafts(pool: &PgPool, before: DateTime<Utc>) -> AppResult<u64> {
+    Ok(sqlx::query!("delete from report_drafts where saved_at <= $1", before).execute(pool).await?.rows_affected())
 }
 
 pub async fn discard_draft(tx: &mut Tx<'_>, user_id: i64) -> AppResult<()> {

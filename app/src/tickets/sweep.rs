@@ -1,9 +1,13 @@
 //! The periodic work on tickets, run by every server process: closing restored repairs
-//! nobody confirmed, and telling supervisors about deadlines at risk or missed. Both are safe
+//! nobody confirmed, telling supervisors about deadlines at risk or missed, and forgetting
+//! refused reports' drafts once they are no longer given back. Both are safe
 //! to run in several processes at once: closing claims rows with SKIP LOCKED and moves only
 //! from 'restored'; a notification is inserted once per event and person.
 use super::{
-    model::{deadline_alert, next_status, Action, Actor, DeadlineState, Status, AT_RISK_MINUTES, AUTO_CLOSE_HOURS},
+    model::{
+        deadline_alert, next_status, Action, Actor, DeadlineState, Status, AT_RISK_MINUTES, AUTO_CLOSE_HOURS,
+        DRAFT_KEPT_HOURS,
+    },
     store,
 };
 use crate::{
@@ -20,6 +24,7 @@ use chrono::{DateTime, Duration, Utc};
 pub struct Swept {
     pub closed: usize,
     pub alerts: usize,
+    pub drafts_forgotten: u64,
 }
 
 pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> AppResult<Swept> {
@@ -47,5 +52,6 @@ pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> AppResult<Swept> {
             }
         }
     }
+    swept.drafts_forgotten = store::forget_drafts(pool, now - Duration::hours(DRAFT_KEPT_HOURS)).await?;
     Ok(swept)
 }
