@@ -2,7 +2,7 @@
 use super::api::{my_customers, CustomerPage};
 use crate::{
     i18n::{fill, use_locale, use_texts},
-    ui::{encode_component, Failure, Loading},
+    ui::{encode_component, Failure, Loading, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -21,13 +21,8 @@ pub fn ManagerHome() -> impl IntoView {
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     view! {
         <h1>{t.my_customers}</h1>
-        <form method="get" action="/manager" class="search" role="search">
-            <label for="customer-search">{t.search_customers}</label>
-            <div class="search-row">
-                <input id="customer-search" type="search" name="q" value=search placeholder=t.search_placeholder/>
-                <button type="submit" class="button">{t.search}</button>
-            </div>
-        </form>
+        <SearchForm action="/manager" id="customer-search" name="q" label=t.search_customers
+            placeholder=t.search_placeholder value=Signal::derive(search)/>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match list.await {

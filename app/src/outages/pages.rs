@@ -10,7 +10,7 @@ use super::{
 use crate::{
     i18n::{fill, use_locale, use_texts, Texts},
     time::{local_datetime, local_input_value},
-    ui::{field_message, last_error, Failure, Field, FormMessage, Loading},
+    ui::{field_message, last_error, Failure, Field, FormMessage, Loading, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -77,13 +77,8 @@ pub fn PublicOutagesPage() -> impl IntoView {
                 Suspend::new(async move {
                     match lookup.await {
                         Ok(found) => view! {
-                            <form method="get" action="/outages" class="search outage-search">
-                                <label for="outage-q">{t.outages_search_label}</label>
-                                <div class="search-row">
-                                    <input id="outage-q" type="search" name="q" value=q placeholder=t.outages_search_placeholder/>
-                                    <button type="submit" class="button">{t.search}</button>
-                                </div>
-                            </form>
+                            <SearchForm action="/outages" class="outage-search" id="outage-q" name="q"
+                                label=t.outages_search_label placeholder=t.outages_search_placeholder value=q/>
                             <form method="get" action="/outages" class="search outage-area">
                                 <label for="outage-area">{t.outages_area_label}</label>
                                 <div class="search-row">

@@ -3,7 +3,7 @@ use super::api::{customer_assignment, managers_overview, AssignmentDetail, Reass
 use crate::{
     i18n::{fill, use_locale, use_texts},
     time::local_datetime,
-    ui::{field_message, last_error, Failure, FormMessage, Loading},
+    ui::{field_message, last_error, Failure, FormMessage, Loading, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -12,14 +12,8 @@ use leptos_router::hooks::use_query_map;
 fn AccountLookup(#[prop(optional, into)] value: Option<String>) -> impl IntoView {
     let t = use_texts();
     view! {
-        <form method="get" action="/supervisor/customer" class="search" role="search">
-            <label for="account-lookup">{t.find_customer_by_account}</label>
-            <div class="search-row">
-                <input id="account-lookup" type="search" name="account" inputmode="numeric" value=value
-                    placeholder=t.account_placeholder/>
-                <button type="submit" class="button">{t.search}</button>
-            </div>
-        </form>
+        <SearchForm action="/supervisor/customer" id="account-lookup" name="account" inputmode="numeric"
+            label=t.find_customer_by_account placeholder=t.account_placeholder value/>
     }
 }
 

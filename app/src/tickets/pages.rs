@@ -12,7 +12,7 @@ use crate::{
     time::{local_datetime, local_input_value, local_time},
     ui::{
         field_message, last_error, live::use_live_updates, location::ShareLocation, photos::PhotoPicker, url_error,
-        Failure, Field, FormMessage, Loading,
+        Failure, Field, FormMessage, Loading, SearchForm,
     },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -71,15 +71,8 @@ fn CustomerPicker(entered: Option<String>, message: Option<crate::error::Problem
     let t = use_texts();
     view! {
         <h1>{t.report_for_customer}</h1>
-        <form method="get" action="/report" class="search">
-            <label for="account-lookup">{t.account_no}</label>
-            <div class="search-row">
-                <input id="account-lookup" type="search" name="account" inputmode="numeric" value=entered
-                    placeholder=t.account_placeholder aria-describedby="account-lookup-error"/>
-                <button type="submit" class="button">{t.search}</button>
-            </div>
-            <p class="field-error" id="account-lookup-error">{message.map(|p| p.message(t))}</p>
-        </form>
+        <SearchForm action="/report" id="account-lookup" name="account" inputmode="numeric" label=t.account_no
+            placeholder=t.account_placeholder value=entered message=message.map(|p| p.message(t))/>
     }
 }
 

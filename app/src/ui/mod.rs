@@ -147,6 +147,38 @@ pub fn field_message(error: Signal<Option<AppError>>, field: &'static str) -> Si
     Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.for_field(field)).map(|p| p.message(t))))
 }
 
+/// A one-field search sent as a plain GET, so the result is an address that works without
+/// JavaScript: the label, the field with its button on one row, and a message below if any.
+#[component]
+pub fn SearchForm(
+    action: &'static str,
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    placeholder: &'static str,
+    /// Further classes besides `search`.
+    #[prop(optional)]
+    class: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional, into)] value: MaybeProp<String>,
+    #[prop(default = None)] message: Option<String>,
+) -> impl IntoView {
+    let t = use_texts();
+    let message_id = format!("{id}-error");
+    let described = message.is_some().then(|| message_id.clone());
+    view! {
+        <form method="get" action=action class=format!("search {class}") role="search">
+            <label for=id>{label}</label>
+            <div class="search-row">
+                <input id=id type="search" name=name inputmode=inputmode value=move || value.get() placeholder=placeholder
+                    aria-describedby=described/>
+                <button type="submit" class="button">{t.search}</button>
+            </div>
+            {message.map(|m| view! { <p class="field-error" id=message_id>{m}</p> })}
+        </form>
+    }
+}
+
 /// A labelled input with its error right below it, tied together for screen readers.
 #[component]
 pub fn Field(
