@@ -19,13 +19,8 @@ const SAMPLES: usize = 400;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let base = std::env::var("DATABASE_URL").map_err(|_| "DATABASE_URL is not set (make bench-outages sets it)")?;
-    let server_url = base.rsplit_once('/').map(|(server, _)| server).ok_or("DATABASE_URL has no database name")?;
-    let admin = PgPool::connect(&format!("{server_url}/postgres")).await?;
-    sqlx::query("drop database if exists portal_bench_outages with (force)").execute(&admin).await?;
-    sqlx::query("create database portal_bench_outages").execute(&admin).await?;
-    let pool = server::connect(&format!("{server_url}/portal_bench_outages"), 4).await?;
-    server::MIGRATOR.run(&pool).await?;
+    let database = bench::OwnDatabase::create("portal_bench_outages", 4).await?;
+    let pool = database.pool.clone();
 
     let started = Instant::now();
     seed_areas_and_outages(&pool).await?;
@@ -46,8 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             b.as_secs_f64() / a.as_secs_f64()
         );
     }
-    pool.close().await;
-    sqlx::query("drop database if exists portal_bench_outages with (force)").execute(&admin).await?;
+    database.remove().await?;
     Ok(())
 }
 

@@ -24,14 +24,9 @@ const ROUNDS: usize = 5;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let base = std::env::var("DATABASE_URL").map_err(|_| "DATABASE_URL is not set (make bench-reports sets it)")?;
-    let server_url = base.rsplit_once('/').map(|(server, _)| server).ok_or("DATABASE_URL has no database name")?;
-    let admin = PgPool::connect(&format!("{server_url}/postgres")).await?;
-    sqlx::query("drop database if exists portal_bench with (force)").execute(&admin).await?;
-    sqlx::query("create database portal_bench").execute(&admin).await?;
     // The portal's own pool settings, for both the HTTP run and the raw one.
-    let pool = server::connect(&format!("{server_url}/portal_bench"), 40).await?;
-    server::MIGRATOR.run(&pool).await?;
+    let database = bench::OwnDatabase::create("portal_bench", 40).await?;
+    let pool = database.pool.clone();
     server::demo::load_once(&pool).await?;
 
     let portal = Portal::start(pool.clone()).await?;
@@ -68,8 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  tickets created / distinct reports:     {tickets:>8} / {}", REQUESTS * ROUNDS);
     println!("  duplicate tickets:                      {duplicates:>8}  (target: 0)");
     println!("  failed requests:                        {failures:>8}");
-    pool.close().await;
-    sqlx::query("drop database if exists portal_bench with (force)").execute(&admin).await?;
+    database.remove().await?;
     Ok(())
 }
 
