@@ -453,6 +453,8 @@ async fn queues_order_by_urgency_and_the_supervisor_sees_missed_deadlines_first(
     let own = portal.sign_in(&manager).await;
     let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&own)).await.json();
     assert_eq!(queue.iter().map(|t| t.number.as_str()).collect::<Vec<_>>(), [numbers[0].as_str()]);
+    let page = String::from_utf8_lossy(&portal.get("/queue", Some(&own)).await.body).into_owned();
+    assert!(page.contains("共 1 张未完成工单"), "the queue says how many tickets it holds");
 
     // The supervisor sees every manager's: the missed deadline first, then the hazard, then the rest.
     let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&supervisor)).await.json();

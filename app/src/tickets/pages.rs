@@ -688,7 +688,10 @@ pub fn QueuePage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match rows.await {
-                    Ok(rows) => summary_list(rows, true).into_any(),
+                    Ok(rows) => view! {
+                        <p class="muted">{fill(t.queue_count, &[("count", &rows.len().to_string())])}</p>
+                        {summary_list(rows, true)}
+                    }.into_any(),
                     Err(error) => view! { <Failure error/> }.into_any(),
                 }
             })}
