@@ -1,41 +1,45 @@
 # The two commands: `make run` and `make test`. Everything else here serves them.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# tools/ holds build tools from the npm registry (binaryen's wasm-opt): they come first on PATH,
+# so cargo-leptos never picks up an older wasm-opt the machine may have (Debian's 108 breaks the WASM).
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Builds never need a database: queries are checked against the committed .sqlx/ data.
 export SQLX_OFFLINE := true
 # cargo-leptos bakes this in at compile time; setting it for every cargo call keeps
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e build release sqlx-prepare lint bench-reports bench-outages
+.PHONY: run test setup unit e2e site build release sqlx-prepare lint bench-reports bench-outages
 
 setup:
 	@scripts/install-tools.sh
 
 ## Serves the portal on http://127.0.0.1:3000 with the demo county loaded once.
-run: setup
-	cargo leptos build --release
-	scripts/precompress.sh
-	@url="$$(scripts/db.sh)"; DATABASE_URL="$$url" PORTAL_DEMO_DATA=1 LEPTOS_SITE_ROOT=target/site \
-	  LEPTOS_ENV=PROD LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} target/release/server
+run: setup site
+	@url="$$(scripts/db.sh)"; DATABASE_URL="$$url" scripts/serve.sh
 
-## Unit tests, integration tests against PostgreSQL, then browser tests in headless Chromium.
+## Unit tests, integration tests against PostgreSQL, then browser tests in headless Chromium
+## on the release build, served as `make run` serves it.
 test: setup unit e2e
 
 # cargo-leptos builds debug with this flag; the tests use it too so both share one build.
 unit:
 	url="$$(scripts/db.sh)"; DATABASE_URL="$$url" RUSTFLAGS="--cfg erase_components" cargo test --workspace --no-fail-fast
 
-e2e: build
+e2e: site
 	scripts/e2e.sh
 
+## The release site users get: server, WASM through wasm-opt, pre-compressed assets.
+site:
+	cargo leptos build --release
+	scripts/precompress.sh
+
+## A debug build for development (no wasm-opt: never what the browser journeys test).
 build:
 	cargo leptos build
 
-release:
-	cargo leptos build --release
-	scripts/precompress.sh
+release: site
 	scripts/size.sh
 
 ## Prints fault reports per second through HTTP against raw PostgreSQL inserts (a figure, not a test).

@@ -32,10 +32,16 @@ missing=()
 command -v initdb >/dev/null || [ -x "$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1)/initdb" ] || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
-command -v wasm-opt >/dev/null || missing+=(binaryen)
 command -v brotli >/dev/null || missing+=(brotli)
 command -v node >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+
+# wasm-opt comes from binaryen's npm package (pinned in tools/package-lock.json), not Debian:
+# Debian's binaryen 108 turns the release WASM into a module the browser refuses
+# (WebAssembly.Table.set on the wrong table), although it reports no error.
+if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 if [ ! -d tests/e2e/node_modules/playwright-core ]; then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)

@@ -1,5 +1,5 @@
 // Shared by the browser journeys: Debian's Chromium, a phone-sized page, signing in.
-import { before, after } from 'node:test';
+import { before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
@@ -16,11 +16,41 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
+// Every uncaught page error and console error of the current journey: the journey fails on any.
+// A dead client (a WASM that does not load, a panic while hydrating) shows up here first.
+let problems = [];
+afterEach(() => {
+  const seen = problems;
+  problems = [];
+  assert.deepEqual(seen, [], 'the pages of this journey logged errors');
+});
+
+// The one expected console error: Chromium logs every response that is not 2xx, and the
+// journeys deliberately provoke the portal's designed refusals (422 for a field message, 401
+// for a wrong password, 404 for another party's page, 409 for a step not allowed now, 429 for
+// throttling). Only those statuses, and only from the portal itself, are let through; a 5xx,
+// a failed script or any other message still fails the journey.
+const REFUSAL = /^Failed to load resource: the server responded with a status of (401|404|409|422|429) /;
+function expected(message) {
+  return message.type() === 'error' && REFUSAL.test(message.text()) && message.location().url.startsWith(BASE);
+}
+
+/** Collects a page's errors into the current journey's problems. */
+function watch(page) {
+  page.on('pageerror', (error) => problems.push(`page error on ${page.url()}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected(message)) {
+      problems.push(`console error on ${page.url()}: ${message.text()}`);
+    }
+  });
+}
+
 /** A fresh 360 px wide touch phone with its own cookies (and any extra context options). */
 export async function phone(js, locale = 'zh-CN', extra = {}) {
   const context = await browser.newContext({
     javaScriptEnabled: js, locale, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, ...extra,
   });
+  context.on('page', watch);
   return context.newPage();
 }
 
@@ -49,3 +79,4 @@ export function localInput(hoursFromNow) {
   const at = new Date(Date.now() + hoursFromNow * 3600 * 1000 + 8 * 3600 * 1000);
   return at.toISOString().slice(0, 16);
 }
+
