@@ -25,7 +25,7 @@ test: setup unit e2e
 
 # cargo-leptos builds debug with this flag; the tests use it too so both share one build.
 unit:
-	url="$$(scripts/db.sh)"; DATABASE_URL="$$url" RUSTFLAGS="--cfg erase_components" cargo test --workspace --no-fail-fast
+	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" RUSTFLAGS="--cfg erase_components" cargo test --workspace --no-fail-fast
 
 e2e: site
 	scripts/e2e.sh
@@ -44,11 +44,11 @@ release: site
 
 ## Prints fault reports per second through HTTP against raw PostgreSQL inserts (a figure, not a test).
 bench-reports: setup
-	url="$$(scripts/db.sh)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-reports
+	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-reports
 
 ## Prints the outage look-up and customer-home query times at 10,000 and 1,000,000 customers.
 bench-outages: setup
-	url="$$(scripts/db.sh)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-outages
+	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-outages
 
 ## Refreshes .sqlx/ after a query or migration changes (needs the local database).
 sqlx-prepare:

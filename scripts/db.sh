@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
 # Prints a DATABASE_URL to use. With DATABASE_URL already set it is used as it is;
 # otherwise a project-local PostgreSQL is started (data under .pgdata/, kept across runs).
+#
+# `scripts/db.sh` (what `make run` uses) starts a durable server: PostgreSQL's defaults, so an
+# acknowledged report survives a crash or a power cut. `scripts/db.sh test` starts a second,
+# separate server for the test suites only, which trades durability for speed (fsync off):
+# its databases are made and thrown away by the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; exit 0; fi
 
-root=$PWD/.pgdata
+if [ "${1:-}" = test ]; then
+  root=$PWD/.pgdata/test
+  default_port=$(( ${PORTAL_PG_PORT:-54329} + 10 ))
+  speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+else
+  root=$PWD/.pgdata
+  default_port=${PORTAL_PG_PORT:-54329}
+  speed=""
+fi
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 export PATH="$PATH:$pgbin"
 
@@ -21,10 +34,16 @@ fi
 
 mkdir -p "$root"
 data=$root/data
+# An earlier version of this script started the durable server with fsync off: restart it
+# with the defaults.
+if [ -z "$speed" ] && [ -f "$root/port" ] && as_pg pg_ctl -D "$(readlink -f "$data")" status >/dev/null 2>&1 \
+  && [ "$(psql -h 127.0.0.1 -p "$(cat "$root/port")" -U portal -d postgres -tAc 'show fsync' 2>/dev/null)" = off ]; then
+  as_pg pg_ctl -D "$(readlink -f "$data")" -w stop -m fast >/dev/null
+fi
 # The postgres user may not be able to reach into this checkout (a clone under /root, say):
 # then the data lives in a folder of its own and .pgdata/data points there.
 if [ ! -e "$data" ] && ! as_pg test -x "$root" 2>/dev/null; then
-  elsewhere=/var/lib/portal-pgdata/$(echo -n "$PWD" | sha256sum | cut -c1-16)
+  elsewhere=/var/lib/portal-pgdata/$(echo -n "$root" | sha256sum | cut -c1-16)
   install -d -o "$owner" -m 700 "$elsewhere"
   ln -s "$elsewhere" "$data"
 fi
@@ -41,12 +60,12 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if ! as_pg pg_ctl -D "$data" status >/dev/null 2>&1; then
   # Keep the port chosen the first time; move to the next one if something else holds it
   # (checked before starting, and again if the server still cannot bind).
-  port=$(cat "$root/port" 2>/dev/null || echo "${PORTAL_PG_PORT:-54329}")
+  port=$(cat "$root/port" 2>/dev/null || echo "$default_port")
   started=no
   for _ in $(seq 1 20); do
     while ! port_free "$port"; do port=$((port + 1)); done
     if as_pg pg_ctl -D "$data" -w -l "$data/server.log" \
-      -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 -c fsync=off" start >/dev/null 2>&1; then
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 $speed" start >/dev/null 2>&1; then
       started=yes
       break
     fi

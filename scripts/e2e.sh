@@ -4,7 +4,7 @@
 # they end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-url=$(scripts/db.sh)
+url=$(scripts/db.sh test)
 base=${url%/*}
 db=portal_e2e
 psql "$base/postgres" -qc "drop database if exists $db with (force)" -c "create database $db" >/dev/null

@@ -3,7 +3,7 @@
 # so builds (and CI) check every query without a database. Run after changing a query.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-url=$(scripts/db.sh)
+url=$(scripts/db.sh test)
 base=${url%/*}
 psql "$base/postgres" -qc "drop database if exists portal_build" -c "create database portal_build" >/dev/null
 for f in migrations/*.sql; do psql "$base/portal_build" -q -v ON_ERROR_STOP=1 -f "$f" >/dev/null; done
