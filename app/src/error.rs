@@ -92,14 +92,61 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("refused: {0:?}")]
     Refused(Refusal),
-    #[error("too many attempts; retry in {retry_after_minutes} min")]
-    Throttled { retry_after_minutes: u32 },
+    #[error("too many attempts; retry in {retry_after_seconds} s")]
+    Throttled { retry_after_seconds: u32 },
     #[error("malformed request")]
     BadRequest,
     #[error("server unreachable")]
     Unavailable,
     #[error("internal error, reference {reference}")]
-    Internal { reference: String },
+    Internal { reference: Reference },
+}
+
+/// The reference a user quotes to support for an internal error: eight hexadecimal digits,
+/// also written in the server log line of that error.
+///
+/// Errors travel in the address when a form is sent without JavaScript (`?__err=`), so anyone
+/// can write one into a link. Every other part of an error is a code the portal words itself;
+/// this is the one string shown, so it only ever parses as a reference, never as chosen text
+/// ("call 400-... to verify your account" inside the portal's own message).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Reference(String);
+
+impl Reference {
+    pub const LEN: usize = 8;
+
+    #[cfg(feature = "ssr")]
+    pub fn new() -> Self {
+        Reference(uuid::Uuid::new_v4().simple().to_string()[..Self::LEN].to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Reference {
+    type Error = &'static str;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        if value.len() == Self::LEN && value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            Ok(Reference(value))
+        } else {
+            Err("not an error reference")
+        }
+    }
+}
+
+impl From<Reference> for String {
+    fn from(reference: Reference) -> Self {
+        reference.0
+    }
+}
+
+impl std::fmt::Display for Reference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl AppError {
@@ -110,7 +157,7 @@ impl AppError {
     /// Logs the real cause and returns what the user may see: a short reference to quote to support.
     #[cfg(feature = "ssr")]
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        let reference = Reference::new();
         tracing::error!(%reference, %cause, "request failed");
         AppError::Internal { reference }
     }
@@ -130,12 +177,15 @@ impl AppError {
             AppError::NotFound => t.err_not_found.to_owned(),
             AppError::Invalid(_) => return None,
             AppError::Refused(refusal) => refusal.message(t).to_owned(),
-            AppError::Throttled { retry_after_minutes } => {
-                fill(t.err_throttled, &[("minutes", &retry_after_minutes.to_string())])
+            AppError::Throttled { retry_after_seconds } if *retry_after_seconds < 60 => {
+                fill(t.err_throttled_seconds, &[("seconds", &retry_after_seconds.to_string())])
+            }
+            AppError::Throttled { retry_after_seconds } => {
+                fill(t.err_throttled, &[("minutes", &retry_after_seconds.div_ceil(60).to_string())])
             }
             AppError::BadRequest => t.err_bad_request.to_owned(),
             AppError::Unavailable => t.err_unavailable.to_owned(),
-            AppError::Internal { reference } => fill(t.err_internal, &[("reference", reference)]),
+            AppError::Internal { reference } => fill(t.err_internal, &[("reference", reference.as_str())]),
         })
     }
 

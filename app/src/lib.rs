@@ -9,6 +9,7 @@ pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod departments;
+pub mod domain;
 pub mod enums;
 pub mod error;
 pub mod i18n;
@@ -26,6 +27,14 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
+
+/// The server functions that take multipart bodies (forms with photos). Their codec cannot
+/// answer a body that is not multipart, so the server checks those before they arrive.
+#[cfg(feature = "ssr")]
+pub const MULTIPART_ENDPOINTS: &[&str] = &[
+    <tickets::api::ReportFault as leptos::server_fn::ServerFn>::PATH,
+    <tickets::api::AddPhotos as leptos::server_fn::ServerFn>::PATH,
+];
 
 /// The HTML document around the app, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

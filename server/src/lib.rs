@@ -13,7 +13,14 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::{postgres::PgPoolOptions, PgPool};
 use tower::ServiceBuilder;
-use tower_http::{compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+};
+
+/// The largest request body taken: a report with its three photos of 5 MB and its text.
+/// A larger one is answered 413 before it is read.
+pub const BODY_MAX_BYTES: usize = 16 * 1024 * 1024;
 
 pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
@@ -75,19 +82,28 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
         .route("/live/queue", get(events::queue_stream))
         .with_state(events::LiveState { pool: pool.clone(), hub: events::Hub::start(pool.clone()) })
         .merge(
-            Router::new().route("/tickets/{number}/photos/{id}", get(photos::ticket_photo)).with_state(pool.clone()),
+            Router::new()
+                .route("/tickets/{number}/photos/{id}", get(photos::ticket_photo))
+                .route("/tickets/{number}/photos/{id}/thumbnail", get(photos::ticket_thumbnail))
+                .with_state(pool.clone()),
         );
+    let context = move || provide_context(pool.clone());
     Router::new()
         .merge(live)
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
-        .leptos_routes_with_context(&options, routes, move || provide_context(pool.clone()), {
+        .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        // Addresses no route lists (`/outages/`, say) still render the app, whose router may
+        // match them: its server functions need the pool there too.
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(options)
+        .layer(axum::middleware::from_fn(middleware::well_formed_uploads))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))
+        .layer(RequestBodyLimitLayer::new(BODY_MAX_BYTES))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())
 }

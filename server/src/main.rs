@@ -9,6 +9,7 @@ async fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
+    server::middleware::log_panics();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -50,7 +51,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     tracing::info!("serving on http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    // Connect info gives server functions the peer address (sign-in throttling counts clients).
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
     Ok(())
 }
 

@@ -59,6 +59,54 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Multipart server functions (a report with photos, photos on a ticket) panic inside their
+/// codec when the body is not multipart with a boundary; such a request is refused here with a
+/// readable 400 before it gets that far.
+pub async fn well_formed_uploads(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if request.method() == Method::POST && app::MULTIPART_ENDPOINTS.contains(&path) {
+        let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let multipart = content_type.is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/form-data"));
+        if !multipart || content_type.and_then(|ct| multer::parse_boundary(ct).ok()).is_none() {
+            tracing::warn!(%path, ?content_type, "upload without a multipart body refused");
+            return (StatusCode::BAD_REQUEST, "expected multipart/form-data with a boundary").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+thread_local! {
+    /// The reference of the panic just logged on this thread, for the answer to the request.
+    static PANIC_REFERENCE: std::cell::RefCell<Option<app::error::Reference>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Logs a panic as one line with a reference, instead of a stack trace on stderr; the request
+/// it happened in is answered by [`panic_response`] with the same reference.
+pub fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let reference = app::error::Reference::new();
+        let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(%reference, %location, %message, "panic");
+        PANIC_REFERENCE.with(|r| *r.borrow_mut() = Some(reference));
+    }));
+}
+
+/// A request whose handling panicked gets a 500 carrying the logged reference, as any internal
+/// error does, rather than a dropped connection.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    // Without the hook (a test that did not install it) the panic still gets a reference.
+    let reference = PANIC_REFERENCE.with(|r| r.borrow_mut().take()).unwrap_or_else(app::error::Reference::new);
+    let error = AppError::Internal { reference };
+    let body = serde_json::to_string(&error).unwrap_or_default();
+    (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();

@@ -15,10 +15,23 @@ use axum::{
 
 /// `GET /tickets/{number}/photos/{id}`
 pub async fn ticket_photo(
-    State(pool): State<PgPool>,
+    state: State<PgPool>,
     Path((number, id)): Path<(String, i64)>,
     headers: HeaderMap,
 ) -> Response {
+    serve(state, number, id, false, headers).await
+}
+
+/// `GET /tickets/{number}/photos/{id}/thumbnail`: the small copy the ticket page shows.
+pub async fn ticket_thumbnail(
+    state: State<PgPool>,
+    Path((number, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    serve(state, number, id, true, headers).await
+}
+
+async fn serve(State(pool): State<PgPool>, number: String, id: i64, thumbnail: bool, headers: HeaderMap) -> Response {
     let user = match user_from_headers(&pool, &headers).await {
         Ok(Some(user)) => user,
         Ok(None) => return refuse(AppError::NotSignedIn),
@@ -28,7 +41,7 @@ pub async fn ticket_photo(
         Ok(ticket) => ticket,
         Err(err) => return refuse(err),
     };
-    match store::photo(&pool, ticket.id, id).await {
+    match store::photo(&pool, ticket.id, id, thumbnail).await {
         Ok(Some((content_type, bytes))) => (
             [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=86400".to_owned())],
             bytes,

@@ -2,6 +2,7 @@
 import { before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { crc32, deflateSync } from 'node:zlib';
 
 export const BASE = process.env.PORTAL_URL ?? 'http://127.0.0.1:3100';
 export const PASSWORD = 'demo1234';
@@ -80,3 +81,30 @@ export function localInput(hoursFromNow) {
   return at.toISOString().slice(0, 16);
 }
 
+/** A real photo as a phone's camera would send one: a small PNG that decodes (the server
+ * decodes every upload, so bytes that only start like a photo are refused). */
+export function photo(width = 48, height = 32) {
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    rows.push(0); // no filter
+    for (let x = 0; x < width; x++) rows.push((x * 5) & 255, (y * 7) & 255, 120);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.from(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}

@@ -4,7 +4,7 @@
 // with it off, every load is up to date.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, phone, ready, signIn, assertFitsPhone, modes } from './helpers.mjs';
+import { BASE, phone, ready, signIn, assertFitsPhone, modes, photo } from './helpers.mjs';
 
 // Households 13 and 17 are both served by community manager M1003 in the demo county, and no
 // other journey touches them.
@@ -53,12 +53,11 @@ for (const [index, { js, name: mode }] of modes.entries()) {
 
       // A photo from the phone's camera goes with the report; with JavaScript it shows as a
       // thumbnail, and a file that is no photo is named before sending.
-      const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
       if (js) {
         await customer.setInputFiles('#field-photos', { name: 'bill.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7') });
         await customer.locator('#field-photos-error').filter({ hasText: 'JPEG' }).waitFor();
       }
-      await customer.setInputFiles('#field-photos', { name: 'pole.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+      await customer.setInputFiles('#field-photos', { name: 'pole.png', mimeType: 'image/png', buffer: photo() });
       if (js) {
         await customer.waitForSelector('.previews img');
         assert.equal(await customer.textContent('#field-photos-error'), '');

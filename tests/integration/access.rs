@@ -189,7 +189,7 @@ async fn a_lost_database_gives_a_safe_message(pool: sqlx::PgPool) {
         let reply = portal.call(function, args, caller).await;
         assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR, "{function}");
         match reply.error() {
-            AppError::Internal { reference } => assert_eq!(reference.len(), 8),
+            AppError::Internal { reference } => assert_eq!(reference.as_str().len(), 8),
             other => panic!("{function}: expected an internal error with a reference, got {other:?}"),
         }
         let body = String::from_utf8_lossy(&reply.body).to_lowercase();

@@ -4,7 +4,10 @@ mod support;
 
 mod access;
 mod assignments;
+mod constraints;
+mod hostile_input;
 mod live;
+mod markup;
 mod outages;
 mod photos;
 mod sign_in;

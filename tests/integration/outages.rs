@@ -684,3 +684,69 @@ async fn a_moved_or_cancelled_outage_is_told_and_moving_keeps_the_notice_rules(p
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "a cancelled outage does not move");
 }
+
+/// Joining a storm to an outage is for outages the manager may manage: one they may not answers
+/// exactly as one that does not exist, whether it is under way (it used to link) or not yet
+/// (it used to answer "not now"), and nothing is linked.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_storm_cannot_join_an_outage_its_manager_may_not_manage(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let manager = portal.sign_in("M1003").await;
+    for phone in ["13800000001", "13800000005", "13800000009"] {
+        let customer = portal.sign_in(phone).await;
+        report_fault(&portal, &customer, "no_power").await;
+    }
+    let storms: Vec<StormView> = portal.call("storms", &[], Some(&manager)).await.json();
+    let key = storms[0].submission_key.clone();
+    // Both outages cover the storm's area and another area M1003 does not serve.
+    let supervisor = portal.sign_in("S0001").await;
+    let ends = local(Duration::hours(2));
+    let under_way = publish(
+        &portal,
+        &supervisor,
+        &[
+            ("kind", "fault"),
+            ("reason", "主线故障"),
+            ("public_note", ""),
+            ("areas[0]", "YBS-N"),
+            ("areas[1]", "KFQ"),
+            ("starts_at", ""),
+            ("ends_at", &ends),
+        ],
+    )
+    .await
+    .expect("published");
+    let (starts, ends) = (local(Duration::days(8)), local(Duration::days(8) + Duration::hours(4)));
+    let planned = publish(
+        &portal,
+        &supervisor,
+        &[
+            ("kind", "planned"),
+            ("reason", "检修"),
+            ("public_note", ""),
+            ("areas[0]", "YBS-N"),
+            ("areas[1]", "KFQ"),
+            ("starts_at", &starts),
+            ("ends_at", &ends),
+        ],
+    )
+    .await
+    .expect("published");
+    let join = |outage: String| {
+        let (portal, manager, key) = (&portal, &manager, key.clone());
+        async move {
+            let fields = [("area", "YBS-N"), ("outage", outage.as_str()), ("submission_key", key.as_str())];
+            portal.call("link_storm", &fields, Some(manager)).await
+        }
+    };
+    let missing = join("999999".into()).await;
+    for outage in [under_way, planned] {
+        let reply = join(outage.to_string()).await;
+        assert_eq!((reply.status, reply.body.clone()), (missing.status, missing.body.clone()), "outage {outage}");
+    }
+    let linked: i64 = sqlx::query_scalar("select count(*) from tickets where outage_id is not null")
+        .fetch_one(&portal.pool)
+        .await
+        .unwrap();
+    assert_eq!(linked, 0);
+}

@@ -7,8 +7,30 @@ use app::{
 };
 use http::{header, StatusCode};
 
-const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01, 0xFF, 0xD9];
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+/// A real photo as a phone sends it: 640 × 480, with an EXIF segment carrying a position.
+static JPEG: std::sync::LazyLock<Vec<u8>> =
+    std::sync::LazyLock::new(|| with_exif(&encode(image::ImageFormat::Jpeg, 640, 480)));
+static PNG: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| encode(image::ImageFormat::Png, 40, 30));
+const GPS: &[u8] = b"GPS 41.40321 119.64233";
+
+fn encode(format: image::ImageFormat, width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 77]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+/// The same JPEG with an APP1 (EXIF) segment after its start marker.
+fn with_exif(jpeg: &[u8]) -> Vec<u8> {
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\0".to_vec();
+    exif.extend_from_slice(GPS);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&exif);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
 
 async fn photo_count(portal: &Portal) -> i64 {
     sqlx::query_scalar("select count(*) from ticket_photos").fetch_one(&portal.pool).await.unwrap()
@@ -23,7 +45,7 @@ async fn a_customer_adds_photos_that_only_those_who_see_the_ticket_can_open(pool
         .post_multipart(
             "add_photos",
             &[("number", &number)],
-            &[("photos", "pole.jpg", JPEG), ("photos", "wire.png", PNG), ("photos", "", b"")],
+            &[("photos", "pole.jpg", JPEG.as_slice()), ("photos", "wire.png", PNG.as_slice()), ("photos", "", b"")],
             Some(&customer),
             None,
         )
@@ -37,14 +59,25 @@ async fn a_customer_adds_photos_that_only_those_who_see_the_ticket_can_open(pool
     let mine = portal.get(&url, Some(&customer)).await;
     assert_eq!(mine.status, StatusCode::OK);
     assert_eq!(mine.headers[header::CONTENT_TYPE], "image/jpeg");
-    assert_eq!(mine.body, JPEG);
+    // Kept as a fresh copy of the picture, without what the phone wrote into the file.
+    let kept = image::load_from_memory(&mine.body).expect("the stored photo decodes");
+    assert_eq!((kept.width(), kept.height()), (640, 480));
+    assert!(JPEG.windows(GPS.len()).any(|w| w == GPS));
+    assert!(!mine.body.windows(GPS.len()).any(|w| w == GPS), "the position in the EXIF is gone");
+    let thumbnail = portal.get(&format!("{url}/thumbnail"), Some(&customer)).await;
+    let small = image::load_from_memory(&thumbnail.body).expect("the thumbnail decodes");
+    assert_eq!((small.width(), small.height()), (320, 240));
+    assert!(thumbnail.body.len() < mine.body.len());
     let png = portal.get(&format!("/tickets/{number}/photos/{}", ticket.photos[1]), Some(&customer)).await;
-    assert_eq!(png.headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(png.headers[header::CONTENT_TYPE], "image/jpeg", "every photo is kept as JPEG");
+    assert!(image::load_from_memory(&png.body).is_ok());
 
     let neighbour = portal.sign_in("13800000002").await;
-    let stranger = portal.get(&url, Some(&neighbour)).await;
-    assert_eq!(stranger.status, StatusCode::NOT_FOUND);
-    assert!(stranger.body.is_empty());
+    for path in [url.clone(), format!("{url}/thumbnail")] {
+        let stranger = portal.get(&path, Some(&neighbour)).await;
+        assert_eq!(stranger.status, StatusCode::NOT_FOUND);
+        assert!(stranger.body.is_empty());
+    }
     assert_eq!(portal.get(&url, None).await.status, StatusCode::UNAUTHORIZED);
     // A photo id under another ticket's number is not found either.
     let their_number = report_fault(&portal, &neighbour, "no_power").await;
@@ -52,7 +85,13 @@ async fn a_customer_adds_photos_that_only_those_who_see_the_ticket_can_open(pool
     assert_eq!(portal.get(&crossed, Some(&neighbour)).await.status, StatusCode::NOT_FOUND);
     // And nobody adds photos to a ticket they cannot see.
     let intruding = portal
-        .post_multipart("add_photos", &[("number", &number)], &[("photos", "x.jpg", JPEG)], Some(&neighbour), None)
+        .post_multipart(
+            "add_photos",
+            &[("number", &number)],
+            &[("photos", "x.jpg", JPEG.as_slice())],
+            Some(&neighbour),
+            None,
+        )
         .await;
     assert_eq!(intruding.error(), AppError::NotFound);
     // The manager sees them.
@@ -78,6 +117,20 @@ async fn fake_oversized_or_too_many_photos_are_refused_and_nothing_is_stored(poo
     ])
     .await;
     assert_eq!(fake.error(), AppError::field("photos", Problem::NotAPhoto));
+    // Files that only start like a photo do not decode.
+    let mut behind_magic = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    behind_magic.extend_from_slice(b"<html><script>alert(1)</script></html>");
+    let mut vast = PNG.clone();
+    vast[16..24].copy_from_slice(&[0, 0, 0xC3, 0x50, 0, 0, 0xC3, 0x50]); // 50,000 x 50,000
+    for (what, bytes) in [
+        ("truncated JPEG", JPEG[..JPEG.len() / 2].to_vec()),
+        ("HTML behind JPEG magic bytes", behind_magic),
+        ("a PNG declaring 50,000 x 50,000 pixels", vast),
+        ("a bare WebP header", b"RIFF\x24\0\0\0WEBPVP8 ".to_vec()),
+    ] {
+        let refused = upload(vec![("photos", "x.jpg", bytes)]).await;
+        assert_eq!(refused.error(), AppError::field("photos", Problem::NotAPhoto), "{what}");
+    }
     let mut huge = JPEG.to_vec();
     huge.resize(5 * 1024 * 1024 + 1, 0);
     let oversized = upload(vec![("photos", "big.jpg", huge)]).await;
@@ -115,7 +168,8 @@ async fn photos_sent_with_the_report_are_on_the_new_ticket_once(pool: sqlx::PgPo
     let customer = portal.sign_in("13800000001").await;
     let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
     let fields = report(&form, "hazard");
-    let files: &[(&str, &str, &[u8])] = &[("photos", "pole.jpg", JPEG), ("photos", "wire.png", PNG)];
+    let files: &[(&str, &str, &[u8])] =
+        &[("photos", "pole.jpg", JPEG.as_slice()), ("photos", "wire.png", PNG.as_slice())];
     let reply = portal.post_multipart("report_fault", &fields, files, Some(&customer), None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
     let number = ticket_number(&reply);
@@ -142,7 +196,7 @@ async fn a_report_with_a_fake_photo_names_every_problem_and_stores_nothing(pool:
     assert_eq!(error.for_field("photos"), Some(Problem::NotAPhoto));
     assert_eq!(error.for_field("contact_phone"), Some(Problem::BadPhone));
     // A good report with one photo too many is refused whole.
-    let files: &[(&str, &str, &[u8])] = &[("photos", "1.jpg", JPEG); 4];
+    let files: &[(&str, &str, &[u8])] = &[("photos", "1.jpg", JPEG.as_slice()); 4];
     let four = portal.post_multipart("report_fault", &report(&form, "no_power"), files, Some(&customer), None).await;
     assert_eq!(four.error(), AppError::field("photos", Problem::TooManyPhotos { max: 3 }));
     assert_eq!((ticket_count(&portal).await, photo_count(&portal).await), (0, 0), "nothing half-stored");
@@ -166,7 +220,7 @@ async fn without_javascript_a_report_lands_on_its_ticket_or_back_on_the_form_wit
     assert!(page.contains(app::i18n::ZH.problem_required), "the message is next to the address field");
     assert_eq!(ticket_count(&portal).await, 0);
 
-    let files: &[(&str, &str, &[u8])] = &[("photos", "pole.jpg", JPEG)];
+    let files: &[(&str, &str, &[u8])] = &[("photos", "pole.jpg", JPEG.as_slice())];
     let sent = portal.post_multipart("report_fault", &report(&form, "hazard"), files, Some(&customer), referer).await;
     assert_eq!(sent.status, StatusCode::FOUND);
     let number = sent.location().unwrap().strip_prefix("/tickets/").expect("the new ticket's page").to_owned();

@@ -64,28 +64,93 @@ async fn bad_input_is_named_by_field(pool: sqlx::PgPool) {
     assert_eq!(missing.error(), AppError::BadRequest);
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn sign_in_is_throttled_after_repeated_failures(pool: sqlx::PgPool) {
-    let portal = Portal::new(pool).await;
-    for _ in 0..app::auth::model::MAX_FAILURES {
-        let reply = portal.call("sign_in", &[("identifier", "13800000002"), ("password", "guess")], None).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+fn throttled_for(reply: &Reply) -> u32 {
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", String::from_utf8_lossy(&reply.body));
+    assert!(session_cookie(reply).is_none());
+    match reply.error() {
+        AppError::Throttled { retry_after_seconds } => retry_after_seconds,
+        other => panic!("expected throttling, got {other:?}"),
     }
-    // Even the right password is refused now, however the number is typed.
-    let locked = portal.call("sign_in", &[("identifier", "138-0000-0002"), ("password", PASSWORD)], None).await;
-    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        matches!(locked.error(), AppError::Throttled { retry_after_minutes } if (1..=15).contains(&retry_after_minutes))
-    );
-    assert!(session_cookie(&locked).is_none());
-    // Another customer is not affected.
-    portal.sign_in("13800000003").await;
-    // Once the window has passed, the right password works again.
+}
+
+async fn guess(portal: &Portal, client: &str, identifier: &str) -> Reply {
+    portal.call_from(client, "sign_in", &[("identifier", identifier), ("password", "guess")]).await
+}
+
+const GUESSER: &str = "203.0.113.7";
+const OWNER: &str = "198.51.100.4";
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_guesser_is_stopped_while_the_owner_signs_in_from_their_own_phone(pool: sqlx::PgPool) {
+    use app::auth::model::MAX_FAILURES;
+    let portal = Portal::new(pool).await;
+    // The household's phone and its account number are one identity: guesses under either count.
+    for n in 0..MAX_FAILURES {
+        let spelling = if n % 2 == 0 { "138-0000-0002" } else { "3100000002" };
+        assert_eq!(guess(&portal, GUESSER, spelling).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // The guessing client is held, even with the right password, under every spelling.
+    for spelling in ["13800000002", "3100000002"] {
+        let held = portal.call_from(GUESSER, "sign_in", &[("identifier", spelling), ("password", PASSWORD)]).await;
+        assert!((14 * 60..=15 * 60).contains(&throttled_for(&held)));
+    }
+    // The rightful owner, on their own phone, signs in at once.
+    let owner = portal.call_from(OWNER, "sign_in", &[("identifier", "13800000002"), ("password", PASSWORD)]).await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", String::from_utf8_lossy(&owner.body));
+    assert!(session_cookie(&owner).is_some());
+    // Another customer is not affected, from either client.
+    let other = portal.call_from(GUESSER, "sign_in", &[("identifier", "13800000003"), ("password", PASSWORD)]).await;
+    assert_eq!(other.status, StatusCode::OK);
+    // Once the window has passed, the guessing client may try again.
     sqlx::query("update sign_in_failures set failed_at = failed_at - interval '16 minutes'")
         .execute(&portal.pool)
         .await
         .unwrap();
-    portal.sign_in("13800000002").await;
+    let later = portal.call_from(GUESSER, "sign_in", &[("identifier", "13800000002"), ("password", PASSWORD)]).await;
+    assert_eq!(later.status, StatusCode::OK);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn one_client_trying_many_phone_numbers_is_stopped(pool: sqlx::PgPool) {
+    use app::auth::model::MAX_CLIENT_FAILURES;
+    let portal = Portal::new(pool).await;
+    for n in 0..MAX_CLIENT_FAILURES {
+        let number = format!("1370000{:04}", n);
+        assert_eq!(guess(&portal, GUESSER, &number).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // A number it has not tried yet, and a real customer's right password: held all the same.
+    assert!(throttled_for(&guess(&portal, GUESSER, "13799999999").await) > 60);
+    let held = portal.call_from(GUESSER, "sign_in", &[("identifier", "13800000005"), ("password", PASSWORD)]).await;
+    throttled_for(&held);
+    // Other clients are not.
+    let owner = portal.call_from(OWNER, "sign_in", &[("identifier", "13800000005"), ("password", PASSWORD)]).await;
+    assert_eq!(owner.status, StatusCode::OK);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn many_clients_guessing_one_password_slow_it_by_seconds_and_the_owner_still_gets_in(pool: sqlx::PgPool) {
+    use app::auth::model::{MAX_DELAY_SECONDS, SLOW_DOWN_AFTER};
+    let portal = Portal::new(pool).await;
+    for n in 0..SLOW_DOWN_AFTER {
+        let client = format!("192.0.2.{}", n + 1);
+        assert_eq!(guess(&portal, &client, "13800000006").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Every client now waits a moment after the latest failure, the owner too: seconds, not a lock.
+    let wait = throttled_for(
+        &portal.call_from(OWNER, "sign_in", &[("identifier", "13800000006"), ("password", PASSWORD)]).await,
+    );
+    assert!((1..=MAX_DELAY_SECONDS as u32).contains(&wait), "waits {wait} s");
+    // The page says so in seconds.
+    let message = AppError::Throttled { retry_after_seconds: wait }.message(&app::i18n::EN).unwrap();
+    assert!(message.contains(&format!("{wait} seconds")), "{message}");
+    // After the wait the owner signs in, although the failures still count.
+    sqlx::query("update sign_in_failures set failed_at = failed_at - make_interval(secs => $1)")
+        .bind(MAX_DELAY_SECONDS as f64)
+        .execute(&portal.pool)
+        .await
+        .unwrap();
+    let owner = portal.call_from(OWNER, "sign_in", &[("identifier", "13800000006"), ("password", PASSWORD)]).await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", String::from_utf8_lossy(&owner.body));
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -86,6 +86,16 @@ impl Portal {
         self.send(api_request(function, session).body(Body::from(encode(form))).expect("request")).await
     }
 
+    /// The same call from a client at this address, as the server sees connections.
+    pub async fn call_from(&self, client: &str, function: &str, form: &[(&str, &str)]) -> Reply {
+        let address: std::net::SocketAddr = format!("{client}:50000").parse().expect("client address");
+        let request = api_request(function, None)
+            .extension(axum::extract::ConnectInfo(address))
+            .body(Body::from(encode(form)))
+            .expect("request");
+        self.send(request).await
+    }
+
     /// Posts a multipart form (text fields and files) as a browser does, with or without
     /// JavaScript (`referer` set: a plain form post that expects a redirect).
     pub async fn post_multipart(

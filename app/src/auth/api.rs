@@ -1,5 +1,6 @@
 //! Sign-in, sign-out, the viewer, the language choice.
-use super::model::Role;
+use super::model::{Password, Role};
+use crate::domain::Text;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -16,9 +17,9 @@ pub struct Viewer {
 }
 
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(identifier: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(identifier: Text, password: Password) -> Result<(), AppError> {
     use super::{
-        model::{session_hours, throttle, Identifier, THROTTLE_WINDOW_MINUTES},
+        model::{identity_key, session_hours, throttle, Identifier, THROTTLE_WINDOW_MINUTES},
         session, store,
     };
     use crate::error::{FieldError, Problem};
@@ -37,17 +38,18 @@ pub async fn sign_in(identifier: String, password: String) -> Result<(), AppErro
     };
 
     let pool = crate::db::pool()?;
-    let key = identifier.key();
-    let (failures, minutes) = store::recent_failures(&pool, &key, THROTTLE_WINDOW_MINUTES).await?;
-    throttle(failures, minutes).map_err(|retry_after_minutes| AppError::Throttled { retry_after_minutes })?;
-
     let credentials = store::credentials(&pool, &identifier).await?;
+    let identity = identity_key(credentials.as_ref().map(|c| c.user.user_id), &identifier);
+    let client = session::client_key().await;
+    let failures = store::recent_failures(&pool, &identity, &client, THROTTLE_WINDOW_MINUTES).await?;
+    throttle(&failures).map_err(|retry_after_seconds| AppError::Throttled { retry_after_seconds })?;
+
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let valid = session::verify_password(password, stored).await?;
+    let valid = session::verify_password(password.expose().to_owned(), stored).await?;
     let user = match credentials {
         Some(c) if valid => c.user,
         _ => {
-            store::record_failure(&pool, &key).await?;
+            store::record_failure(&pool, &identity, &client).await?;
             return Err(AppError::field("password", Problem::WrongCredentials));
         }
     };
@@ -55,7 +57,7 @@ pub async fn sign_in(identifier: String, password: String) -> Result<(), AppErro
     let token = session::new_token();
     let hours = session_hours(user.role);
     let expires_at = chrono::Utc::now() + chrono::Duration::hours(hours);
-    store::start_session(&pool, &key, user.user_id, &session::token_hash(&token), expires_at).await?;
+    store::start_session(&pool, &identity, &client, user.user_id, &session::token_hash(&token), expires_at).await?;
     session::set_cookie(session::SESSION_COOKIE, &token, hours * 3600);
     leptos_axum::redirect(user.role.home());
     Ok(())
@@ -79,7 +81,7 @@ pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
 /// Remembers the chosen language for a year. Posted by a plain form, so it works without
 /// JavaScript and the page comes back in the new language.
 #[server(endpoint = "set_language")]
-pub async fn set_language(lang: String) -> Result<(), AppError> {
+pub async fn set_language(lang: Text) -> Result<(), AppError> {
     use crate::i18n::{Locale, LANG_COOKIE};
     let locale = Locale::from_tag(&lang).ok_or(AppError::BadRequest)?;
     super::session::set_cookie(LANG_COOKIE, locale.tag(), 365 * 24 * 3600);

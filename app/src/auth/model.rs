@@ -42,6 +42,32 @@ pub struct SessionUser {
     pub company_id: Option<i64>,
 }
 
+/// A password as typed: the one text that is not cleaned (every character counts, and it is
+/// never stored or shown, only hashed), and that never appears in a log.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Password(String);
+
+impl Password {
+    pub fn new(typed: impl Into<String>) -> Self {
+        Password(typed.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
 /// A staff employee number: one letter and four digits, e.g. M1001.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmployeeNo(String);
@@ -84,6 +110,7 @@ impl Identifier {
     }
 
     /// One spelling per identity, so throttling counts "138 0013 8000" and "13800138000" together.
+    /// A known user is counted by their id instead (see [`identity_key`]).
     pub fn key(&self) -> String {
         match self {
             Identifier::Phone(p) => format!("phone:{}", p.as_str()),
@@ -93,18 +120,79 @@ impl Identifier {
     }
 }
 
-/// Failed sign-ins allowed for one identifier within [`THROTTLE_WINDOW_MINUTES`].
-pub const MAX_FAILURES: i64 = 5;
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-
-/// Whether another attempt may be made, given the recent failures (oldest first counts most:
-/// the lock lifts when the oldest failure in the window ages out).
-pub fn throttle(recent_failures: i64, minutes_since_oldest: i64) -> Result<(), u32> {
-    if recent_failures < MAX_FAILURES {
-        return Ok(());
+/// What sign-in failures are counted against: the user, when the identifier names one (so their
+/// phone and their account number share one counter), else the identifier as typed, normalised.
+pub fn identity_key(user_id: Option<i64>, identifier: &Identifier) -> String {
+    match user_id {
+        Some(id) => format!("user:{id}"),
+        None => identifier.key(),
     }
-    let wait = (THROTTLE_WINDOW_MINUTES - minutes_since_oldest).max(1);
-    Err(wait as u32)
+}
+
+/// Sign-in failures are counted over this window; older ones are forgotten.
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// Failures for one identity from one client before that client must wait for the window:
+/// the guesser is stopped, the rightful owner on their own phone is not.
+pub const MAX_FAILURES: i64 = 5;
+/// Failures from one client across every identity before that client must wait: one client
+/// trying many phone numbers.
+pub const MAX_CLIENT_FAILURES: i64 = 20;
+/// Failures for one identity from all clients together after which every attempt, the owner's
+/// too, waits a growing delay after the latest failure (1 s, 2 s, 4 s ... at most
+/// [`MAX_DELAY_SECONDS`]): many clients guessing one password are slowed to a crawl while the
+/// owner waits seconds, never a lock-out (OWASP ASVS 2.2.1).
+pub const SLOW_DOWN_AFTER: i64 = 10;
+pub const MAX_DELAY_SECONDS: i64 = 60;
+
+/// The recent failures that bear on one attempt, counted in PostgreSQL so every server
+/// process sees the same numbers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecentFailures {
+    /// This identity's failures from every client, and seconds since the latest of them.
+    pub identity: i64,
+    pub identity_latest_seconds: i64,
+    /// This identity's failures from this client, and seconds since the oldest of them.
+    pub identity_from_client: i64,
+    pub identity_from_client_oldest_seconds: i64,
+    /// This client's failures for any identity, and seconds since the oldest of them.
+    pub client: i64,
+    pub client_oldest_seconds: i64,
+}
+
+/// Whether this attempt may be made now; if not, the seconds to wait.
+pub fn throttle(f: &RecentFailures) -> Result<(), u32> {
+    let window = THROTTLE_WINDOW_MINUTES * 60;
+    let wait = if f.client >= MAX_CLIENT_FAILURES {
+        window - f.client_oldest_seconds
+    } else if f.identity_from_client >= MAX_FAILURES {
+        window - f.identity_from_client_oldest_seconds
+    } else if f.identity >= SLOW_DOWN_AFTER {
+        let delay = 1i64 << (f.identity - SLOW_DOWN_AFTER).min(6);
+        delay.min(MAX_DELAY_SECONDS) - f.identity_latest_seconds
+    } else {
+        0
+    };
+    if wait > 0 {
+        Err(wait as u32)
+    } else {
+        Ok(())
+    }
+}
+
+/// The client an attempt comes from, as counted for throttling: an IPv4 address, or an IPv6
+/// address's /64 (one home or phone gets a whole /64, so single addresses mean nothing).
+pub fn client_key(ip: Option<std::net::IpAddr>) -> String {
+    match ip {
+        Some(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Some(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        None => "unknown".to_owned(),
+    }
 }
 
 /// How long a session lasts. Customers on their own phones stay signed in for a month; staff
@@ -139,11 +227,57 @@ mod tests {
     }
 
     #[test]
-    fn fifth_failure_locks_until_the_window_passes() {
-        assert_eq!(throttle(0, 0), Ok(()));
-        assert_eq!(throttle(MAX_FAILURES - 1, 3), Ok(()));
-        assert_eq!(throttle(MAX_FAILURES, 3), Err(12));
-        assert_eq!(throttle(MAX_FAILURES + 3, 15), Err(1));
+    fn a_guessing_client_waits_out_the_window_for_that_identity() {
+        assert_eq!(throttle(&RecentFailures::default()), Ok(()));
+        let four = RecentFailures { identity: 4, identity_from_client: 4, client: 4, ..Default::default() };
+        assert_eq!(throttle(&four), Ok(()));
+        let five = RecentFailures {
+            identity: 5,
+            identity_from_client: 5,
+            identity_from_client_oldest_seconds: 180,
+            client: 5,
+            client_oldest_seconds: 180,
+            ..Default::default()
+        };
+        assert_eq!(throttle(&five), Err(12 * 60));
+    }
+
+    #[test]
+    fn the_owner_on_another_client_is_not_held_by_a_guesser() {
+        // Five failures from the guesser's client; none from the owner's.
+        let owner = RecentFailures { identity: 5, identity_latest_seconds: 2, ..Default::default() };
+        assert_eq!(throttle(&owner), Ok(()));
+    }
+
+    #[test]
+    fn many_clients_guessing_one_identity_slow_everyone_by_seconds_not_minutes() {
+        let at = |identity, latest| RecentFailures { identity, identity_latest_seconds: latest, ..Default::default() };
+        assert_eq!(throttle(&at(SLOW_DOWN_AFTER, 0)), Err(1));
+        assert_eq!(throttle(&at(SLOW_DOWN_AFTER, 1)), Ok(()));
+        assert_eq!(throttle(&at(SLOW_DOWN_AFTER + 3, 2)), Err(6));
+        assert_eq!(throttle(&at(500, 0)), Err(MAX_DELAY_SECONDS as u32));
+        assert_eq!(throttle(&at(500, MAX_DELAY_SECONDS)), Ok(()));
+    }
+
+    #[test]
+    fn one_client_trying_many_identities_is_stopped() {
+        let spray = RecentFailures {
+            identity: 1,
+            identity_from_client: 1,
+            client: MAX_CLIENT_FAILURES,
+            client_oldest_seconds: 60,
+            ..Default::default()
+        };
+        assert_eq!(throttle(&spray), Err(14 * 60));
+    }
+
+    #[test]
+    fn clients_are_counted_by_address_or_ipv6_network() {
+        assert_eq!(client_key(Some("203.0.113.7".parse().unwrap())), "203.0.113.7");
+        assert_eq!(client_key(Some("2001:db8:1:2:aaaa::1".parse().unwrap())), "2001:db8:1:2::/64");
+        assert_eq!(client_key(Some("2001:db8:1:2:bbbb::9".parse().unwrap())), "2001:db8:1:2::/64");
+        assert_eq!(client_key(Some("::ffff:203.0.113.7".parse().unwrap())), "203.0.113.7");
+        assert_eq!(client_key(None), "unknown");
     }
 
     #[test]

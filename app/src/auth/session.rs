@@ -45,6 +45,15 @@ fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str>
         .map(|(_, v)| v)
 }
 
+/// The client making this request, as sign-in throttling counts clients: the peer address of
+/// the connection (the server is started with connect info).
+pub async fn client_key() -> String {
+    use axum::extract::ConnectInfo;
+    let peer = use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()));
+    super::model::client_key(peer)
+}
+
 fn request_token() -> Option<String> {
     let parts = use_context::<Parts>()?;
     cookie_value(&parts.headers, SESSION_COOKIE).map(str::to_owned)

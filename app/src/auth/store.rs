@@ -1,5 +1,5 @@
 //! Users, sessions and sign-in failures in PostgreSQL.
-use super::model::{Identifier, Role, SessionUser};
+use super::model::{Identifier, RecentFailures, Role, SessionUser};
 use crate::{db::PgPool, error::AppResult};
 use chrono::{DateTime, Utc};
 
@@ -65,36 +65,62 @@ impl UserRow {
     }
 }
 
-/// Failures for one identifier within the window, and how many minutes ago the oldest was.
-pub async fn recent_failures(pool: &PgPool, key: &str, window_minutes: i64) -> AppResult<(i64, i64)> {
+/// The failures that bear on an attempt by `identity` from `client` within the window.
+pub async fn recent_failures(
+    pool: &PgPool,
+    identity: &str,
+    client: &str,
+    window_minutes: i64,
+) -> AppResult<RecentFailures> {
     let row = sqlx::query!(
-        r#"select count(*) as "count!",
-                  coalesce(extract(epoch from now() - min(failed_at))::bigint / 60, 0) as "minutes!"
+        r#"select count(*) filter (where identifier = $1) as "identity!",
+                  coalesce(extract(epoch from now() - max(failed_at) filter (where identifier = $1))::bigint, 0)
+                    as "identity_latest!",
+                  count(*) filter (where identifier = $1 and client = $2) as "identity_from_client!",
+                  coalesce(extract(epoch from now() - min(failed_at) filter (where identifier = $1 and client = $2))::bigint, 0)
+                    as "identity_from_client_oldest!",
+                  count(*) filter (where client = $2) as "client!",
+                  coalesce(extract(epoch from now() - min(failed_at) filter (where client = $2))::bigint, 0)
+                    as "client_oldest!"
            from sign_in_failures
-           where identifier = $1 and failed_at > now() - make_interval(mins => $2::int)"#,
-        key,
+           where (identifier = $1 or client = $2) and failed_at > now() - make_interval(mins => $3::int)"#,
+        identity,
+        client,
         window_minutes as i32
     )
     .fetch_one(pool)
     .await?;
-    Ok((row.count, row.minutes))
+    Ok(RecentFailures {
+        identity: row.identity,
+        identity_latest_seconds: row.identity_latest,
+        identity_from_client: row.identity_from_client,
+        identity_from_client_oldest_seconds: row.identity_from_client_oldest,
+        client: row.client,
+        client_oldest_seconds: row.client_oldest,
+    })
 }
 
-pub async fn record_failure(pool: &PgPool, key: &str) -> AppResult<()> {
-    sqlx::query!("insert into sign_in_failures (identifier) values ($1)", key).execute(pool).await?;
+pub async fn record_failure(pool: &PgPool, identity: &str, client: &str) -> AppResult<()> {
+    sqlx::query!("insert into sign_in_failures (identifier, client) values ($1, $2)", identity, client)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
-/// Starts a session; also the moment to clear this identifier's failures and expired sessions.
+/// Starts a session; also the moment to clear this identity's failures from this client (those
+/// from other clients still count: they may be someone else guessing) and expired sessions.
 pub async fn start_session(
     pool: &PgPool,
-    key: &str,
+    identity: &str,
+    client: &str,
     user_id: i64,
     token_hash: &[u8],
     expires_at: DateTime<Utc>,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query!("delete from sign_in_failures where identifier = $1", key).execute(&mut *tx).await?;
+    sqlx::query!("delete from sign_in_failures where identifier = $1 and client = $2", identity, client)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query!("delete from sessions where user_id = $1 and expires_at < now()", user_id).execute(&mut *tx).await?;
     sqlx::query!(
         "insert into sessions (token_hash, user_id, expires_at) values ($1, $2, $3)",

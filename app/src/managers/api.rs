@@ -1,4 +1,5 @@
 //! A manager's own customers.
+use crate::domain::Text;
 use crate::{customers::model::CustomerGroup, error::AppError, i18n::Localized};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -25,7 +26,7 @@ pub struct CustomerPage {
 
 /// `reveal` names one account whose phone is shown in full; the rest stay masked.
 #[server(endpoint = "my_customers")]
-pub async fn my_customers(query: String, page: u32, reveal: Option<String>) -> Result<CustomerPage, AppError> {
+pub async fn my_customers(query: Text, page: u32, reveal: Option<Text>) -> Result<CustomerPage, AppError> {
     use super::{
         model::{page_count, page_offset, search_pattern, PAGE_SIZE},
         store,

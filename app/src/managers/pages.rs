@@ -17,7 +17,7 @@ pub fn ManagerHome() -> impl IntoView {
             (q.get("q").unwrap_or_default(), page, q.get("reveal"))
         })
     };
-    let list = Resource::new(params, |(q, page, reveal)| my_customers(q, page, reveal));
+    let list = Resource::new(params, |(q, page, reveal)| my_customers(q.into(), page, reveal.map(Into::into)));
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     view! {
         <h1>{t.my_customers}</h1>

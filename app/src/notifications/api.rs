@@ -1,4 +1,5 @@
 use super::model::Kind;
+use crate::domain::Text;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -77,10 +78,10 @@ pub async fn contact_preferences() -> Result<ContactChoices, AppError> {
 /// Saves channels and quiet hours. `sms` is a checkbox: sent when ticked, absent when not.
 #[server(endpoint = "save_contact_preferences")]
 pub async fn save_contact_preferences(
-    sms: Option<String>,
-    email: String,
-    quiet_from: String,
-    quiet_to: String,
+    sms: Option<Text>,
+    email: Text,
+    quiet_from: Text,
+    quiet_to: Text,
 ) -> Result<(), AppError> {
     use super::model::{parse_email, parse_quiet_hours};
     use crate::error::FieldError;

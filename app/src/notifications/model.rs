@@ -80,12 +80,15 @@ mod tests {
 }
 
 /// An email address as people type it: trimmed, one @, a dot in the domain, no spaces.
+/// The longest e-mail address kept (the column's CHECK says the same).
+pub const EMAIL_MAX: usize = 100;
+
 pub fn parse_email(input: &str) -> Result<Option<String>, crate::error::Problem> {
     let email = input.trim();
     if email.is_empty() {
         return Ok(None);
     }
-    let valid = email.chars().count() <= 100
+    let valid = email.chars().count() <= EMAIL_MAX
         && !email.contains(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()

@@ -1,10 +1,11 @@
 //! Outages: publish, move along, look up (publicly too), follow, and link a storm of reports.
 // A server function takes one argument per form field, and the publish form has eight.
 #![allow(clippy::too_many_arguments)]
-#[cfg(feature = "ssr")]
 use super::model::OutageKind;
 pub use super::model::OutageView;
 use super::model::{OutageAction, OutageStatus, Phase};
+#[cfg(feature = "ssr")]
+use crate::domain::Text;
 use crate::{error::AppError, i18n::Localized};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -121,7 +122,7 @@ async fn managed_outage(id: &str) -> Result<(crate::auth::model::SessionUser, cr
 
 /// Anyone, signed in or not, may read an outage: it is public notice.
 #[server(endpoint = "outage")]
-pub async fn outage(id: String) -> Result<OutageDetail, AppError> {
+pub async fn outage(id: Text) -> Result<OutageDetail, AppError> {
     use super::{model::outage_actions, store};
     use crate::auth::{model::Role, session::current_user};
     let pool = crate::db::pool()?;
@@ -150,7 +151,7 @@ pub async fn outage(id: String) -> Result<OutageDetail, AppError> {
 
 /// The public look-up: by area code, or by searching area, street and village names.
 #[server(endpoint = "public_outages")]
-pub async fn public_outages(area: Option<String>, q: Option<String>) -> Result<PublicLookup, AppError> {
+pub async fn public_outages(area: Option<Text>, q: Option<Text>) -> Result<PublicLookup, AppError> {
     use super::{model::search_patterns, store};
     let pool = crate::db::pool()?;
     let areas = store::all_areas(&pool).await?;
@@ -233,14 +234,14 @@ pub async fn publish_form() -> Result<PublishSetup, AppError> {
 /// `areas` are area codes (checkboxes named `areas[0]`, `areas[1]`, …).
 #[server(endpoint = "publish_outage")]
 pub async fn publish_outage(
-    kind: Option<String>,
-    reason: String,
-    public_note: String,
-    #[server(default)] areas: Vec<String>,
-    starts_at: String,
-    ends_at: String,
-    late_notice_reason: Option<String>,
-    submission_key: String,
+    kind: Option<Text>,
+    reason: Text,
+    public_note: Text,
+    #[server(default)] areas: Vec<Text>,
+    starts_at: Text,
+    ends_at: Text,
+    late_notice_reason: Option<Text>,
+    submission_key: Text,
 ) -> Result<(), AppError> {
     use super::{
         model::{check_outage, key_moment, Notice, OutageInput},
@@ -318,7 +319,7 @@ pub async fn publish_outage(
 /// Starts, restores or cancels an outage; everyone affected is told. Restoring a fault outage
 /// also restores every repair linked to it.
 #[server(endpoint = "move_outage")]
-pub async fn move_outage(id: String, action: String) -> Result<(), AppError> {
+pub async fn move_outage(id: Text, action: Text) -> Result<(), AppError> {
     use super::{
         model::{key_moment, next_outage_status},
         store,
@@ -379,7 +380,7 @@ async fn restore_linked_repairs(
 
 /// Sets or changes the estimated restoration time of an outage under way or ahead.
 #[server(endpoint = "set_outage_estimate")]
-pub async fn set_outage_estimate(id: String, estimate: String) -> Result<(), AppError> {
+pub async fn set_outage_estimate(id: Text, estimate: Text) -> Result<(), AppError> {
     use super::{model::key_moment, store};
     use crate::{
         error::{Problem, Refusal},
@@ -408,10 +409,10 @@ pub async fn set_outage_estimate(id: String, estimate: String) -> Result<(), App
 /// Moves a scheduled outage to a new window, under the same notice rules as publishing.
 #[server(endpoint = "reschedule_outage")]
 pub async fn reschedule_outage(
-    id: String,
-    starts_at: String,
-    ends_at: String,
-    late_notice_reason: Option<String>,
+    id: Text,
+    starts_at: Text,
+    ends_at: Text,
+    late_notice_reason: Option<Text>,
 ) -> Result<(), AppError> {
     use super::{
         model::{check_window, key_moment, Notice},
@@ -453,7 +454,7 @@ pub async fn reschedule_outage(
 /// A customer follows an outage under way instead of reporting what is already known; they
 /// hear when power is back.
 #[server(endpoint = "follow_outage")]
-pub async fn follow_outage(id: String) -> Result<(), AppError> {
+pub async fn follow_outage(id: Text) -> Result<(), AppError> {
     use super::store;
     use crate::auth::{model::Role, session::require_role};
     let user = require_role(&[Role::Customer, Role::LargeContact]).await?;
@@ -525,11 +526,11 @@ async fn current_storms(
 /// restoring the outage restores their repairs.
 #[server(endpoint = "link_storm")]
 pub async fn link_storm(
-    area: String,
-    outage: Option<String>,
-    reason: Option<String>,
-    estimate: Option<String>,
-    submission_key: String,
+    area: Text,
+    outage: Option<Text>,
+    reason: Option<Text>,
+    estimate: Option<Text>,
+    submission_key: Text,
 ) -> Result<(), AppError> {
     use super::{
         model::{key_moment, parse_reason},
@@ -549,7 +550,7 @@ pub async fn link_storm(
     let area = areas.iter().find(|a| a.code == area.trim()).ok_or(AppError::NotFound)?;
     let group = current_storms(&pool, &user, now).await?.into_iter().find(|g| g.area_id == area.id);
     if let Some(outage) = outage {
-        let id = join_storm(&pool, area.id, group, &outage).await?;
+        let id = join_storm(&pool, &user, area.id, group, &outage).await?;
         leptos_axum::redirect(&format!("/outages/{id}"));
         return Ok(());
     }
@@ -604,17 +605,20 @@ pub async fn link_storm(
 
 /// Joins a storm's reports to an outage under way in their area; returns the outage's id. With
 /// nothing left to link (the same tap again) it only checks the outage, so a retry lands on it.
+/// An outage this person may not manage answers exactly as one that does not exist, whatever
+/// its state: the right to it is settled before anything about it is said.
 #[cfg(feature = "ssr")]
 async fn join_storm(
     pool: &crate::db::PgPool,
+    user: &crate::auth::model::SessionUser,
     area_id: i64,
     group: Option<super::model::StormGroup>,
     outage: &str,
 ) -> Result<i64, AppError> {
     use super::store;
     use crate::error::Refusal;
-    let id: i64 = outage.trim().parse().map_err(|_| AppError::NotFound)?;
-    if !store::area_ids(pool, id).await?.contains(&area_id) {
+    let id = parse_id(outage)?;
+    if !may_manage(pool, user, id).await? || !store::area_ids(pool, id).await?.contains(&area_id) {
         return Err(AppError::NotFound);
     }
     let mut tx = pool.begin().await?;

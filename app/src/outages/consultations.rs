@@ -2,6 +2,7 @@
 //! acknowledges or asks for another window, the member manager answers, and both see the
 //! exchange.
 use super::model::{ConsultationStatus, ConsultationStep, OutageStatus};
+use crate::domain::Text;
 use crate::{
     error::AppError,
     i18n::use_texts,
@@ -94,19 +95,19 @@ pub async fn consultations() -> Result<Vec<ConsultationView>, AppError> {
 
 /// One turn in a consultation. Someone else's consultation answers exactly like a missing one.
 #[server(endpoint = "consult")]
-pub async fn consult(id: String, step: String, body: String) -> Result<(), AppError> {
+pub async fn consult(id: Text, step: Text, body: Text) -> Result<(), AppError> {
     use super::{
         model::{consultation_step, NOTE_MAX},
         store,
     };
     use crate::{
         auth::{model::Role, session::require_role},
+        domain::text::parse_text,
         error::Refusal,
         notifications::{
             model::{dedupe_key, Kind, Subject},
             store as notifications,
         },
-        tickets::model::parse_text,
     };
     let user = require_role(&[Role::LargeContact, Role::Manager]).await?;
     let pool = crate::db::pool()?;

@@ -2,10 +2,10 @@
 //! customer's banner shows, reminders, storm grouping and quiet hours. Server functions, jobs
 //! and tests all call these.
 use crate::{
+    domain::text::parse_text,
     error::{FieldError, Problem, Refusal},
     i18n::Texts,
     text_enum,
-    tickets::model::parse_text,
     time::{parse_local_datetime, utility_offset},
 };
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -291,6 +291,8 @@ pub fn retry_after(attempts: i32) -> Duration {
 
 pub const REASON_MAX: usize = 200;
 pub const NOTE_MAX: usize = 500;
+/// A supervisor's reason for publishing with less notice than promised: kept with the outage.
+pub const LATE_NOTICE_REASON_MAX: usize = 200;
 
 /// The moment an outage notification is about, for its one-per-person key.
 pub fn key_moment(at: DateTime<Utc>) -> i64 {
@@ -426,7 +428,12 @@ pub fn check_window(
     let notice = starts.map(|s| check_notice(kind, s, now, supervisor, late_notice_reason));
     match &notice {
         Err(p) | Ok(Err(p)) => problems.push(FieldError::new("starts_at", *p)),
-        Ok(Ok(_)) => {}
+        Ok(Ok(Notice::Overridden(reason))) => {
+            if let Err(p) = parse_text(reason, LATE_NOTICE_REASON_MAX, true) {
+                problems.push(FieldError::new("late_notice_reason", p));
+            }
+        }
+        Ok(Ok(Notice::Kept)) => {}
     }
     match (starts, ends) {
         (_, Err(p)) => problems.push(FieldError::new("ends_at", p)),
@@ -443,6 +450,17 @@ pub fn check_window(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_late_notice_reason_is_bounded_like_the_stored_one() {
+        let now = at(1, 0, 0);
+        let (starts, ends) = ("2026-11-02T10:00", "2026-11-02T12:00");
+        let long = "急".repeat(LATE_NOTICE_REASON_MAX + 1);
+        let refused = check_window(OutageKind::Planned, starts, ends, true, &long, now).unwrap_err();
+        assert_eq!(refused, vec![FieldError::new("late_notice_reason", Problem::TooLong { max: 200 })]);
+        let fits = "急".repeat(LATE_NOTICE_REASON_MAX);
+        assert!(check_window(OutageKind::Planned, starts, ends, true, &fits, now).is_ok());
+    }
 
     fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap()

@@ -67,7 +67,7 @@ pub fn PublicOutagesPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let args = move || query.with(|q| (q.get("area"), q.get("q")));
-    let lookup = Resource::new(args, |(area, q)| public_outages(area, q));
+    let lookup = Resource::new(args, |(area, q)| public_outages(area.map(Into::into), q.map(Into::into)));
     let (area, q) = query.with_untracked(|q| (q.get("area").unwrap_or_default(), q.get("q").unwrap_or_default()));
     view! {
         <h1>{t.outages_lookup}</h1>
@@ -134,7 +134,7 @@ pub fn OutagePage() -> impl IntoView {
                 act.version().get() + estimate.version().get() + reschedule.version().get() + follow.version().get(),
             )
         },
-        |(id, _)| outage(id),
+        |(id, _)| outage(id.into()),
     );
     view! {
         <Suspense fallback=Loading>

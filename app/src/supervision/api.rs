@@ -1,4 +1,5 @@
 //! The supervisor's view of managers and the reassignment of customers between them.
+use crate::domain::Text;
 use crate::{
     customers::model::CustomerGroup,
     error::AppError,
@@ -67,7 +68,7 @@ pub async fn managers_overview() -> Result<Vec<ManagerSummary>, AppError> {
 }
 
 #[server(endpoint = "customer_assignment")]
-pub async fn customer_assignment(account_no: String) -> Result<AssignmentDetail, AppError> {
+pub async fn customer_assignment(account_no: Text) -> Result<AssignmentDetail, AppError> {
     use crate::{
         auth::{model::Role, session::require_role},
         customers::{
@@ -114,7 +115,7 @@ pub async fn customer_assignment(account_no: String) -> Result<AssignmentDetail,
 
 /// Moves a customer to another manager of the right tier; the old assignment is kept, ended.
 #[server(endpoint = "reassign")]
-pub async fn reassign(account_no: String, manager_id: String) -> Result<(), AppError> {
+pub async fn reassign(account_no: Text, manager_id: Text) -> Result<(), AppError> {
     use super::{
         model::{check_reassignment, Reassignment},
         store,
@@ -180,10 +181,11 @@ pub async fn follow_ups() -> Result<Vec<FollowUp>, AppError> {
 
 /// Closes a follow-up with a note of what the call found.
 #[server(endpoint = "close_follow_up")]
-pub async fn close_follow_up(id: i64, note: String) -> Result<(), AppError> {
+pub async fn close_follow_up(id: i64, note: Text) -> Result<(), AppError> {
     use crate::{
         auth::{model::Role, session::require_role},
-        tickets::model::{parse_text, MESSAGE_MAX},
+        domain::text::parse_text,
+        tickets::model::MESSAGE_MAX,
     };
     let user = require_role(&[Role::Supervisor]).await?;
     let note = parse_text(&note, MESSAGE_MAX, true).map_err(|p| AppError::field("note", p))?;

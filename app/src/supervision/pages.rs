@@ -54,7 +54,7 @@ pub fn CustomerAssignmentPage() -> impl IntoView {
     let account = move || query.with(|q| q.get("account").unwrap_or_default());
     let reassign = ServerAction::<Reassign>::new();
     // Refetched after every reassignment, so the page shows the new manager at once.
-    let data = Resource::new(move || (account(), reassign.version().get()), |(a, _)| customer_assignment(a));
+    let data = Resource::new(move || (account(), reassign.version().get()), |(a, _)| customer_assignment(a.into()));
     view! {
         <AccountLookup value=query.with_untracked(|q| q.get("account").unwrap_or_default())/>
         <Transition fallback=Loading>

@@ -1,8 +1,9 @@
 //! Fault reports: report, follow, talk, move along, rate.
-#[cfg(feature = "ssr")]
 use super::access;
 pub use super::model::Promise;
 use super::model::{Action, Category, Deadline, Status};
+#[cfg(feature = "ssr")]
+use crate::domain::Text;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -120,7 +121,7 @@ pub struct TicketSummary {
 
 /// `account` is the customer staff are reporting for; customers report for their own accounts.
 #[server(endpoint = "report_form")]
-pub async fn report_form(account: Option<String>) -> Result<ReportSetup, AppError> {
+pub async fn report_form(account: Option<Text>) -> Result<ReportSetup, AppError> {
     use super::store;
     use crate::{
         auth::session::require_role,
@@ -256,8 +257,8 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
         if context.has_draft {
             store::discard_draft(&mut tx, user.user_id).await?;
         }
-        for (content_type, bytes) in &upload.photos {
-            store::insert_photo(&mut tx, ticket_id, user.user_id, content_type, bytes).await?;
+        for photo in &upload.photos {
+            store::insert_photo(&mut tx, ticket_id, user.user_id, photo).await?;
         }
     }
     tx.commit().await?;
@@ -277,7 +278,7 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
 #[derive(Default)]
 struct Upload {
     fields: std::collections::HashMap<String, String>,
-    photos: Vec<(&'static str, Vec<u8>)>,
+    photos: Vec<super::photos::KeptPhoto>,
     photo_problem: Option<crate::error::Problem>,
 }
 
@@ -299,11 +300,11 @@ impl Upload {
     }
 }
 
-/// Reads files named `photos`, checking each by content and stopping at the size limit: the
-/// body is a stream, not a size someone promised.
+/// Reads files named `photos`, stopping at the size limit (the body is a stream, not a size
+/// someone promised) and keeping each only if it decodes as a photo (`tickets::photos`).
 #[cfg(feature = "ssr")]
 async fn read_upload(data: leptos::server_fn::codec::MultipartData) -> Result<Upload, AppError> {
-    use super::model::{sniff_photo, PHOTOS_PER_UPLOAD, PHOTO_MAX_BYTES};
+    use super::model::{PHOTOS_PER_UPLOAD, PHOTO_MAX_BYTES};
     use crate::error::Problem;
     /// No text field of any form is near this; more is not a person typing.
     const TEXT_MAX_BYTES: usize = 16 * 1024;
@@ -329,7 +330,9 @@ async fn read_upload(data: leptos::server_fn::codec::MultipartData) -> Result<Up
             if too_large {
                 return Err(AppError::BadRequest);
             }
-            upload.fields.insert(name, String::from_utf8(bytes).map_err(|_| AppError::BadRequest)?);
+            // The same cleaning as every other text argument (see `domain::text`).
+            let text = String::from_utf8(bytes).map_err(|_| AppError::BadRequest)?;
+            upload.fields.insert(name, crate::domain::text::clean(&text));
             continue;
         }
         // A file input left empty still sends a part, with no name and no bytes.
@@ -341,12 +344,14 @@ async fn read_upload(data: leptos::server_fn::codec::MultipartData) -> Result<Up
         } else if upload.photos.len() == PHOTOS_PER_UPLOAD {
             Some(Problem::TooManyPhotos { max: PHOTOS_PER_UPLOAD as u32 })
         } else {
-            match sniff_photo(&bytes) {
-                Some(content_type) => {
-                    upload.photos.push((content_type, bytes));
+            let kept =
+                tokio::task::spawn_blocking(move || super::photos::keep(&bytes)).await.map_err(AppError::internal)?;
+            match kept {
+                Ok(photo) => {
+                    upload.photos.push(photo);
                     None
                 }
-                None => Some(Problem::NotAPhoto),
+                Err(problem) => Some(problem),
             }
         };
     }
@@ -354,7 +359,7 @@ async fn read_upload(data: leptos::server_fn::codec::MultipartData) -> Result<Up
 }
 
 #[server(endpoint = "ticket")]
-pub async fn ticket(number: String) -> Result<TicketView, AppError> {
+pub async fn ticket(number: Text) -> Result<TicketView, AppError> {
     use super::{
         model::{available_actions, current_deadline, deadline, next_status, promise, Status as S},
         store,
@@ -486,7 +491,7 @@ pub async fn my_tickets() -> Result<TicketList, AppError> {
 /// The manager's queue: open tickets of their customers, most urgent first. A supervisor sees
 /// every manager's, missed deadlines first.
 #[server(endpoint = "queue")]
-pub async fn queue(status: Option<String>, area: Option<String>) -> Result<Vec<TicketSummary>, AppError> {
+pub async fn queue(status: Option<Text>, area: Option<Text>) -> Result<Vec<TicketSummary>, AppError> {
     use super::model::{queue_key, supervisor_key};
     use crate::{
         auth::{model::Role, session::require_role},
@@ -498,7 +503,7 @@ pub async fn queue(status: Option<String>, area: Option<String>) -> Result<Vec<T
         status.filter(|s| !s.is_empty()).map(|s| s.parse::<Status>()).transpose().map_err(|_| AppError::BadRequest)?;
     let area = area.filter(|a| !a.is_empty());
     let mut rows = summaries(super::store::tickets_in_scope(&crate::db::pool()?, scope, true).await?)?;
-    rows.retain(|r| status.is_none_or(|s| r.status == s) && area.as_ref().is_none_or(|a| &r.area_code == a));
+    rows.retain(|r| status.is_none_or(|s| r.status == s) && area.as_ref().is_none_or(|a| r.area_code == a.as_str()));
     if user.role == Role::Supervisor {
         let now = Utc::now();
         rows.sort_by_key(|r| supervisor_key(r.urgent, r.deadline.map(|d| d.at), r.reported_at, now));
@@ -511,16 +516,19 @@ pub async fn queue(status: Option<String>, area: Option<String>) -> Result<Vec<T
 /// Takes one step of the lifecycle. Dispatching names the crew.
 #[server(endpoint = "advance")]
 pub async fn advance(
-    number: String,
-    action: String,
-    crew_name: Option<String>,
-    crew_phone: Option<String>,
+    number: Text,
+    action: Text,
+    crew_name: Option<Text>,
+    crew_phone: Option<Text>,
 ) -> Result<(), AppError> {
     use super::{
-        model::{arrive_by, next_status, parse_text, restore_by, CREW_NAME_MAX},
+        model::{arrive_by, next_status, restore_by, CREW_NAME_MAX},
         store,
     };
-    use crate::{areas::AreaType, auth::session::require_role, customers::model::Phone, error::FieldError};
+    use crate::{
+        areas::AreaType, auth::session::require_role, customers::model::Phone, domain::text::parse_text,
+        error::FieldError,
+    };
     let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
     let row = access::visible_ticket(&crate::db::pool()?, &user, &number).await?;
     let actor = access::actor(&user).ok_or(AppError::NotFound)?;
@@ -598,7 +606,7 @@ async fn tell_customer(
 /// Merges a duplicate into the ticket numbered `into`: the duplicate's customer is told and
 /// follows that repair from then on.
 #[server(endpoint = "merge")]
-pub async fn merge(number: String, into: String) -> Result<(), AppError> {
+pub async fn merge(number: Text, into: Text) -> Result<(), AppError> {
     use super::{
         model::{check_merge_target, next_status},
         store,
@@ -658,8 +666,8 @@ pub async fn add_photos(data: leptos::server_fn::codec::MultipartData) -> Result
     if store::photo_count(&mut tx, row.id).await? as usize + photos.len() > PHOTOS_PER_TICKET {
         return Err(AppError::field("photos", Problem::TooManyPhotos { max: PHOTOS_PER_TICKET as u32 }));
     }
-    for (content_type, bytes) in &photos {
-        store::insert_photo(&mut tx, row.id, user.user_id, content_type, bytes).await?;
+    for photo in &photos {
+        store::insert_photo(&mut tx, row.id, user.user_id, photo).await?;
     }
     store::add_event(&mut tx, row.id, Some(user.user_id), "photo", None, Some(&photos.len().to_string())).await?;
     tx.commit().await?;
@@ -668,7 +676,7 @@ pub async fn add_photos(data: leptos::server_fn::codec::MultipartData) -> Result
 
 /// Sets or changes the estimated restoration time ("YYYY-MM-DDTHH:MM", utility time).
 #[server(endpoint = "set_estimate")]
-pub async fn set_estimate(number: String, estimate: String) -> Result<(), AppError> {
+pub async fn set_estimate(number: Text, estimate: Text) -> Result<(), AppError> {
     use super::store;
     use crate::{
         auth::{model::Role, session::require_role},
@@ -695,12 +703,9 @@ pub async fn set_estimate(number: String, estimate: String) -> Result<(), AppErr
 
 /// A message on the ticket's thread; staff may mark it internal, and then no customer sees it.
 #[server(endpoint = "post_message")]
-pub async fn post_message(number: String, body: String, internal: Option<String>) -> Result<(), AppError> {
-    use super::{
-        model::{parse_text, MESSAGE_MAX},
-        store,
-    };
-    use crate::auth::session::require_role;
+pub async fn post_message(number: Text, body: Text, internal: Option<Text>) -> Result<(), AppError> {
+    use super::{model::MESSAGE_MAX, store};
+    use crate::{auth::session::require_role, domain::text::parse_text};
     let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
     let row = access::visible_ticket(&crate::db::pool()?, &user, &number).await?;
     let body = parse_text(&body, MESSAGE_MAX, true).map_err(|p| AppError::field("body", p))?;
@@ -719,20 +724,21 @@ pub async fn post_message(number: String, body: String, internal: Option<String>
 /// The customer's one rating of a repair; 2 stars or fewer opens a follow-up for the supervisor.
 #[server(endpoint = "rate")]
 pub async fn rate(
-    number: String,
+    number: Text,
     // Radio groups send nothing when nothing is chosen.
-    overall: Option<String>,
-    speed: Option<String>,
-    attitude: Option<String>,
-    professionalism: Option<String>,
-    comment: String,
+    overall: Option<Text>,
+    speed: Option<Text>,
+    attitude: Option<Text>,
+    professionalism: Option<Text>,
+    comment: Text,
 ) -> Result<(), AppError> {
     use super::{
-        model::{needs_follow_up, parse_score, parse_text, COMMENT_MAX},
+        model::{needs_follow_up, parse_score, COMMENT_MAX},
         store,
     };
     use crate::{
         auth::session::require_role,
+        domain::text::parse_text,
         error::{FieldError, Refusal},
     };
     let user = require_role(access::REPORTERS).await?;

@@ -5,6 +5,8 @@ pub mod api;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod photos;
+#[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod sweep;

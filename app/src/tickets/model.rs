@@ -5,6 +5,7 @@ pub use crate::error::Refusal;
 use crate::{
     areas::AreaType,
     customers::model::{AccountNo, Phone},
+    domain::text::parse_text,
     error::{FieldError, Problem},
     i18n::Texts,
     text_enum,
@@ -366,18 +367,6 @@ pub fn parse_location(input: &str) -> Option<(f64, f64)> {
     ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
 }
 
-/// Free text from a form: trimmed, required or not, and no longer than `max` characters.
-pub fn parse_text(input: &str, max: usize, required: bool) -> Result<String, Problem> {
-    let text = input.trim();
-    if required && text.is_empty() {
-        Err(Problem::Required)
-    } else if text.chars().count() > max {
-        Err(Problem::TooLong { max: max as u32 })
-    } else {
-        Ok(text.to_owned())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -570,15 +559,6 @@ mod tests {
         assert_eq!(parse_location("91,0"), None);
         assert_eq!(parse_location("41.4"), None);
         assert_eq!(parse_location("north,east"), None);
-    }
-
-    #[test]
-    fn text_is_trimmed_and_bounded_in_characters_not_bytes() {
-        assert_eq!(parse_text("  停电了  ", 10, true), Ok("停电了".to_owned()));
-        assert_eq!(parse_text("   ", 10, true), Err(Problem::Required));
-        assert_eq!(parse_text("", 10, false), Ok(String::new()));
-        assert_eq!(parse_text(&"电".repeat(11), 10, true), Err(Problem::TooLong { max: 10 }));
-        assert!(parse_text(&"电".repeat(10), 10, true).is_ok());
     }
 
     #[test]

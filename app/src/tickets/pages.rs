@@ -47,7 +47,7 @@ fn SafetyAdvice() -> impl IntoView {
 pub fn ReportPage() -> impl IntoView {
     let query = use_query_map();
     let account = move || query.with(|q| q.get("account"));
-    let form = Resource::new(account, report_form);
+    let form = Resource::new(account, |a| report_form(a.map(Into::into)));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -149,7 +149,7 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
             </fieldset>
             <div class="field" class:invalid=move || field_message(error, "description").with(Option::is_some)>
                 <label for="field-description">{t.describe_fault}</label>
-                <textarea id="field-description" name="description" rows="3" maxlength="500">{draft.description.clone()}</textarea>
+                <textarea id="field-description" name="description" rows="3" maxlength="500">{crate::ui::textarea_text(draft.description.clone())}</textarea>
                 <p class="field-error" aria-live="polite">{move || field_message(error, "description").get()}</p>
             </div>
             <Field label=t.address name="address" autocomplete="street-address"
@@ -302,7 +302,7 @@ pub fn TicketPage() -> impl IntoView {
     let live = use_live_updates(format!("/live/tickets/{}", number_untracked(params)));
     let data = Resource::new(
         move || (number(), advance.version().get(), message.version().get(), rate.version().get(), live.get()),
-        |(n, ..)| ticket(n),
+        |(n, ..)| ticket(n.into()),
     );
     view! {
         <Transition fallback=Loading>
@@ -343,8 +343,8 @@ fn TicketDetail(
                     <h2>{t.photos}</h2>
                     <div class="photo-grid">
                         {view.photos.iter().map(|id| {
-                            let src = format!("/tickets/{number}/photos/{id}");
-                            let href = src.clone();
+                            let href = format!("/tickets/{number}/photos/{id}");
+                            let src = format!("{href}/thumbnail");
                             view! { <a href=href><img src=src alt=t.photos loading="lazy" width="96" height="96"/></a> }
                         }).collect_view()}
                     </div>
@@ -667,7 +667,10 @@ pub fn QueuePage() -> impl IntoView {
     let query = use_query_map();
     let filters = move || query.with(|q| (q.get("status"), q.get("area")));
     let live = use_live_updates("/live/queue".to_owned());
-    let rows = Resource::new(move || (filters(), live.get()), |((status, area), _)| queue(status, area));
+    let rows = Resource::new(
+        move || (filters(), live.get()),
+        |((status, area), _)| queue(status.map(Into::into), area.map(Into::into)),
+    );
     let (status, area) =
         query.with_untracked(|q| (q.get("status").unwrap_or_default(), q.get("area").unwrap_or_default()));
     view! {

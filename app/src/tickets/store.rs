@@ -605,25 +605,33 @@ pub async fn photo_count(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<i64> {
         .await?)
 }
 
-pub async fn insert_photo(tx: &mut Tx<'_>, ticket_id: i64, by: i64, content_type: &str, bytes: &[u8]) -> AppResult<()> {
+pub async fn insert_photo(tx: &mut Tx<'_>, ticket_id: i64, by: i64, photo: &super::photos::KeptPhoto) -> AppResult<()> {
     sqlx::query!(
-        "insert into ticket_photos (ticket_id, uploaded_by, content_type, bytes) values ($1, $2, $3, $4)",
+        "insert into ticket_photos (ticket_id, uploaded_by, content_type, bytes, thumbnail) values ($1, $2, $3, $4, $5)",
         ticket_id,
         by,
-        content_type,
-        bytes
+        super::photos::CONTENT_TYPE,
+        &photo.jpeg,
+        &photo.thumbnail
     )
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// A photo of this ticket: its type and bytes.
-pub async fn photo(pool: &PgPool, ticket_id: i64, photo_id: i64) -> AppResult<Option<(String, Vec<u8>)>> {
+/// A photo of this ticket, or its thumbnail (the photo itself where it has none): its type and bytes.
+pub async fn photo(
+    pool: &PgPool,
+    ticket_id: i64,
+    photo_id: i64,
+    thumbnail: bool,
+) -> AppResult<Option<(String, Vec<u8>)>> {
     let row = sqlx::query!(
-        "select content_type, bytes from ticket_photos where id = $1 and ticket_id = $2",
+        r#"select content_type, case when $3 then coalesce(thumbnail, bytes) else bytes end as "bytes!"
+           from ticket_photos where id = $1 and ticket_id = $2"#,
         photo_id,
-        ticket_id
+        ticket_id,
+        thumbnail
     )
     .fetch_optional(pool)
     .await?;

@@ -226,6 +226,21 @@ pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
+/// Text to put inside a `<textarea>`. Leptos writes a textarea's children into the server's
+/// HTML unescaped (as it does for `<script>` and `<style>`), so a typed `</textarea><script>`
+/// would end the field and run; the server escapes it here, and the browser reads the entities
+/// back into the field's value. In the browser the text is already the field's own text node.
+pub fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
+    }
+}
+
 /// Percent-encodes a value for a query string, the same on server and browser so hydrated
 /// links match the server's.
 pub fn encode_component(value: &str) -> String {
@@ -240,6 +255,15 @@ pub fn encode_component(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn textarea_text_cannot_close_its_textarea() {
+        assert_eq!(
+            super::textarea_text("</textarea><script>x()</script> &amp;".into()),
+            "&lt;/textarea>&lt;script>x()&lt;/script> &amp;amp;"
+        );
+    }
+
     #[test]
     fn query_values_are_percent_encoded() {
         assert_eq!(super::encode_component("a b&c"), "a%20b%26c");
