@@ -1,12 +1,11 @@
 //! Outages: publish, move along, look up (publicly too), follow, and link a storm of reports.
 // A server function takes one argument per form field, and the publish form has eight.
 #![allow(clippy::too_many_arguments)]
+#[cfg(feature = "ssr")]
 use super::model::OutageKind;
 pub use super::model::OutageView;
 use super::model::{OutageAction, OutageStatus, Phase};
-#[cfg(feature = "ssr")]
-use crate::domain::Text;
-use crate::{error::AppError, i18n::Localized};
+use crate::{domain::Text, error::AppError, i18n::Localized};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -1,10 +1,9 @@
 //! Fault reports: report, follow, talk, move along, rate.
+#[cfg(feature = "ssr")]
 use super::access;
 pub use super::model::Promise;
 use super::model::{Action, Category, Deadline, Status};
-#[cfg(feature = "ssr")]
-use crate::domain::Text;
-use crate::error::AppError;
+use crate::{domain::Text, error::AppError};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
