@@ -128,13 +128,7 @@ fn check_answer(what: &str, status: StatusCode, body: &[u8]) {
 }
 
 async fn post_raw(portal: &Portal, endpoint: &str, body: String, session: Option<&Session>) -> Reply {
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(Session(cookie)) = session {
-        request = request.header(header::COOKIE, cookie);
-    }
-    portal.send(request.body(Body::from(body)).unwrap()).await
+    portal.send(api_request(endpoint, session).body(Body::from(body)).unwrap()).await
 }
 
 /// The multipart fields as a browser sends them; a field's value given already decoded.
@@ -152,31 +146,6 @@ fn multipart_value(encoded: &str) -> Vec<u8> {
         }
     }
     bytes
-}
-
-async fn post_multipart_raw(
-    portal: &Portal,
-    endpoint: &str,
-    fields: &[(String, Vec<u8>)],
-    session: Option<&Session>,
-) -> Reply {
-    let boundary = "----hostile-input-boundary-3b1f";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(value);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
-    if let Some(Session(cookie)) = session {
-        request = request.header(header::COOKIE, cookie);
-    }
-    portal.send(request.body(Body::from(body)).unwrap()).await
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -244,20 +213,20 @@ async fn no_input_to_any_server_function_breaks_it(pool: sqlx::PgPool) {
                         caller.as_ref().map_or("nobody", |_| "someone")
                     );
                     let reply = if function.multipart {
-                        let mut fields: Vec<(String, Vec<u8>)> = function
+                        let values: Vec<Vec<u8>> = function
                             .params
                             .iter()
                             .map(|p| {
-                                let value = if p == param {
+                                if p == param {
                                     multipart_value(&payload)
                                 } else {
                                     plausible(p, &ticket, &outage).into_bytes()
-                                };
-                                (p.clone(), value)
+                                }
                             })
                             .collect();
-                        fields.sort();
-                        post_multipart_raw(&portal, &function.endpoint, &fields, caller.as_ref()).await
+                        let fields: Vec<(&str, &[u8])> =
+                            function.params.iter().map(String::as_str).zip(values.iter().map(Vec::as_slice)).collect();
+                        portal.post_multipart_bytes(&function.endpoint, &fields, &[], caller.as_ref(), None).await
                     } else {
                         let body = function
                             .params

@@ -106,13 +106,27 @@ impl Portal {
         session: Option<&Session>,
         referer: Option<&str>,
     ) -> Reply {
+        let fields: Vec<(&str, &[u8])> = fields.iter().map(|(name, value)| (*name, value.as_bytes())).collect();
+        self.post_multipart_bytes(function, &fields, files, session, referer).await
+    }
+
+    /// The same with text fields given as bytes, which need not be UTF-8 (as an attacker sends them).
+    pub async fn post_multipart_bytes(
+        &self,
+        function: &str,
+        fields: &[(&str, &[u8])],
+        files: &[(&str, &str, &[u8])],
+        session: Option<&Session>,
+        referer: Option<&str>,
+    ) -> Reply {
         let boundary = "----portal-test-boundary-7MA4YWxkTrZu0gW";
         let mut body = Vec::new();
         for (name, value) in fields {
             body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
             );
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
         }
         for (name, file_name, bytes) in files {
             body.extend_from_slice(
@@ -179,7 +193,8 @@ impl Portal {
     }
 }
 
-fn api_request(function: &str, session: Option<&Session>) -> http::request::Builder {
+/// A server-function call as the browser's JavaScript makes it, before its body.
+pub fn api_request(function: &str, session: Option<&Session>) -> http::request::Builder {
     let mut request = Request::post(format!("/api/{function}"))
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
