@@ -116,8 +116,9 @@ pub struct Reference(String);
 impl Reference {
     pub const LEN: usize = 8;
 
+    /// A new random reference, for an error about to be logged.
     #[cfg(feature = "ssr")]
-    pub fn new() -> Self {
+    pub fn generate() -> Self {
         Reference(uuid::Uuid::new_v4().simple().to_string()[..Self::LEN].to_owned())
     }
 
@@ -157,7 +158,7 @@ impl AppError {
     /// Logs the real cause and returns what the user may see: a short reference to quote to support.
     #[cfg(feature = "ssr")]
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        let reference = Reference::new();
+        let reference = Reference::generate();
         tracing::error!(%reference, %cause, "request failed");
         AppError::Internal { reference }
     }

@@ -84,7 +84,7 @@ thread_local! {
 /// it happened in is answered by [`panic_response`] with the same reference.
 pub fn log_panics() {
     std::panic::set_hook(Box::new(|info| {
-        let reference = app::error::Reference::new();
+        let reference = app::error::Reference::generate();
         let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
         let message = info
             .payload()
@@ -101,7 +101,7 @@ pub fn log_panics() {
 /// error does, rather than a dropped connection.
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     // Without the hook (a test that did not install it) the panic still gets a reference.
-    let reference = PANIC_REFERENCE.with(|r| r.borrow_mut().take()).unwrap_or_else(app::error::Reference::new);
+    let reference = PANIC_REFERENCE.with(|r| r.borrow_mut().take()).unwrap_or_else(app::error::Reference::generate);
     let error = AppError::Internal { reference };
     let body = serde_json::to_string(&error).unwrap_or_default();
     (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "application/json")], body).into_response()
