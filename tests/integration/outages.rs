@@ -750,3 +750,57 @@ async fn a_storm_cannot_join_an_outage_its_manager_may_not_manage(pool: sqlx::Pg
         .unwrap();
     assert_eq!(linked, 0);
 }
+
+/// A supervisor's late-notice reason is bounded as the database bounds it: one too long is a
+/// message next to the field, on publishing and on rescheduling, and nothing is stored.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_late_notice_reason_too_long_is_a_field_message_not_a_failure(pool: sqlx::PgPool) {
+    use app::outages::model::LATE_NOTICE_REASON_MAX;
+    let portal = Portal::new(pool).await;
+    let supervisor = portal.sign_in("S0001").await;
+    let (soon, soon_end) = (local(Duration::days(2)), local(Duration::days(2) + Duration::hours(3)));
+    let long = "漏".repeat(LATE_NOTICE_REASON_MAX + 1);
+    let fields = [
+        ("kind", "planned"),
+        ("reason", "线路检修"),
+        ("public_note", ""),
+        ("areas[0]", "YBS-N"),
+        ("starts_at", soon.as_str()),
+        ("ends_at", soon_end.as_str()),
+        ("late_notice_reason", long.as_str()),
+    ];
+    let before = outage_count(&portal).await;
+    let refused = publish(&portal, &supervisor, &fields).await.unwrap_err();
+    assert_eq!(refused.for_field("late_notice_reason"), Some(Problem::TooLong { max: LATE_NOTICE_REASON_MAX as u32 }));
+    assert_eq!(outage_count(&portal).await, before);
+
+    let (later, later_end) = (local(Duration::days(9)), local(Duration::days(9) + Duration::hours(3)));
+    let id = publish(
+        &portal,
+        &supervisor,
+        &[
+            ("kind", "planned"),
+            ("reason", "线路检修"),
+            ("public_note", ""),
+            ("areas[0]", "YBS-N"),
+            ("starts_at", &later),
+            ("ends_at", &later_end),
+        ],
+    )
+    .await
+    .expect("published with notice")
+    .to_string();
+    let moved = portal
+        .call(
+            "reschedule_outage",
+            &[("id", &id), ("starts_at", &soon), ("ends_at", &soon_end), ("late_notice_reason", &long)],
+            Some(&supervisor),
+        )
+        .await;
+    assert_eq!(
+        moved.error().for_field("late_notice_reason"),
+        Some(Problem::TooLong { max: LATE_NOTICE_REASON_MAX as u32 })
+    );
+    let detail: OutageDetail = portal.call("outage", &[("id", &id)], Some(&supervisor)).await.json();
+    assert_eq!(detail.late_notice_reason, None, "not moved, no reason stored");
+}
