@@ -193,7 +193,7 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
         error::{FieldError, Problem},
     };
     let token_hash = request_token_hash()?;
-    let upload = read_upload(data).await?;
+    let mut upload = read_upload(data).await?;
     let key = uuid::Uuid::parse_str(upload.text("submission_key").trim()).ok();
     let account_no = AccountNo::parse(upload.text("account_no")).ok();
     let pool = crate::db::pool()?;
@@ -207,6 +207,7 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
         leptos_axum::redirect(&format!("/tickets/{number}"));
         return Ok(());
     }
+    let photos = upload.keep_photos().await?;
     let checked = check_report(ReportInput {
         account_no: upload.text("account_no"),
         category: upload.fields.get("category").map(String::as_str),
@@ -256,7 +257,7 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
         if context.has_draft {
             store::discard_draft(&mut tx, user.user_id).await?;
         }
-        for photo in &upload.photos {
+        for photo in &photos {
             store::insert_photo(&mut tx, ticket_id, user.user_id, photo).await?;
         }
     }
@@ -277,7 +278,8 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
 #[derive(Default)]
 struct Upload {
     fields: std::collections::HashMap<String, String>,
-    photos: Vec<super::photos::KeptPhoto>,
+    /// The files as sent; decoded by `keep_photos` once the caller is known.
+    photos: Vec<Vec<u8>>,
     photo_problem: Option<crate::error::Problem>,
 }
 
@@ -285,6 +287,23 @@ struct Upload {
 impl Upload {
     fn text(&self, name: &str) -> &str {
         self.fields.get(name).map(String::as_str).unwrap_or_default()
+    }
+
+    /// Decodes the photos sent and keeps those that are photos (`tickets::photos`); the first
+    /// that is not becomes the photo problem. Decoding costs CPU, so it waits until the caller
+    /// is known to be signed in and allowed.
+    async fn keep_photos(&mut self) -> Result<Vec<super::photos::KeptPhoto>, AppError> {
+        let mut kept = Vec::new();
+        for bytes in std::mem::take(&mut self.photos) {
+            if self.photo_problem.is_some() {
+                break;
+            }
+            match tokio::task::spawn_blocking(move || super::photos::keep(&bytes)).await.map_err(AppError::internal)? {
+                Ok(photo) => kept.push(photo),
+                Err(problem) => self.photo_problem = Some(problem),
+            }
+        }
+        Ok(kept)
     }
 
     /// The report's text fields as typed, to give back with the messages.
@@ -299,8 +318,8 @@ impl Upload {
     }
 }
 
-/// Reads files named `photos`, stopping at the size limit (the body is a stream, not a size
-/// someone promised) and keeping each only if it decodes as a photo (`tickets::photos`).
+/// Reads files named `photos`, stopping at the size limit: the body is a stream, not a size
+/// someone promised.
 #[cfg(feature = "ssr")]
 async fn read_upload(data: leptos::server_fn::codec::MultipartData) -> Result<Upload, AppError> {
     use super::model::{PHOTOS_PER_UPLOAD, PHOTO_MAX_BYTES};
@@ -343,15 +362,8 @@ async fn read_upload(data: leptos::server_fn::codec::MultipartData) -> Result<Up
         } else if upload.photos.len() == PHOTOS_PER_UPLOAD {
             Some(Problem::TooManyPhotos { max: PHOTOS_PER_UPLOAD as u32 })
         } else {
-            let kept =
-                tokio::task::spawn_blocking(move || super::photos::keep(&bytes)).await.map_err(AppError::internal)?;
-            match kept {
-                Ok(photo) => {
-                    upload.photos.push(photo);
-                    None
-                }
-                Err(problem) => Some(problem),
-            }
+            upload.photos.push(bytes);
+            None
         };
     }
     Ok(upload)
@@ -650,13 +662,13 @@ pub async fn add_photos(data: leptos::server_fn::codec::MultipartData) -> Result
     use super::{model::PHOTOS_PER_TICKET, store};
     use crate::{auth::session::require_role, error::Problem};
     let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
-    let upload = read_upload(data).await?;
+    let mut upload = read_upload(data).await?;
     let pool = crate::db::pool()?;
     let row = access::visible_ticket(&pool, &user, upload.text("number")).await?;
+    let photos = upload.keep_photos().await?;
     if let Some(problem) = upload.photo_problem {
         return Err(AppError::field("photos", problem));
     }
-    let photos = upload.photos;
     if photos.is_empty() {
         return Err(AppError::field("photos", Problem::Required));
     }
