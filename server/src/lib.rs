@@ -23,14 +23,17 @@ use tower_http::{
 pub const BODY_MAX_BYTES: usize = 16 * 1024 * 1024;
 
 pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    pool_options(max_connections).connect(database_url).await
+}
+
+/// How the portal's pool behaves, for `connect` and for tests that build the same pool.
+pub fn pool_options(max_connections: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(std::time::Duration::from_secs(5))
         // A ping before every use would add a round trip to each query of a request; a
         // connection that died shows up as an error on use and the pool drops it.
         .test_before_acquire(false)
-        .connect(database_url)
-        .await
 }
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");

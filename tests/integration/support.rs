@@ -47,21 +47,25 @@ pub fn options() -> LeptosOptions {
 }
 
 impl Portal {
+    /// The portal over the test's database, with the pool a server process makes
+    /// (`server::pool_options`). The test harness's own pool allows five connections and waits
+    /// 30 s for one; a page's resources, the live-update listener and a transaction between
+    /// them could wait on each other there for a minute, which no server process does.
     pub async fn new(pool: PgPool) -> Self {
         server::demo::load_once(&pool).await.expect("demo data loads");
-        Self::over(pool)
+        Self::on(&pool).await
     }
 
     /// Another server process on the same database: shares nothing with `self` but PostgreSQL.
     pub async fn second_process(&self) -> Self {
-        let pool = sqlx::postgres::PgPoolOptions::new()
-            .connect_with((*self.pool.connect_options()).clone())
-            .await
-            .expect("second pool");
-        Self::over(pool)
+        Self::on(&self.pool).await
     }
 
-    fn over(pool: PgPool) -> Self {
+    async fn on(database: &PgPool) -> Self {
+        let pool = server::pool_options(10)
+            .connect_with((*database.connect_options()).clone())
+            .await
+            .expect("the portal's pool connects");
         Self { router: server::router(pool.clone(), options()), pool }
     }
 
