@@ -10,7 +10,7 @@ export SQLX_OFFLINE := true
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e site build release sqlx-prepare lint bench-reports bench-outages
+.PHONY: run test setup unit e2e site build release sqlx-prepare lint bench-reports bench-outages bench-live
 
 setup:
 	@scripts/install-tools.sh
@@ -49,6 +49,10 @@ bench-reports: setup
 ## Prints the outage look-up and customer-home query times at 10,000 and 1,000,000 customers.
 bench-outages: setup
 	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-outages
+
+## Prints the queries each case change costs and how fast it reaches open pages, with 10 and 1,000 live streams.
+bench-live: setup
+	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-live
 
 ## Refreshes .sqlx/ after a query or migration changes (needs the local database).
 sqlx-prepare:

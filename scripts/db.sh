@@ -34,11 +34,17 @@ fi
 
 mkdir -p "$root"
 data=$root/data
-# An earlier version of this script started the durable server with fsync off: restart it
-# with the defaults.
-if [ -z "$speed" ] && [ -f "$root/port" ] && as_pg pg_ctl -D "$(readlink -f "$data")" status >/dev/null 2>&1 \
-  && [ "$(psql -h 127.0.0.1 -p "$(cat "$root/port")" -U portal -d postgres -tAc 'show fsync' 2>/dev/null)" = off ]; then
-  as_pg pg_ctl -D "$(readlink -f "$data")" -w stop -m fast >/dev/null
+# pg_stat_statements counts the queries each statement costs (the live-update benchmark reads
+# it; operators can too). It has to be loaded when the server starts.
+stats="-c shared_preload_libraries=pg_stat_statements"
+# A server started by an earlier version of this script (the durable one with fsync off, or
+# either without pg_stat_statements) is restarted with today's settings.
+if [ -f "$root/port" ] && as_pg pg_ctl -D "$(readlink -f "$data")" status >/dev/null 2>&1; then
+  ask() { psql -h 127.0.0.1 -p "$(cat "$root/port")" -U portal -d postgres -tAc "$1" 2>/dev/null || true; }
+  if { [ -z "$speed" ] && [ "$(ask 'show fsync')" = off ]; } \
+    || [ "$(ask 'show shared_preload_libraries')" != pg_stat_statements ]; then
+    as_pg pg_ctl -D "$(readlink -f "$data")" -w stop -m fast >/dev/null
+  fi
 fi
 # The postgres user may not be able to reach into this checkout (a clone under /root, say):
 # then the data lives in a folder of its own and .pgdata/data points there.
@@ -65,7 +71,7 @@ if ! as_pg pg_ctl -D "$data" status >/dev/null 2>&1; then
   for _ in $(seq 1 20); do
     while ! port_free "$port"; do port=$((port + 1)); done
     if as_pg pg_ctl -D "$data" -w -l "$data/server.log" \
-      -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 $speed" start >/dev/null 2>&1; then
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=200 $stats $speed" start >/dev/null 2>&1; then
       started=yes
       break
     fi

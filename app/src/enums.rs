@@ -1,7 +1,9 @@
-//! Domain enumerations are stored as text in PostgreSQL (with CHECK constraints) and parsed
-//! once when read, so the rest of the code only ever sees the enum.
+//! Domain enumerations are stored as text in PostgreSQL (with CHECK constraints) and decoded
+//! by sqlx itself (`status as "status: Status"` in a query), so the rest of the code only
+//! ever sees the enum and a value the code does not know fails the query, not a page.
 
-/// Declares an enum with its stable database spelling, `as_str` and `FromStr`.
+/// Declares an enum with its stable database spelling, `as_str`, `FromStr`, and (on the
+/// server) sqlx's text encoding and decoding.
 #[macro_export]
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -24,6 +26,33 @@ macro_rules! text_enum {
                     $($text => Ok($name::$variant),)+
                     _ => Err($crate::enums::UnknownValue(s.to_owned())),
                 }
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl sqlx::Type<sqlx::Postgres> for $name {
+            fn type_info() -> sqlx::postgres::PgTypeInfo {
+                <&str as sqlx::Type<sqlx::Postgres>>::type_info()
+            }
+            fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+                <&str as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl<'r> sqlx::Decode<'r, sqlx::Postgres> for $name {
+            fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                Ok(<&str as sqlx::Decode<sqlx::Postgres>>::decode(value)?.parse::<$name>()?)
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl sqlx::Encode<'_, sqlx::Postgres> for $name {
+            fn encode_by_ref(
+                &self,
+                buf: &mut sqlx::postgres::PgArgumentBuffer,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&str as sqlx::Encode<sqlx::Postgres>>::encode(self.as_str(), buf)
             }
         }
     };

@@ -5,6 +5,7 @@
 
 pub mod areas;
 pub mod auth;
+pub mod case;
 pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -5,6 +5,7 @@ pub mod events;
 pub mod jobs;
 pub mod middleware;
 pub mod photos;
+pub mod viewer;
 
 use app::{shell, App};
 use axum::{routing::get, Router};
@@ -37,12 +38,6 @@ pub fn pool_options(max_connections: u32) -> PgPoolOptions {
 }
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
-
-/// The status of an error, for the handlers outside server functions; the body says nothing.
-pub fn refuse(error: app::error::AppError) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR).into_response()
-}
 
 /// Removes `.br`/`.gz` files older than the asset they compress, so a rebuild by any route
 /// (`cargo leptos watch`, say) never has the server send yesterday's WASM.
@@ -87,7 +82,7 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
         .merge(
             Router::new()
                 .route("/tickets/{number}/photos/{id}", get(photos::ticket_photo))
-                .route("/tickets/{number}/photos/{id}/thumbnail", get(photos::ticket_thumbnail))
+                .route("/tickets/{number}/photos/{id}/{variant}", get(photos::ticket_photo))
                 .with_state(pool.clone()),
         );
     let context = move || provide_context(pool.clone());

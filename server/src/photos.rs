@@ -1,53 +1,34 @@
-//! Ticket photos, served only to those who may see the ticket: a stranger, or a photo of
-//! another ticket, gets the same 404 as a photo that does not exist.
-use crate::refuse;
-use app::{
-    auth::session::user_from_headers,
-    db::PgPool,
-    error::AppError,
-    tickets::{access, store},
-};
+//! Case attachments, served only to those who may see the case: a stranger, or an attachment
+//! of another case, gets the same 404 as one that does not exist.
+use crate::viewer::Viewer;
+use app::{case::service, db::PgPool, error::AppError, tickets::access};
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderMap},
+    http::header,
     response::{IntoResponse, Response},
 };
 
-/// `GET /tickets/{number}/photos/{id}`
+#[derive(serde::Deserialize)]
+pub struct PhotoPath {
+    number: String,
+    id: i64,
+    variant: Option<String>,
+}
+
+/// `GET /tickets/{number}/photos/{id}`, and with `/thumbnail` the small copy the ticket page shows.
 pub async fn ticket_photo(
-    state: State<PgPool>,
-    Path((number, id)): Path<(String, i64)>,
-    headers: HeaderMap,
-) -> Response {
-    serve(state, number, id, false, headers).await
-}
-
-/// `GET /tickets/{number}/photos/{id}/thumbnail`: the small copy the ticket page shows.
-pub async fn ticket_thumbnail(
-    state: State<PgPool>,
-    Path((number, id)): Path<(String, i64)>,
-    headers: HeaderMap,
-) -> Response {
-    serve(state, number, id, true, headers).await
-}
-
-async fn serve(State(pool): State<PgPool>, number: String, id: i64, thumbnail: bool, headers: HeaderMap) -> Response {
-    let user = match user_from_headers(&pool, &headers).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return refuse(AppError::NotSignedIn),
-        Err(err) => return refuse(err),
+    State(pool): State<PgPool>,
+    Viewer(user): Viewer,
+    Path(PhotoPath { number, id, variant }): Path<PhotoPath>,
+) -> Result<Response, AppError> {
+    let thumbnail = match variant.as_deref() {
+        None => false,
+        Some("thumbnail") => true,
+        Some(_) => return Err(AppError::NotFound),
     };
-    let ticket = match access::visible_ticket(&pool, &user, &number).await {
-        Ok(ticket) => ticket,
-        Err(err) => return refuse(err),
-    };
-    match store::photo(&pool, ticket.id, id, thumbnail).await {
-        Ok(Some((content_type, bytes))) => (
-            [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=86400".to_owned())],
-            bytes,
-        )
-            .into_response(),
-        Ok(None) => refuse(AppError::NotFound),
-        Err(err) => refuse(err),
-    }
+    let ticket = access::visible_ticket(&pool, &user, &number).await?;
+    let (content_type, bytes) =
+        service::attachment(&pool, ticket.id, id, thumbnail).await?.ok_or(AppError::NotFound)?;
+    let headers = [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=86400".to_owned())];
+    Ok((headers, bytes).into_response())
 }

@@ -1,7 +1,10 @@
 //! Every length or format the database enforces has the same rule in the code, so a person gets
 //! a message next to the field instead of a 500 from a CHECK constraint. The constraints are
 //! read from PostgreSQL's catalogue: a new CHECK without a matching rule here fails this test.
-use app::{customers::model::Phone, notifications::model, outages::model as outages, tickets::model as tickets};
+use app::{
+    case::model as case, customers::model::Phone, notifications::model, outages::model as outages,
+    tickets::model as tickets,
+};
 
 /// (table, column) and the code's limit in characters (bytes for `octet_length`), or `None`
 /// for a column only the portal itself writes (never typed by anyone).
@@ -10,10 +13,10 @@ fn length_rules() -> Vec<((&'static str, &'static str), Option<usize>)> {
         (("tickets", "description"), Some(tickets::DESCRIPTION_MAX)),
         (("tickets", "address"), Some(tickets::ADDRESS_MAX)),
         (("tickets", "crew_name"), Some(tickets::CREW_NAME_MAX)),
-        (("ticket_events", "body"), Some(tickets::MESSAGE_MAX)),
+        (("case_events", "body"), Some(case::MESSAGE_MAX)),
         (("ratings", "comment"), Some(tickets::COMMENT_MAX)),
-        (("follow_ups", "note"), Some(tickets::MESSAGE_MAX)),
-        (("ticket_photos", "bytes"), Some(tickets::PHOTO_MAX_BYTES)),
+        (("follow_ups", "note"), Some(case::MESSAGE_MAX)),
+        (("case_attachments", "bytes"), Some(case::PHOTO_MAX_BYTES)),
         (("outages", "reason"), Some(outages::REASON_MAX)),
         (("outages", "public_note"), Some(outages::NOTE_MAX)),
         (("outages", "late_notice_reason"), Some(outages::LATE_NOTICE_REASON_MAX)),
@@ -121,7 +124,7 @@ async fn every_stored_format_accepts_what_the_parsers_accept(pool: sqlx::PgPool)
         ("contact_phone", phone),
         ("account_no", |s| app::customers::model::AccountNo::parse(s).ok().map(|a| a.as_str().to_owned())),
         ("employee_no", |s| app::auth::model::EmployeeNo::parse(s).map(|e| e.as_str().to_owned())),
-        ("number", |s| tickets::TicketNo::parse(s).ok().map(|n| n.as_str().to_owned())),
+        ("number", |s| case::CaseNo::parse(s).ok().map(|n| n.as_str().to_owned())),
         ("email", |s| model::parse_email(s).ok().flatten()),
     ];
     assert!(formats.len() >= 6, "read {formats:?}");

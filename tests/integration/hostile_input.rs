@@ -274,11 +274,12 @@ async fn no_input_to_any_server_function_breaks_it(pool: sqlx::PgPool) {
         .unwrap();
         assert_eq!(dirty, 0, "{table}.{column} holds control characters");
     }
-    // Nothing half-written: every ticket has its first timeline entry, every outage its areas
+    // Nothing half-written: every case its ticket and its first timeline entry, every outage its areas
     // and its publication.
     let orphans: i64 = sqlx::query_scalar(
         "select (select count(*) from tickets t where not exists
-                   (select 1 from ticket_events e where e.ticket_id = t.id and e.kind = 'reported'))
+                   (select 1 from case_events e where e.case_id = t.id and e.kind = 'reported'))
+              + (select count(*) from cases k where not exists (select 1 from tickets t where t.id = k.id))
               + (select count(*) from outages o where not exists (select 1 from outage_areas a where a.outage_id = o.id))",
     )
     .fetch_one(&portal.pool)

@@ -8,6 +8,7 @@ mod constraints;
 mod hostile_input;
 mod live;
 mod markup;
+mod migration;
 mod outages;
 mod photos;
 mod sign_in;

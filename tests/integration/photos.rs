@@ -33,7 +33,7 @@ fn with_exif(jpeg: &[u8]) -> Vec<u8> {
 }
 
 async fn photo_count(portal: &Portal) -> i64 {
-    sqlx::query_scalar("select count(*) from ticket_photos").fetch_one(&portal.pool).await.unwrap()
+    sqlx::query_scalar("select count(*) from case_attachments").fetch_one(&portal.pool).await.unwrap()
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -53,7 +53,7 @@ async fn a_customer_adds_photos_that_only_those_who_see_the_ticket_can_open(pool
     assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
     let ticket: TicketView = portal.call("ticket", &[("number", &number)], Some(&customer)).await.json();
     assert_eq!(ticket.photos.len(), 2);
-    assert!(ticket.events.iter().any(|e| e.kind == "photo"));
+    assert!(ticket.events.iter().any(|e| e.kind == app::case::model::EventKind::Attachments));
 
     let url = format!("/tickets/{number}/photos/{}", ticket.photos[0]);
     let mine = portal.get(&url, Some(&customer)).await;

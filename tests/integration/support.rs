@@ -226,6 +226,19 @@ pub async fn next_event(body: &mut Body, within: std::time::Duration) -> Option<
     }
 }
 
+/// Whether the stream ends (the server closes it) within `within`; events still on their way
+/// before that are passed over.
+pub async fn stream_ends(body: &mut Body, within: std::time::Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => return false,
+            Ok(None) => return true,
+            Ok(Some(_)) => continue,
+        }
+    }
+}
+
 /// The whole `Set-Cookie` header for the session, as the browser receives it.
 pub fn set_cookie_header(reply: &Reply) -> String {
     reply
@@ -273,11 +286,30 @@ pub async fn report_fault(portal: &Portal, session: &Session, category: &str) ->
 /// (for tests about what comes after restoration).
 pub async fn mark_restored(portal: &Portal, number: &str, hours_ago: i32) {
     sqlx::query(
-        "update tickets set status = 'restored', restored_at = now() - make_interval(hours => $2) where number = $1",
+        "with k as (update cases set due_at = null, at_risk_at = null where number = $1 returning id)
+         update tickets set status = 'restored', restored_at = now() - make_interval(hours => $2) from k where tickets.id = k.id",
     )
     .bind(number)
     .bind(hours_ago)
     .execute(&portal.pool)
     .await
     .expect("ticket marked restored");
+}
+
+/// Moves a waiting ticket's report time and arrival deadline (and the case's deadline with
+/// it), as if it had been reported earlier.
+pub async fn set_arrival_deadline(portal: &Portal, number: &str, reported_minutes_ago: i32, arrive_in_minutes: i32) {
+    sqlx::query(
+        "with k as (update cases set opened_at = now() - make_interval(mins => $2),
+                                     due_at = now() + make_interval(mins => $3),
+                                     at_risk_at = now() + make_interval(mins => $3) - interval '10 minutes'
+                    where number = $1 returning id)
+         update tickets set arrive_by = now() + make_interval(mins => $3) from k where tickets.id = k.id",
+    )
+    .bind(number)
+    .bind(reported_minutes_ago)
+    .bind(arrive_in_minutes)
+    .execute(&portal.pool)
+    .await
+    .expect("deadline moved");
 }

@@ -17,7 +17,7 @@ async fn report(portal: &Portal, phone: &str) -> (Session, String) {
 }
 
 async fn status_of(portal: &Portal, number: &str) -> Status {
-    let status: String = sqlx::query_scalar("select status from tickets where number = $1")
+    let status: String = sqlx::query_scalar("select status from tickets join cases using (id) where number = $1")
         .bind(number)
         .fetch_one(&portal.pool)
         .await
@@ -40,7 +40,7 @@ async fn an_unconfirmed_repair_closes_72_hours_after_restoration_once(pool: sqlx
     assert_eq!(status_of(&portal, &old).await, Status::Closed);
     assert_eq!(status_of(&portal, &recent).await, Status::Restored);
     let closings: i64 = sqlx::query_scalar(
-        "select count(*) from ticket_events e join tickets t on t.id = e.ticket_id where t.number = $1 and e.status = 'closed'",
+        "select count(*) from case_events e join cases t on t.id = e.case_id where t.number = $1 and e.status = 'closed'",
     )
     .bind(&old)
     .fetch_one(&portal.pool)
@@ -55,11 +55,7 @@ async fn the_supervisor_is_told_once_when_a_deadline_is_at_risk_and_again_when_m
     let other = portal.second_process().await;
     let (customer, number) = report(&portal, "13800000001").await;
     let (_, on_time) = report(&portal, "13800000002").await;
-    sqlx::query("update tickets set arrive_by = now() + interval '5 minutes' where number = $1")
-        .bind(&number)
-        .execute(&portal.pool)
-        .await
-        .unwrap();
+    set_arrival_deadline(&portal, &number, 40, 5).await;
     let now = Utc::now();
     let (a, b) = tokio::join!(sweep(&portal.pool, now), sweep(&other.pool, now));
     assert_eq!(a.unwrap().alerts + b.unwrap().alerts, 1, "one alert between two processes");
@@ -71,8 +67,8 @@ async fn the_supervisor_is_told_once_when_a_deadline_is_at_risk_and_again_when_m
     let supervisor = portal.sign_in("S0001").await;
     let notices: Vec<Notice> = portal.call("my_notifications", &[], Some(&supervisor)).await.json();
     assert_eq!(notices.iter().map(|n| n.kind).collect::<Vec<_>>(), [Kind::DeadlineMissed, Kind::DeadlineAtRisk]);
-    assert!(notices.iter().all(|n| n.about == number && n.unread));
-    assert!(notices.iter().all(|n| n.about != on_time));
+    assert!(notices.iter().all(|n| n.about == app::case::model::display_number(&number) && n.unread));
+    assert!(notices.iter().all(|n| n.about != app::case::model::display_number(&on_time)));
     let viewer: Option<app::auth::api::Viewer> = portal.call("who_am_i", &[], Some(&supervisor)).await.json();
     assert_eq!(viewer.map(|v| v.unread), Some(2));
     portal.call("mark_notifications_read", &[], Some(&supervisor)).await;

@@ -4,7 +4,7 @@ use crate::support::*;
 use app::{
     error::{AppError, Problem, Refusal},
     tickets::{
-        api::{ReportSetup, TicketList, TicketSummary, TicketView},
+        api::{QueuePage, ReportSetup, TicketList, TicketSummary, TicketView},
         model::{Action, Status},
         sweep::sweep,
     },
@@ -35,7 +35,7 @@ async fn a_report_lands_on_its_ticket_with_the_published_arrival_promise(pool: s
     let ticket: TicketView = view(&portal, &customer, &number).await.json();
     assert_eq!(ticket.status, Status::Submitted);
     let located: (Option<f64>, Option<f64>) =
-        sqlx::query_as("select latitude, longitude from tickets where number = $1")
+        sqlx::query_as("select latitude, longitude from tickets join cases using (id) where number = $1")
             .bind(&number)
             .fetch_one(&portal.pool)
             .await
@@ -43,7 +43,7 @@ async fn a_report_lands_on_its_ticket_with_the_published_arrival_promise(pool: s
     assert_eq!(located, (Some(41.40), Some(119.64)));
     assert!(!ticket.urgent);
     let (reported, arrive_by): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) =
-        sqlx::query_as("select reported_at, arrive_by from tickets where number = $1")
+        sqlx::query_as("select opened_at, arrive_by from tickets join cases using (id) where number = $1")
             .bind(&number)
             .fetch_one(&portal.pool)
             .await
@@ -60,7 +60,7 @@ async fn a_township_customer_is_promised_90_minutes_and_a_hazard_is_urgent(pool:
     let customer = portal.sign_in("13800000031").await;
     let number = report_fault(&portal, &customer, "hazard").await;
     let (urgent, minutes, area): (bool, f64, String) = sqlx::query_as(
-        "select urgent, (extract(epoch from arrive_by - reported_at) / 60)::float8, area_type from tickets where number = $1",
+        "select urgent, (extract(epoch from arrive_by - opened_at) / 60)::float8, area_type from tickets join cases using (id) where number = $1",
     )
     .bind(&number)
     .fetch_one(&portal.pool)
@@ -95,7 +95,7 @@ async fn two_concurrent_reports_with_one_key_create_one_ticket(pool: sqlx::PgPoo
     assert_eq!(b.status, StatusCode::OK);
     assert_eq!(ticket_number(&a), ticket_number(&b));
     assert_eq!(count_tickets(&portal).await, 1);
-    let events: i64 = sqlx::query_scalar("select count(*) from ticket_events").fetch_one(&portal.pool).await.unwrap();
+    let events: i64 = sqlx::query_scalar("select count(*) from case_events").fetch_one(&portal.pool).await.unwrap();
     assert_eq!(events, 1, "one 'reported' step");
 }
 
@@ -248,9 +248,9 @@ async fn only_the_customers_own_manager_or_a_supervisor_sees_a_ticket(pool: sqlx
     let department = portal.sign_in("D2001").await;
     assert_eq!(view(&portal, &department, &number).await.error(), AppError::NotFound);
 
-    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&own)).await.json();
+    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&own)).await.json::<QueuePage>().tickets;
     assert!(queue.iter().any(|t| t.number == number));
-    let theirs: Vec<TicketSummary> = portal.call("queue", &[], Some(&other)).await.json();
+    let theirs: Vec<TicketSummary> = portal.call("queue", &[], Some(&other)).await.json::<QueuePage>().tickets;
     assert!(theirs.iter().all(|t| t.number != number));
 }
 
@@ -437,11 +437,7 @@ async fn queues_order_by_urgency_and_the_supervisor_sees_missed_deadlines_first(
         numbers.push(report_fault(&portal, &customer, category).await);
     }
     // The flicker report was made an hour ago: its deadline has passed.
-    sqlx::query("update tickets set reported_at = now() - interval '1 hour', arrive_by = now() - interval '15 minutes' where number = $1")
-        .bind(&numbers[1])
-        .execute(&portal.pool)
-        .await
-        .unwrap();
+    set_arrival_deadline(&portal, &numbers[1], 60, -15).await;
     let manager: String = sqlx::query_scalar(
         "select u.employee_no from customers c join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
          join managers m on m.id = ma.manager_id join users u on u.id = m.user_id where c.account_no = '3100000001'",
@@ -451,19 +447,22 @@ async fn queues_order_by_urgency_and_the_supervisor_sees_missed_deadlines_first(
     .unwrap();
     // Households 1, 2 and 3 have three different managers; the first one's queue holds one of these.
     let own = portal.sign_in(&manager).await;
-    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&own)).await.json();
+    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&own)).await.json::<QueuePage>().tickets;
     assert_eq!(queue.iter().map(|t| t.number.as_str()).collect::<Vec<_>>(), [numbers[0].as_str()]);
     let page = String::from_utf8_lossy(&portal.get("/queue", Some(&own)).await.body).into_owned();
     assert!(page.contains("共 1 张未完成工单"), "the queue says how many tickets it holds");
 
     // The supervisor sees every manager's: the missed deadline first, then the hazard, then the rest.
-    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&supervisor)).await.json();
+    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&supervisor)).await.json::<QueuePage>().tickets;
     let order: Vec<&str> = queue.iter().map(|t| t.number.as_str()).collect();
     assert_eq!(order, [numbers[1].as_str(), numbers[2].as_str(), numbers[0].as_str()]);
-    assert_eq!(queue[0].deadline.map(|d| d.state), Some(app::tickets::model::DeadlineState::Missed));
+    assert_eq!(queue[0].deadline.map(|d| d.state), Some(app::case::model::DeadlineState::Missed));
     assert!(queue[0].deadline.is_some_and(|d| d.minutes_left <= -15), "shows how long ago it was missed");
-    let filtered: Vec<TicketSummary> =
-        portal.call("queue", &[("status", "submitted"), ("area", "YBS-N")], Some(&supervisor)).await.json();
+    let filtered: Vec<TicketSummary> = portal
+        .call("queue", &[("status", "submitted"), ("area", "YBS-N")], Some(&supervisor))
+        .await
+        .json::<QueuePage>()
+        .tickets;
     assert!(filtered.iter().all(|t| t.area_code == "YBS-N"));
 }
 
@@ -502,7 +501,7 @@ async fn the_manager_sets_an_estimated_restoration_the_customer_sees(pool: sqlx:
     let ticket: TicketView = view(&portal, &customer, &number).await.json();
     let estimate = ticket.estimated_restoration.expect("estimate shown to the customer");
     assert!((estimate - chrono::Utc::now()).num_minutes() > 100);
-    assert!(ticket.events.iter().any(|e| e.kind == "estimate"));
+    assert!(ticket.events.iter().any(|e| e.kind == app::case::model::EventKind::Estimate));
     let by_customer =
         portal.call("set_estimate", &[("number", &number), ("estimate", &local(3))], Some(&customer)).await;
     assert_eq!(by_customer.error(), AppError::NotFound);
@@ -597,7 +596,7 @@ async fn a_duplicate_is_merged_and_its_customer_follows_the_surviving_repair(poo
         portal.call("my_notifications", &[], Some(&second)).await.json();
     assert_eq!(
         notices.first().map(|n| (n.kind, n.about.clone())),
-        Some((app::notifications::model::Kind::Merged, duplicate.clone()))
+        Some((app::notifications::model::Kind::Merged, app::case::model::display_number(&duplicate)))
     );
 
     let dispatched = portal
@@ -625,11 +624,84 @@ async fn a_duplicate_is_merged_and_its_customer_follows_the_surviving_repair(poo
     assert!(!text.contains(&name) && !text.contains(&phone), "{text}");
     assert_eq!(view(&portal, &second, &surviving).await.error(), AppError::NotFound);
 
-    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&manager)).await.json();
+    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&manager)).await.json::<QueuePage>().tickets;
     assert!(queue.iter().all(|t| t.number != duplicate), "a merged duplicate leaves the queue");
     let surviving_view: TicketView = view(&portal, &manager, &surviving).await.json();
     assert!(surviving_view
         .events
         .iter()
-        .any(|e| e.kind == "merged_from" && e.body.as_deref() == Some(duplicate.as_str())));
+        .any(|e| e.payload == Some(app::case::model::Payload::MergedFrom { number: duplicate.clone() })));
+}
+
+/// In a storm: more open tickets than one page holds. The queue is filtered, ordered and paged
+/// in the database, so the oldest missed deadlines come first however many there are, every
+/// ticket is on exactly one page, and the total counts them all.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_storm_queue_of_more_than_500_is_ordered_before_it_is_paged(pool: sqlx::PgPool) {
+    use app::tickets::model::{queue_key, supervisor_key};
+    let portal = Portal::new(pool).await;
+    let inserted: i64 = sqlx::query_scalar(
+        "with k as (
+             insert into cases (kind, number, customer_id, opened_by, opened_at, submission_key, due_at, at_risk_at)
+             select 'ticket', translate(lpad(g::text, 8, '0'), '0123456789', 'ABCDEFGHJK'), c.id,
+                    coalesce(c.user_id, (select id from users where role = 'supervisor' limit 1)),
+                    now() - g * interval '1 minute', gen_random_uuid(),
+                    date_trunc('minute', now()) + ((g % 97) - 40) * interval '1 minute' + interval '30 seconds',
+                    date_trunc('minute', now()) + ((g % 97) - 50) * interval '1 minute' + interval '30 seconds'
+             from generate_series(1, 650) g
+             cross join lateral (select id, user_id from customers order by id
+                                 offset g % (select count(*) from customers) limit 1) c
+             returning id, due_at
+         ), t as (
+             insert into tickets (id, category, urgent, description, address, contact_phone, area_type, arrive_by)
+             select id, case when id % 13 = 0 then 'hazard' else 'no_power' end, id % 13 = 0, 'storm', '城关镇',
+                    '13800000001', 'urban', due_at
+             from k returning id
+         )
+         select count(*) from t",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    assert_eq!(inserted, 650);
+
+    let supervisor = portal.sign_in("S0001").await;
+    let mut seen: Vec<TicketSummary> = Vec::new();
+    let mut total = None;
+    for page in 0.. {
+        let found: QueuePage = portal.call("queue", &[("page", &page.to_string())], Some(&supervisor)).await.json();
+        total.get_or_insert(found.total);
+        assert_eq!(Some(found.total), total, "every page counts the same whole");
+        if found.tickets.is_empty() {
+            break;
+        }
+        assert!(found.tickets.len() as i64 <= found.page_size);
+        seen.extend(found.tickets);
+    }
+    let now = chrono::Utc::now();
+    assert_eq!(total, Some(650), "the total counts every open ticket, not one page");
+    assert_eq!(seen.len(), 650, "each ticket is on one page");
+    let mut expected = seen.clone();
+    expected.sort_by_key(|r| supervisor_key(r.urgent, r.deadline.map(|d| d.at), r.reported_at, now));
+    let numbers = |rows: &[TicketSummary]| rows.iter().map(|r| r.number.clone()).collect::<Vec<_>>();
+    assert_eq!(numbers(&seen), numbers(&expected), "the supervisor's order across pages");
+    let longest_missed = seen.iter().filter_map(|r| r.deadline).map(|d| d.at).min().unwrap();
+    assert_eq!(seen[0].deadline.map(|d| d.at), Some(longest_missed), "the longest missed deadline leads");
+
+    // One manager's share, with a status filter: ordered by the manager's rule.
+    let manager: String = sqlx::query_scalar(
+        "select u.employee_no from managers m join users u on u.id = m.user_id
+         join manager_assignments ma on ma.manager_id = m.id and ma.ended_at is null
+         group by u.employee_no order by count(*) desc limit 1",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    let own = portal.sign_in(&manager).await;
+    let found: QueuePage = portal.call("queue", &[("status", "submitted")], Some(&own)).await.json();
+    assert!(found.total > 0 && found.total < 650);
+    let mut expected = found.tickets.clone();
+    expected.sort_by_key(|r| queue_key(r.urgent, r.deadline.map(|d| d.at), r.reported_at));
+    assert_eq!(numbers(&found.tickets), numbers(&expected), "the manager's order");
+    assert!(!found.every_manager && found.tickets.iter().all(|r| r.status == Status::Submitted));
 }

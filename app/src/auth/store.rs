@@ -156,7 +156,20 @@ pub fn session_user_from(
     Ok(SessionUser { user_id, role: role.parse()?, display_name, company_id })
 }
 
+/// The channel on which every server process hears that one of a user's sessions ended, so
+/// live streams opened with it stop at once.
+pub const SESSION_ENDED_CHANNEL: &str = "session_ended";
+
+/// Ends a session and tells every process (the streams it has open on that user's behalf ask
+/// again whether their own session is still there).
 pub async fn end_session(pool: &PgPool, token_hash: &[u8]) -> AppResult<()> {
-    sqlx::query!("delete from sessions where token_hash = $1", token_hash).execute(pool).await?;
+    sqlx::query!(
+        "with ended as (delete from sessions where token_hash = $1 returning user_id)
+         select pg_notify($2, user_id::text) from ended",
+        token_hash,
+        SESSION_ENDED_CHANNEL
+    )
+    .fetch_all(pool)
+    .await?;
     Ok(())
 }

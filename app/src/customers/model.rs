@@ -139,7 +139,7 @@ pub fn customer_scope(user: &crate::auth::model::SessionUser) -> Option<Customer
 }
 
 /// Who a customer record belongs to, as far as visibility goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ownership {
     pub household_user_id: Option<i64>,
     pub company_id: Option<i64>,

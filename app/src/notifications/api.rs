@@ -18,17 +18,18 @@ pub struct Notice {
 
 #[server(endpoint = "my_notifications")]
 pub async fn my_notifications() -> Result<Vec<Notice>, AppError> {
+    use crate::case::model::CaseNo;
     let user = crate::auth::session::require_user().await?;
     super::store::recent(&crate::db::pool()?, user.user_id)
         .await?
         .into_iter()
         .map(|r| {
-            let (href, about) = match (r.number, r.outage_id) {
-                (Some(number), _) => (format!("/tickets/{number}"), number),
+            let (href, about) = match (r.case_kind.zip(r.number.and_then(|n| CaseNo::parse(&n).ok())), r.outage_id) {
+                (Some((kind, number)), _) => (kind.page(&number), number.display()),
                 (None, Some(id)) => (format!("/outages/{id}"), r.outage_reason.unwrap_or_default()),
                 (None, None) => ("/notifications".to_owned(), String::new()),
             };
-            Ok(Notice { kind: r.kind.parse()?, href, about, at: r.created_at, unread: r.read_at.is_none() })
+            Ok(Notice { kind: r.kind, href, about, at: r.created_at, unread: r.read_at.is_none() })
         })
         .collect()
 }

@@ -63,11 +63,11 @@ pub async fn deliver_due(pool: &PgPool, delivery: &impl Delivery, now: DateTime<
         let mut tx = pool.begin().await?;
         let due = sqlx::query!(
             r#"select d.id, d.channel, d.address, d.attempts, n.kind, p.quiet_from as "quiet_from?", p.quiet_to as "quiet_to?",
-                      coalesce(t.number, o.reason, '') as "about!"
+                      c.number as "number?", o.reason as "reason?"
                from deliveries d
                join notifications n on n.id = d.notification_id
                left join contact_preferences p on p.user_id = n.user_id
-               left join tickets t on t.id = n.ticket_id
+               left join cases c on c.id = n.case_id
                left join outages o on o.id = n.outage_id
                where d.status = 'pending' and d.next_attempt_at <= $1
                order by d.next_attempt_at, d.id
@@ -91,7 +91,7 @@ pub async fn deliver_due(pool: &PgPool, delivery: &impl Delivery, now: DateTime<
                 continue;
             }
             let kind: Kind = row.kind.parse()?;
-            let text = format!("【{}】{}：{}", ZH.app_name, kind.label(&ZH), row.about);
+            let text = format!("【{}】{}：{}", ZH.app_name, kind.label(&ZH), about(row.number, row.reason));
             let message = Message { channel: &row.channel, address: &row.address, text };
             match delivery.send(&message).await {
                 Ok(()) => {
@@ -123,5 +123,13 @@ pub async fn deliver_due(pool: &PgPool, delivery: &impl Delivery, now: DateTime<
             }
         }
         tx.commit().await?;
+    }
+}
+
+/// What a message is about: the case's number as people read it out, or the outage's reason.
+fn about(number: Option<String>, reason: Option<String>) -> String {
+    match (number, reason) {
+        (Some(number), _) => crate::case::model::display_number(&number),
+        (None, reason) => reason.unwrap_or_default(),
     }
 }

@@ -49,7 +49,8 @@ impl Kind {
 /// What a notification is about: a ticket or an outage (its page is where it links).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Subject {
-    Ticket(i64),
+    /// A case of any kind (its id is unique across kinds).
+    Case(i64),
     Outage(i64),
 }
 

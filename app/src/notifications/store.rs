@@ -1,5 +1,5 @@
 use super::model::{Kind, Subject};
-use crate::{db::PgPool, error::AppResult};
+use crate::{case::model::CaseKind, db::PgPool, error::AppResult};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
@@ -12,17 +12,17 @@ pub async fn notify(
     subject: Subject,
     dedupe_key: &str,
 ) -> AppResult<bool> {
-    let (ticket_id, outage_id) = match subject {
-        Subject::Ticket(id) => (Some(id), None),
+    let (case_id, outage_id) = match subject {
+        Subject::Case(id) => (Some(id), None),
         Subject::Outage(id) => (None, Some(id)),
     };
     let id = sqlx::query_scalar!(
-        "insert into notifications (user_id, kind, ticket_id, outage_id, dedupe_key) values ($1, $2, $3, $4, $5)
+        "insert into notifications (user_id, kind, case_id, outage_id, dedupe_key) values ($1, $2, $3, $4, $5)
          on conflict (dedupe_key) do nothing
          returning id",
         user_id,
         kind.as_str(),
-        ticket_id,
+        case_id,
         outage_id,
         dedupe_key
     )
@@ -57,7 +57,8 @@ pub async fn queue_deliveries(conn: &mut PgConnection, notification_ids: &[i64])
 
 pub struct NotificationRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: Kind,
+    pub case_kind: Option<CaseKind>,
     pub number: Option<String>,
     pub outage_id: Option<i64>,
     pub outage_reason: Option<String>,
@@ -68,9 +69,9 @@ pub struct NotificationRow {
 pub async fn recent(pool: &PgPool, user_id: i64) -> AppResult<Vec<NotificationRow>> {
     Ok(sqlx::query_as!(
         NotificationRow,
-        r#"select n.id, n.kind, t.number as "number?", n.outage_id, o.reason as "outage_reason?", n.created_at, n.read_at
+        r#"select n.id, n.kind as "kind: Kind", c.kind as "case_kind?: CaseKind", c.number as "number?", n.outage_id, o.reason as "outage_reason?", n.created_at, n.read_at
            from notifications n
-           left join tickets t on t.id = n.ticket_id
+           left join cases c on c.id = n.case_id
            left join outages o on o.id = n.outage_id
            where n.user_id = $1
            order by n.created_at desc, n.id desc

@@ -339,7 +339,7 @@ pub async fn move_outage(id: Text, action: Text) -> Result<(), AppError> {
     store::add_event(&mut tx, id, Some(user.user_id), event, None).await?;
     store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(now))).await?;
     if to == OutageStatus::Restored {
-        restore_linked_repairs(&mut tx, id, user.user_id, now).await?;
+        crate::tickets::service::restore_with_outage(&mut tx, id, user.user_id, now).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -347,36 +347,6 @@ pub async fn move_outage(id: Text, action: Text) -> Result<(), AppError> {
 
 /// The repairs a storm linked to this outage are restored with it, each with its own step and
 /// its own word to the customer.
-#[cfg(feature = "ssr")]
-async fn restore_linked_repairs(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    outage_id: i64,
-    actor: i64,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    use crate::{
-        notifications::{
-            model::{dedupe_key, Kind, Subject},
-            store as notifications,
-        },
-        tickets::{
-            model::{next_status, Action, Actor, Status},
-            store as tickets,
-        },
-    };
-    for (ticket_id, status, told) in super::store::linked_open_tickets(tx, outage_id).await? {
-        let from: Status = status.parse()?;
-        let Ok(to) = next_status(from, Action::OutageRestored, Actor::System, None, now) else { continue };
-        if tickets::set_status(tx, ticket_id, from, to).await? {
-            tickets::set_restored(tx, ticket_id, now).await?;
-            tickets::add_event(tx, ticket_id, Some(actor), "status", Some(to), None).await?;
-            let key = dedupe_key(Kind::TicketUpdate, ticket_id, now.timestamp_micros(), told);
-            notifications::notify(tx, told, Kind::TicketUpdate, Subject::Ticket(ticket_id), &key).await?;
-        }
-    }
-    Ok(())
-}
-
 /// Sets or changes the estimated restoration time of an outage under way or ahead.
 #[server(endpoint = "set_outage_estimate")]
 pub async fn set_outage_estimate(id: Text, estimate: Text) -> Result<(), AppError> {
@@ -516,7 +486,7 @@ async fn current_storms(
     use super::model::{storm_groups, STORM_WINDOW};
     use crate::auth::model::Role;
     let manager = (user.role == Role::Manager).then_some(user.user_id);
-    let reports = super::store::recent_unlinked_reports(pool, manager, now - STORM_WINDOW).await?;
+    let reports = crate::tickets::service::recent_unlinked_reports(pool, manager, now - STORM_WINDOW).await?;
     Ok(storm_groups(&reports, now))
 }
 
@@ -639,15 +609,8 @@ async fn link_reports(
     outage_id: i64,
     ticket_ids: &[i64],
 ) -> Result<(), AppError> {
-    use super::store;
-    use crate::notifications::{
-        model::{dedupe_key, Kind, Subject},
-        store as notifications,
-    };
-    for (ticket_id, told) in store::link_tickets(tx, outage_id, ticket_ids).await? {
-        let key = dedupe_key(Kind::TicketLinked, ticket_id, outage_id, told);
-        notifications::notify(tx, told, Kind::TicketLinked, Subject::Ticket(ticket_id), &key).await?;
-        store::follow(&mut **tx, outage_id, told).await?;
+    for told in crate::tickets::service::link_to_outage(tx, outage_id, ticket_ids).await? {
+        super::store::follow(&mut **tx, outage_id, told).await?;
     }
     Ok(())
 }

@@ -360,66 +360,6 @@ pub async fn reminder_candidates(
     .collect())
 }
 
-/// Open fault reports not yet linked to an outage, recent enough to be part of a storm, among
-/// the customers this manager serves (all, for a supervisor): (ticket, area, reported at).
-pub async fn recent_unlinked_reports(
-    pool: &PgPool,
-    manager_user_id: Option<i64>,
-    since: DateTime<Utc>,
-) -> AppResult<Vec<(i64, i64, DateTime<Utc>)>> {
-    Ok(sqlx::query!(
-        "select t.id, c.area_id, t.reported_at
-         from tickets t
-         join customers c on c.id = t.customer_id
-         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
-         join managers m on m.id = ma.manager_id
-         where t.status in ('submitted', 'accepted') and t.outage_id is null and t.reported_at >= $2
-           and ($1::bigint is null or m.user_id = $1)",
-        manager_user_id,
-        since
-    )
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.area_id, r.reported_at))
-    .collect())
-}
-
-/// Links these tickets to the outage; only those still open and unlinked. Returns who reported
-/// each linked ticket (the household, or the contact who opened it).
-pub async fn link_tickets(tx: &mut Tx<'_>, outage_id: i64, ticket_ids: &[i64]) -> AppResult<Vec<(i64, i64)>> {
-    Ok(sqlx::query!(
-        r#"update tickets t set outage_id = $1
-           from customers c
-           where t.id = any($2) and c.id = t.customer_id
-             and t.outage_id is null and t.status in ('submitted', 'accepted')
-           returning t.id, coalesce(c.user_id, t.reported_by) as "told!""#,
-        outage_id,
-        ticket_ids
-    )
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.told))
-    .collect())
-}
-
-/// The open tickets linked to an outage, with their status: restored together with it.
-pub async fn linked_open_tickets(tx: &mut Tx<'_>, outage_id: i64) -> AppResult<Vec<(i64, String, i64)>> {
-    Ok(sqlx::query!(
-        r#"select t.id, t.status, coalesce(c.user_id, t.reported_by) as "told!"
-           from tickets t join customers c on c.id = t.customer_id
-           where t.outage_id = $1 and t.status in ('submitted', 'accepted', 'dispatched', 'on_site', 'reopened')
-           for update of t"#,
-        outage_id
-    )
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.status, r.told))
-    .collect())
-}
-
 /// A live outage already covering one of this customer's areas, for the report form.
 pub async fn live_for_account(pool: &PgPool, account_no: &str) -> AppResult<Vec<i64>> {
     Ok(sqlx::query_scalar!(

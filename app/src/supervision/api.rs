@@ -184,8 +184,8 @@ pub async fn follow_ups() -> Result<Vec<FollowUp>, AppError> {
 pub async fn close_follow_up(id: i64, note: Text) -> Result<(), AppError> {
     use crate::{
         auth::{model::Role, session::require_role},
+        case::model::MESSAGE_MAX,
         domain::text::parse_text,
-        tickets::model::MESSAGE_MAX,
     };
     let user = require_role(&[Role::Supervisor]).await?;
     let note = parse_text(&note, MESSAGE_MAX, true).map_err(|p| AppError::field("note", p))?;

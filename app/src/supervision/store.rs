@@ -112,7 +112,7 @@ pub async fn open_follow_ups(pool: &PgPool) -> AppResult<Vec<FollowUpRow>> {
         FollowUpRow,
         "select f.id, t.number, c.name as customer_name, c.phone as customer_phone, r.overall, r.comment, f.created_at
          from follow_ups f
-         join tickets t on t.id = f.ticket_id
+         join cases t on t.id = f.ticket_id
          join customers c on c.id = t.customer_id
          join ratings r on r.ticket_id = t.id
          where f.closed_at is null

@@ -1,11 +1,9 @@
 //! Who may see and act on a ticket: the customer scope of `customers::model`, applied to the
 //! ticket's customer. Used by the server functions and by the live-update streams alike.
-use super::{
-    model::{Actor, TicketNo},
-    store,
-};
+use super::{model::Actor, store};
 use crate::{
     auth::model::{Role, SessionUser},
+    case::model::CaseNo,
     customers::model::{customer_scope, in_scope},
     db::PgPool,
     error::{AppError, AppResult},
@@ -13,18 +11,12 @@ use crate::{
 
 /// The ticket, if this user may see it; otherwise exactly what a missing ticket gives.
 pub async fn visible_ticket(pool: &PgPool, user: &SessionUser, number: &str) -> AppResult<store::TicketRow> {
-    let number = TicketNo::parse(number).map_err(|_| AppError::NotFound)?;
+    let number = CaseNo::parse(number).map_err(|_| AppError::NotFound)?;
     let row = store::ticket(pool, &number).await?.ok_or(AppError::NotFound)?;
     match customer_scope(user) {
         Some(scope) if in_scope(scope, row.owner()) => Ok(row),
         _ => Err(AppError::NotFound),
     }
-}
-
-/// Whether this user may see the ticket with this id: asked again before every live update.
-pub async fn may_see(pool: &PgPool, user: &SessionUser, ticket_id: i64) -> AppResult<bool> {
-    let owner = store::owner(pool, ticket_id).await?;
-    Ok(matches!((customer_scope(user), owner), (Some(scope), Some(owner)) if in_scope(scope, owner)))
 }
 
 pub fn actor(user: &SessionUser) -> Option<Actor> {

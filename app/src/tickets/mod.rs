@@ -1,12 +1,12 @@
-//! Fault reports and repair tracking: the heart of the portal.
+//! Fault reports and repair tracking: the first kind of case, and the heart of the portal.
 #[cfg(feature = "ssr")]
 pub mod access;
 pub mod api;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod photos;
+pub mod service;
 #[cfg(feature = "ssr")]
-pub mod store;
+mod store;
 #[cfg(feature = "ssr")]
 pub mod sweep;

@@ -4,6 +4,7 @@
 pub use crate::error::Refusal;
 use crate::{
     areas::AreaType,
+    case::model::Due,
     customers::model::{AccountNo, Phone},
     domain::text::parse_text,
     error::{FieldError, Problem},
@@ -171,6 +172,37 @@ pub fn available_actions(
         .collect()
 }
 
+/// The repair clock: when the crew must arrive and did, when power must be back and was, when
+/// the ticket closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub arrive_by: DateTime<Utc>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub restore_by: Option<DateTime<Utc>>,
+    pub restored_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// How a step moves the clock: the crew's arrival starts the restoration clock, a reopened
+/// repair starts a new arrival clock.
+pub fn clock_after(action: Action, clock: Clock, area: AreaType, now: DateTime<Utc>) -> Clock {
+    match action {
+        Action::Arrive => Clock { arrived_at: Some(now), restore_by: Some(restore_by(area, now)), ..clock },
+        Action::Restore | Action::OutageRestored => Clock { restored_at: Some(now), ..clock },
+        Action::Confirm | Action::AutoClose => Clock { closed_at: Some(now), ..clock },
+        Action::Reopen => {
+            Clock { arrive_by: arrive_by(area, now), arrived_at: None, restore_by: None, closed_at: None, ..clock }
+        }
+        Action::Accept | Action::Dispatch | Action::Cancel | Action::Merge => clock,
+    }
+}
+
+/// The customer is told when the utility moved their repair on (staff, or the outage that
+/// explained it), not about their own steps nor the quiet closing of a confirmed-by-silence repair.
+pub fn tells_customer(action: Action, actor: Actor) -> bool {
+    actor == Actor::Manager || action == Action::OutageRestored
+}
+
 /// A duplicate is merged into a different ticket that is still being worked on.
 pub fn check_merge_target(source_id: i64, target_id: i64, target_status: Status) -> Result<(), Problem> {
     if source_id == target_id {
@@ -255,34 +287,9 @@ pub fn current_deadline(
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DeadlineState {
-    OnTime,
-    AtRisk,
-    Missed,
-}
-
-pub fn deadline_state(deadline: DateTime<Utc>, now: DateTime<Utc>) -> DeadlineState {
-    if now > deadline {
-        DeadlineState::Missed
-    } else if deadline - now <= Duration::minutes(AT_RISK_MINUTES) {
-        DeadlineState::AtRisk
-    } else {
-        DeadlineState::OnTime
-    }
-}
-
-/// A deadline as the queue and the ticket page show it: when, how it stands, and how many
-/// minutes are left (negative: how long ago it was missed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deadline {
-    pub at: DateTime<Utc>,
-    pub state: DeadlineState,
-    pub minutes_left: i64,
-}
-
-pub fn deadline(at: DateTime<Utc>, now: DateTime<Utc>) -> Deadline {
-    Deadline { at, state: deadline_state(at, now), minutes_left: (at - now).num_minutes() }
+/// The deadline that counts now as the case core keeps it: at risk from ten minutes before.
+pub fn due(status: Status, arrive_by: DateTime<Utc>, restore_by: Option<DateTime<Utc>>) -> Option<Due> {
+    current_deadline(status, arrive_by, restore_by).map(|at| Due::with_margin(at, Duration::minutes(AT_RISK_MINUTES)))
 }
 
 /// A manager's queue: hazards first, then the nearest (or longest missed) deadline, then oldest.
@@ -298,49 +305,12 @@ pub fn supervisor_key(
     reported_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> impl Ord {
-    let missed = deadline.is_some_and(|d| deadline_state(d, now) == DeadlineState::Missed);
+    let missed = deadline.is_some_and(|d| now > d);
     (!missed, queue_key(urgent, deadline, reported_at))
-}
-
-/// Ticket numbers are short enough to read out on the phone, random so that they say nothing
-/// about how many tickets exist, and drawn from letters and digits that cannot be confused
-/// (no 0/O, 1/I/L).
-const NUMBER_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-const NUMBER_LEN: usize = 8;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TicketNo(String);
-
-impl TicketNo {
-    /// Makes a number from random bytes (one per character).
-    pub fn from_random(bytes: [u8; NUMBER_LEN]) -> Self {
-        TicketNo(bytes.iter().map(|b| NUMBER_ALPHABET[*b as usize % NUMBER_ALPHABET.len()] as char).collect())
-    }
-
-    /// Reads a number as people type or say it: any case, with or without the dash.
-    pub fn parse(input: &str) -> Result<Self, Problem> {
-        let cleaned: String =
-            input.chars().filter(|c| !matches!(c, '-' | ' ')).collect::<String>().to_ascii_uppercase();
-        if cleaned.len() == NUMBER_LEN && cleaned.bytes().all(|b| NUMBER_ALPHABET.contains(&b)) {
-            Ok(TicketNo(cleaned))
-        } else {
-            Err(Problem::BadTicketNo)
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Shown as ABCD-2345: two groups are easier to read out.
-    pub fn display(&self) -> String {
-        format!("{}-{}", &self.0[..4], &self.0[4..])
-    }
 }
 
 pub const DESCRIPTION_MAX: usize = 500;
 pub const ADDRESS_MAX: usize = 200;
-pub const MESSAGE_MAX: usize = 1000;
 pub const CREW_NAME_MAX: usize = 50;
 pub const COMMENT_MAX: usize = 500;
 
@@ -370,6 +340,7 @@ pub fn parse_location(input: &str) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::model::{deadline_state, DeadlineState};
     use chrono::TimeZone;
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
@@ -515,22 +486,6 @@ mod tests {
     }
 
     #[test]
-    fn ten_minutes_before_a_deadline_it_is_at_risk() {
-        let deadline = at(14, 45);
-        assert_eq!(deadline_state(deadline, at(14, 34)), DeadlineState::OnTime);
-        assert_eq!(deadline_state(deadline, at(14, 35)), DeadlineState::AtRisk);
-        assert_eq!(deadline_state(deadline, at(14, 45)), DeadlineState::AtRisk);
-        assert_eq!(deadline_state(deadline, at(14, 46)), DeadlineState::Missed);
-    }
-
-    #[test]
-    fn a_deadline_tells_how_long_is_left_or_how_long_ago_it_was_missed() {
-        assert_eq!(deadline(at(14, 45), at(14, 20)).minutes_left, 25);
-        assert_eq!(deadline(at(14, 45), at(15, 0)).minutes_left, -15);
-        assert_eq!(deadline(at(14, 45), at(15, 0)).state, DeadlineState::Missed);
-    }
-
-    #[test]
     fn hazards_come_first_then_the_nearest_deadline() {
         let mut tickets = [
             ("later", false, Some(at(15, 0)), at(13, 0)),
@@ -575,90 +530,41 @@ mod tests {
     }
 
     #[test]
-    fn ticket_numbers_read_out_easily() {
-        let number = TicketNo::from_random([0, 1, 2, 3, 30, 31, 62, 255]);
-        assert_eq!(number.as_str().len(), 8);
-        assert!(!number.as_str().contains(['0', '1', 'O', 'I', 'L']));
-        assert_eq!(TicketNo::parse(&number.display().to_lowercase()), Ok(number.clone()));
-        assert_eq!(TicketNo::parse("ABCD-234"), Err(Problem::BadTicketNo));
-        assert_eq!(TicketNo::parse("ABCD-2340"), Err(Problem::BadTicketNo));
-    }
-}
-
-/// Whether a ticket's deadline calls for the supervisor's attention now, and which deadline.
-pub fn deadline_alert(
-    status: Status,
-    arrive_by: DateTime<Utc>,
-    restore_by: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Option<(DeadlineState, DateTime<Utc>)> {
-    let at = current_deadline(status, arrive_by, restore_by)?;
-    match deadline_state(at, now) {
-        DeadlineState::OnTime => None,
-        state => Some((state, at)),
-    }
-}
-
-#[cfg(test)]
-mod alert_tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn at(h: u32, m: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
+    fn the_clock_follows_the_steps() {
+        let start =
+            Clock { arrive_by: at(14, 45), arrived_at: None, restore_by: None, restored_at: None, closed_at: None };
+        let arrived = clock_after(Action::Arrive, start, AreaType::Urban, at(14, 30));
+        assert_eq!((arrived.arrived_at, arrived.restore_by), (Some(at(14, 30)), Some(at(17, 30))));
+        let restored = clock_after(Action::OutageRestored, arrived, AreaType::Urban, at(15, 0));
+        assert_eq!(restored.restored_at, Some(at(15, 0)));
+        let reopened = clock_after(Action::Reopen, restored, AreaType::Township, at(16, 0));
+        assert_eq!((reopened.arrive_by, reopened.arrived_at, reopened.restore_by), (at(17, 30), None, None));
+        assert_eq!(clock_after(Action::Accept, start, AreaType::Urban, at(14, 0)), start);
+        assert!(tells_customer(Action::Dispatch, Actor::Manager));
+        assert!(tells_customer(Action::OutageRestored, Actor::System));
+        assert!(!tells_customer(Action::AutoClose, Actor::System));
+        assert!(!tells_customer(Action::Cancel, Actor::Customer));
     }
 
     #[test]
-    fn the_supervisor_hears_of_deadlines_at_risk_or_missed_only_while_waiting() {
-        assert_eq!(deadline_alert(Status::Submitted, at(14, 45), None, at(14, 0)), None);
-        assert_eq!(
-            deadline_alert(Status::Accepted, at(14, 45), None, at(14, 40)),
-            Some((DeadlineState::AtRisk, at(14, 45)))
-        );
-        assert_eq!(
-            deadline_alert(Status::Dispatched, at(14, 45), None, at(15, 0)),
-            Some((DeadlineState::Missed, at(14, 45)))
-        );
-        assert_eq!(
-            deadline_alert(Status::OnSite, at(14, 45), Some(at(17, 30)), at(17, 31)),
-            Some((DeadlineState::Missed, at(17, 30)))
-        );
-        assert_eq!(deadline_alert(Status::Restored, at(14, 45), Some(at(17, 30)), at(23, 0)), None);
+    fn the_deadline_that_counts_turns_at_risk_ten_minutes_before() {
+        let waiting = due(Status::Accepted, at(14, 45), None).unwrap();
+        assert_eq!(waiting.at, at(14, 45));
+        assert_eq!(deadline_state(waiting, at(14, 34)), DeadlineState::OnTime);
+        assert_eq!(deadline_state(waiting, at(14, 35)), DeadlineState::AtRisk);
+        assert_eq!(deadline_state(waiting, at(14, 46)), DeadlineState::Missed);
+        assert_eq!(due(Status::Restored, at(14, 45), Some(at(17, 30))), None);
     }
 }
 
-/// A photo may be this large (5 MB), a ticket may hold this many, and one upload may add this many.
-pub const PHOTO_MAX_BYTES: usize = 5 * 1024 * 1024;
-pub const PHOTOS_PER_TICKET: usize = 10;
-pub const PHOTOS_PER_UPLOAD: usize = 3;
-
-/// The image type by its first bytes, never by its name: JPEG, PNG and WebP are accepted.
-pub fn sniff_photo(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        Some("image/png")
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
-}
-
-#[cfg(test)]
-mod photo_tests {
-    use super::*;
-
-    #[test]
-    fn photos_are_recognised_by_content_not_name() {
-        assert_eq!(sniff_photo(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Some("image/jpeg"));
-        assert_eq!(sniff_photo(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
-        assert_eq!(sniff_photo(b"RIFF\x24\0\0\0WEBPVP8 "), Some("image/webp"));
-        assert_eq!(sniff_photo(b"RIFF\x24\0\0\0WAVEfmt "), None, "a sound file is not a photo");
-        assert_eq!(sniff_photo(b"GIF89a"), None);
-        assert_eq!(sniff_photo(b"<svg xmlns=\"http://www.w3.org/2000/svg\">"), None);
-        assert_eq!(sniff_photo(b""), None);
-    }
+/// A refused report's text fields as typed (photos cannot be given back to a file input).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDraft {
+    pub account_no: String,
+    pub category: String,
+    pub description: String,
+    pub address: String,
+    pub contact_phone: String,
 }
 
 /// What a customer typed into the report form, before anything is trusted.
@@ -710,22 +616,6 @@ pub fn check_report(input: ReportInput) -> Result<ValidReport, Vec<FieldError>> 
     }
 }
 
-/// The browser's first look at chosen files (size and declared type), so the customer hears at
-/// once; the server still checks every file by its content.
-pub fn check_photo_choice<'a>(files: impl IntoIterator<Item = (u64, &'a str)>) -> Option<Problem> {
-    let mut count = 0;
-    for (size, declared_type) in files {
-        count += 1;
-        if size as usize > PHOTO_MAX_BYTES {
-            return Some(Problem::PhotoTooLarge { max_mb: (PHOTO_MAX_BYTES / (1024 * 1024)) as u32 });
-        }
-        if !matches!(declared_type, "image/jpeg" | "image/png" | "image/webp") {
-            return Some(Problem::NotAPhoto);
-        }
-    }
-    (count > PHOTOS_PER_UPLOAD).then_some(Problem::TooManyPhotos { max: PHOTOS_PER_UPLOAD as u32 })
-}
-
 #[cfg(test)]
 mod report_tests {
     use super::*;
@@ -766,17 +656,5 @@ mod report_tests {
         let long = "停".repeat(DESCRIPTION_MAX + 1);
         let rambling = ReportInput { description: &long, ..filled() };
         assert_eq!(check_report(rambling).unwrap_err()[0].problem, Problem::TooLong { max: DESCRIPTION_MAX as u32 });
-    }
-
-    #[test]
-    fn the_browser_warns_about_files_before_sending() {
-        assert_eq!(check_photo_choice([(1000, "image/jpeg"), (2000, "image/webp")]), None);
-        assert_eq!(check_photo_choice([(1000, "application/pdf")]), Some(Problem::NotAPhoto));
-        assert_eq!(
-            check_photo_choice([(PHOTO_MAX_BYTES as u64 + 1, "image/png")]),
-            Some(Problem::PhotoTooLarge { max_mb: 5 })
-        );
-        assert_eq!(check_photo_choice([(1, "image/png"); 4]), Some(Problem::TooManyPhotos { max: 3 }));
-        assert_eq!(check_photo_choice([]), None);
     }
 }

@@ -4,9 +4,10 @@ use super::{
         my_tickets, queue, report_form, ticket, AddPhotos, Advance, FollowedRepair, Merge, PostMessage, Promise, Rate,
         ReportFault, TicketSummary, TicketView,
     },
-    model::{Action, Category, Deadline, DeadlineState, Status, TicketNo},
+    model::{Action, Category, Status},
 };
 use crate::{
+    case::model::{display_number, Deadline, DeadlineState, EventKind, Payload},
     error::{AppError, Problem},
     i18n::{fill, use_texts, Texts},
     time::{local_datetime, local_input_value, local_time},
@@ -20,10 +21,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn number_untracked(params: Memo<leptos_router::params::ParamsMap>) -> String {
     params.with_untracked(|p| p.get("number").unwrap_or_default())
-}
-
-fn display_number(number: &str) -> String {
-    TicketNo::parse(number).map(|n| n.display()).unwrap_or_else(|_| number.to_owned())
 }
 
 /// Safety first: shown at once when a hazard is chosen (by CSS alone, so also without
@@ -383,20 +380,22 @@ fn TicketDetail(
             <h2>{t.timeline}</h2>
             <ol class="history timeline">
                 {view.events.into_iter().map(|e| {
-                    let what = match (e.kind.as_str(), e.status) {
-                        ("reported", _) => t.event_reported.to_owned(),
-                        ("merged_from", _) => t.merged_from.to_owned(),
-                        ("photo", _) => t.event_photo.to_owned(),
-                        ("status", Some(s)) => s.label(t).to_owned(),
-                        ("estimate", _) => t.event_estimate.to_owned(),
-                        ("note", _) => t.internal_note.to_owned(),
+                    let what = match (e.kind, e.status) {
+                        (EventKind::Reported, _) => t.event_reported.to_owned(),
+                        (EventKind::MergedFrom, _) => t.merged_from.to_owned(),
+                        (EventKind::Attachments, _) => t.event_photo.to_owned(),
+                        (EventKind::Status, Some(s)) => s.label(t).to_owned(),
+                        (EventKind::Estimate, _) => t.event_estimate.to_owned(),
+                        (EventKind::Note, _) => t.internal_note.to_owned(),
                         _ => t.event_message.to_owned(),
                     };
-                    let body = match (e.kind.as_str(), e.status) {
-                        ("estimate", _) => e.body.as_deref().and_then(|b| chrono::DateTime::parse_from_rfc3339(b).ok())
-                            .map(|at| local_datetime(at.with_timezone(&chrono::Utc))),
-                        ("merged_from", _) | ("status", Some(Status::Merged)) => e.body.as_deref().map(display_number),
-                        _ => e.body.clone(),
+                    let body = match e.payload {
+                        Some(Payload::Estimate { at }) => Some(local_datetime(at)),
+                        Some(Payload::Crew { name, phone }) => Some(format!("{name} {phone}")),
+                        Some(Payload::MergedInto { number } | Payload::MergedFrom { number }) => {
+                            Some(display_number(&number))
+                        }
+                        Some(Payload::Attachments { .. }) | None => e.body.clone(),
                     };
                     view! {
                         <li class:internal=e.internal class:from-staff=e.by_staff>
@@ -609,7 +608,7 @@ fn RatingForm(number: String, rate: ServerAction<Rate>) -> impl IntoView {
     }
 }
 
-fn summary_list(rows: Vec<TicketSummary>, show_reporter: bool) -> impl IntoView {
+fn summary_list(rows: Vec<TicketSummary>, show_reporter: bool, show_manager: bool) -> impl IntoView {
     let t = use_texts();
     view! {
         {rows.is_empty().then(|| view! { <p class="empty">{t.no_tickets}</p> })}
@@ -628,6 +627,7 @@ fn summary_list(rows: Vec<TicketSummary>, show_reporter: bool) -> impl IntoView 
                     <p class="muted">
                         {local_datetime(r.reported_at)}
                         {show_reporter.then(|| format!(" · {}", fill(t.opened_by, &[("name", &r.reported_by)])))}
+                        {show_manager.then(|| format!(" · {}", fill(t.managed_by, &[("name", &r.manager)])))}
                     </p>
                 </li>
             }).collect_view()}
@@ -649,9 +649,9 @@ pub fn MyTicketsPage() -> impl IntoView {
                         let (open, past): (Vec<_>, Vec<_>) = mine.tickets.into_iter().partition(|r| r.status.is_open());
                         view! {
                             <h2>{t.open_tickets}</h2>
-                            {summary_list(open, mine.company)}
+                            {summary_list(open, mine.company, false)}
                             <h2>{t.past_tickets}</h2>
-                            {summary_list(past, mine.company)}
+                            {summary_list(past, mine.company, false)}
                         }.into_any()
                     }
                     Err(error) => view! { <Failure error/> }.into_any(),
@@ -661,18 +661,44 @@ pub fn MyTicketsPage() -> impl IntoView {
     }
 }
 
+/// Links to the queue's other pages, keeping its filters; nothing when one page holds it all.
+fn pager(page: i64, total: i64, page_size: i64, status: &str, area: &str) -> Option<impl IntoView> {
+    let t = use_texts();
+    let pages = (total + page_size - 1) / page_size;
+    if pages <= 1 {
+        return None;
+    }
+    let href = |to: i64| {
+        format!(
+            "/queue?status={}&area={}&page={to}",
+            crate::ui::encode_component(status),
+            crate::ui::encode_component(area)
+        )
+    };
+    let page_count = fill(t.queue_pages, &[("page", &(page + 1).to_string()), ("pages", &pages.to_string())]);
+    let label = page_count.clone();
+    Some(view! {
+        <nav class="pager" aria-label=label>
+            {(page > 0).then(|| view! { <a class="button" rel="prev" href=href(page - 1)>{t.page_previous}</a> })}
+            <span class="muted">{page_count}</span>
+            {(page + 1 < pages).then(|| view! { <a class="button" rel="next" href=href(page + 1)>{t.page_next}</a> })}
+        </nav>
+    })
+}
+
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let t = use_texts();
     let query = use_query_map();
-    let filters = move || query.with(|q| (q.get("status"), q.get("area")));
+    let filters = move || query.with(|q| (q.get("status"), q.get("area"), q.get("page")));
     let live = use_live_updates("/live/queue".to_owned());
     let rows = Resource::new(
         move || (filters(), live.get()),
-        |((status, area), _)| queue(status.map(Into::into), area.map(Into::into)),
+        |((status, area, page), _)| queue(status.map(Into::into), area.map(Into::into), page.map(Into::into)),
     );
     let (status, area) =
         query.with_untracked(|q| (q.get("status").unwrap_or_default(), q.get("area").unwrap_or_default()));
+    let kept = (status.clone(), area.clone());
     view! {
         <h1>{t.queue}</h1>
         <crate::outages::pages::StormPanel refresh=live/>
@@ -689,15 +715,18 @@ pub fn QueuePage() -> impl IntoView {
             </div>
         </form>
         <Transition fallback=Loading>
-            {move || Suspend::new(async move {
+            {move || {
+                let (status, area) = kept.clone();
+                Suspend::new(async move {
                 match rows.await {
-                    Ok(rows) => view! {
-                        <p class="muted">{fill(t.queue_count, &[("count", &rows.len().to_string())])}</p>
-                        {summary_list(rows, true)}
+                    Ok(found) => view! {
+                        <p class="muted">{fill(t.queue_count, &[("count", &found.total.to_string())])}</p>
+                        {summary_list(found.tickets, true, found.every_manager)}
+                        {pager(found.page, found.total, found.page_size, &status, &area)}
                     }.into_any(),
                     Err(error) => view! { <Failure error/> }.into_any(),
                 }
-            })}
+            })}}
         </Transition>
     }
 }

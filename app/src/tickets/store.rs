@@ -1,39 +1,30 @@
-//! Tickets, their events and ratings in PostgreSQL. Each function is one step of a business
-//! operation; the server function holds the transaction around the steps.
-use super::{
-    api::ReportDraft,
-    model::{Category, Status, TicketNo},
-};
+//! The facts only a fault ticket has (category, address, crew, repair clock, rating), in
+//! `tickets` beside the case core's `cases` row of the same id. Private to the tickets
+//! feature: other features go through `tickets::service`.
+use super::model::{Category, Clock, ReportDraft, Status};
 use crate::{
     areas::AreaType,
     auth::{model::SessionUser, store::session_user_from},
+    case::{model::CaseNo, service::Tx},
     customers::model::{CustomerScope, Ownership},
     db::PgPool,
     error::AppResult,
 };
 use chrono::{DateTime, Utc};
-use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-type Tx<'a> = Transaction<'a, Postgres>;
-
 pub struct NewTicket<'a> {
-    pub number: &'a TicketNo,
-    pub customer_id: i64,
-    pub reported_by: i64,
     pub category: Category,
     pub description: &'a str,
     pub address: &'a str,
     pub contact_phone: &'a str,
     pub location: Option<(f64, f64)>,
     pub area_type: AreaType,
-    pub reported_at: DateTime<Utc>,
     pub arrive_by: DateTime<Utc>,
-    pub submission_key: Uuid,
 }
 
 /// What a report needs before it writes, read in one round trip: who is reporting, the
-/// account the form names, and the ticket an earlier submission with the same key made. Reports
+/// account the form names, and the case an earlier submission with the same key made. Reports
 /// come in bursts when a storm hits, and each separate read would be one more round trip per
 /// report; the rules (role, scope) are still applied by the caller.
 pub struct ReportContext {
@@ -60,8 +51,8 @@ pub async fn report_context(
     let row = sqlx::query!(
         r#"select u.id, u.role, u.display_name, u.company_id,
                   c.id as "customer_id?", c.user_id as household_user_id, c.company_id as customer_company_id,
-                  a.area_type as "area_type?", m.user_id as "manager_user_id?",
-                  (select t.number from tickets t where t.submission_key = $3 and t.reported_by = u.id) as earlier,
+                  a.area_type as "area_type?: AreaType", m.user_id as "manager_user_id?",
+                  (select k.number from cases k where k.submission_key = $3 and k.opened_by = u.id) as earlier,
                   exists (select 1 from report_drafts d where d.user_id = u.id) as "has_draft!"
            from sessions s
            join users u on u.id = s.user_id
@@ -81,7 +72,7 @@ pub async fn report_context(
     let account = match (r.customer_id, r.area_type, r.manager_user_id) {
         (Some(customer_id), Some(area_type), Some(manager_user_id)) => Some(ReportAccount {
             customer_id,
-            area_type: area_type.parse()?,
+            area_type,
             owner: Ownership {
                 household_user_id: r.household_user_id,
                 company_id: r.customer_company_id,
@@ -141,19 +132,13 @@ pub async fn discard_draft(tx: &mut Tx<'_>, user_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Inserts the ticket unless one with this submission key exists (a retry, a double tap, or
-/// a concurrent twin: the unique key makes the second wait for the first and then do nothing).
-/// Returns the ticket's id and whether this call created it.
-pub async fn insert_ticket(tx: &mut Tx<'_>, t: NewTicket<'_>) -> AppResult<Option<i64>> {
-    Ok(sqlx::query_scalar!(
-        "insert into tickets (number, customer_id, reported_by, category, urgent, description, address,
-                              contact_phone, latitude, longitude, area_type, reported_at, arrive_by, submission_key)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         on conflict (submission_key) do nothing
-         returning id",
-        t.number.as_str(),
-        t.customer_id,
-        t.reported_by,
+/// The ticket's own facts, for the case `case_id` just opened.
+pub async fn insert_ticket(tx: &mut Tx<'_>, case_id: i64, t: NewTicket<'_>) -> AppResult<()> {
+    sqlx::query!(
+        "insert into tickets (id, category, urgent, description, address, contact_phone, latitude, longitude,
+                              area_type, arrive_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        case_id,
         t.category.as_str(),
         t.category.is_hazard(),
         t.description,
@@ -162,85 +147,24 @@ pub async fn insert_ticket(tx: &mut Tx<'_>, t: NewTicket<'_>) -> AppResult<Optio
         t.location.map(|l| l.0),
         t.location.map(|l| l.1),
         t.area_type.as_str(),
-        t.reported_at,
         t.arrive_by,
-        t.submission_key
     )
-    .fetch_optional(&mut **tx)
-    .await?)
-}
-
-/// The ticket an earlier submission with this key created, if this user made it.
-pub async fn by_submission_key(pool: &PgPool, key: Uuid, user_id: i64) -> AppResult<Option<String>> {
-    Ok(sqlx::query_scalar!("select number from tickets where submission_key = $1 and reported_by = $2", key, user_id)
-        .fetch_optional(pool)
-        .await?)
-}
-
-/// The channel on which every server process hears that a ticket changed.
-pub const CHANGES_CHANNEL: &str = "ticket_changed";
-
-/// Records a step. Every change to a ticket goes through here, so this is also where every
-/// server process is told (the notification is delivered when the transaction commits, and
-/// carries only the ticket's id: each listener decides for itself what its viewer may see).
-pub async fn add_event(
-    tx: &mut Tx<'_>,
-    ticket_id: i64,
-    actor_id: Option<i64>,
-    kind: &str,
-    status: Option<Status>,
-    body: Option<&str>,
-) -> AppResult<()> {
-    // One round trip: the event, and the notification that goes out when the transaction commits.
-    sqlx::query!(
-        "with event as (
-             insert into ticket_events (ticket_id, actor_id, kind, status, body, internal)
-             values ($1, $2, $3, $4, $5, $3 = 'note') returning ticket_id
-         )
-         select pg_notify($6, ticket_id::text) from event",
-        ticket_id,
-        actor_id,
-        kind,
-        status.map(Status::as_str),
-        body,
-        CHANGES_CHANNEL
-    )
-    .fetch_one(&mut **tx)
+    .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-/// Who a ticket's customer belongs to, for the visibility rule.
-pub async fn owner(pool: &PgPool, ticket_id: i64) -> AppResult<Option<Ownership>> {
-    let row = sqlx::query!(
-        "select c.user_id, c.company_id, m.user_id as manager_user_id
-         from tickets t
-         join customers c on c.id = t.customer_id
-         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
-         join managers m on m.id = ma.manager_id
-         where t.id = $1",
-        ticket_id
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| Ownership {
-        household_user_id: r.user_id,
-        company_id: r.company_id,
-        manager_user_id: r.manager_user_id,
-    }))
 }
 
 /// One ticket with everything its page shows, and who may see it.
 pub struct TicketRow {
     pub id: i64,
     pub number: String,
-    pub category: String,
+    pub category: Category,
     pub urgent: bool,
     pub description: String,
     pub address: String,
     pub contact_phone: String,
-    pub status: String,
-    pub area_type: String,
+    pub status: Status,
+    pub area_type: AreaType,
     pub reported_at: DateTime<Utc>,
     pub arrive_by: DateTime<Utc>,
     pub arrived_at: Option<DateTime<Utc>>,
@@ -275,22 +199,24 @@ impl TicketRow {
     }
 }
 
-pub async fn ticket(pool: &PgPool, number: &TicketNo) -> AppResult<Option<TicketRow>> {
+pub async fn ticket(pool: &PgPool, number: &CaseNo) -> AppResult<Option<TicketRow>> {
     Ok(sqlx::query_as!(
         TicketRow,
-        "select t.id, t.number, t.category, t.urgent, t.description, t.address, t.contact_phone, t.status,
-                t.area_type, t.reported_at, t.arrive_by, t.arrived_at, t.restore_by, t.restored_at,
-                t.crew_name, t.crew_phone, t.estimated_restoration,
-                c.account_no, c.name as customer_name, u.display_name as reported_by, t.reported_by as reported_by_id,
-                t.merged_into,
-                u.role in ('manager', 'department', 'supervisor') as \"reported_by_staff!\",
-                c.user_id as household_user_id, c.company_id, m.user_id as manager_user_id
-         from tickets t
-         join customers c on c.id = t.customer_id
-         join users u on u.id = t.reported_by
-         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
-         join managers m on m.id = ma.manager_id
-         where t.number = $1",
+        r#"select t.id, k.number, t.category as "category: Category", t.urgent, t.description, t.address,
+                  t.contact_phone, t.status as "status: Status", t.area_type as "area_type: AreaType",
+                  k.opened_at as reported_at, t.arrive_by, t.arrived_at, t.restore_by, t.restored_at,
+                  t.crew_name, t.crew_phone, t.estimated_restoration,
+                  c.account_no, c.name as customer_name, u.display_name as reported_by, k.opened_by as reported_by_id,
+                  k.merged_into,
+                  u.role in ('manager', 'department', 'supervisor') as "reported_by_staff!",
+                  c.user_id as household_user_id, c.company_id, m.user_id as manager_user_id
+           from cases k
+           join tickets t on t.id = k.id
+           join customers c on c.id = k.customer_id
+           join users u on u.id = k.opened_by
+           join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+           join managers m on m.id = ma.manager_id
+           where k.number = $1 and k.kind = 'ticket'"#,
         number.as_str()
     )
     .fetch_optional(pool)
@@ -299,7 +225,7 @@ pub async fn ticket(pool: &PgPool, number: &TicketNo) -> AppResult<Option<Ticket
 
 pub struct FollowedRow {
     pub number: String,
-    pub status: String,
+    pub status: Status,
     pub arrive_by: DateTime<Utc>,
     pub restore_by: Option<DateTime<Utc>>,
     pub restored_at: Option<DateTime<Utc>>,
@@ -312,74 +238,12 @@ pub struct FollowedRow {
 pub async fn followed(pool: &PgPool, ticket_id: i64) -> AppResult<Option<FollowedRow>> {
     Ok(sqlx::query_as!(
         FollowedRow,
-        "select number, status, arrive_by, restore_by, restored_at, estimated_restoration, crew_name, crew_phone
-         from tickets where id = $1",
+        r#"select k.number, t.status as "status: Status", t.arrive_by, t.restore_by, t.restored_at,
+                  t.estimated_restoration, t.crew_name, t.crew_phone
+           from tickets t join cases k on k.id = t.id where t.id = $1"#,
         ticket_id
     )
     .fetch_optional(pool)
-    .await?)
-}
-
-/// The ticket this one was merged into, if any.
-pub async fn merged_into(pool: &PgPool, ticket_id: i64) -> AppResult<Option<i64>> {
-    Ok(sqlx::query_scalar!("select merged_into from tickets where id = $1", ticket_id)
-        .fetch_optional(pool)
-        .await?
-        .flatten())
-}
-
-/// Marks a ticket merged into another, in one statement (the database checks that the status
-/// and the link agree), and only from the status the rule was checked against.
-pub async fn set_merged(tx: &mut Tx<'_>, ticket_id: i64, from: Status, target_id: i64) -> AppResult<bool> {
-    let done = sqlx::query!(
-        "update tickets set status = 'merged', merged_into = $3 where id = $1 and status = $2",
-        ticket_id,
-        from.as_str(),
-        target_id
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Locks two tickets, always in id order, so two merges crossing each other cannot deadlock.
-pub async fn lock_both(tx: &mut Tx<'_>, a: i64, b: i64) -> AppResult<()> {
-    sqlx::query!("select id from tickets where id = any($1) order by id for update", &[a.min(b), a.max(b)][..])
-        .fetch_all(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// The same ticket, locked for a change.
-pub async fn lock(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<()> {
-    sqlx::query!("select id from tickets where id = $1 for update", ticket_id).fetch_one(&mut **tx).await?;
-    Ok(())
-}
-
-pub struct EventRow {
-    pub at: DateTime<Utc>,
-    pub actor: Option<String>,
-    pub actor_is_staff: Option<bool>,
-    pub kind: String,
-    pub status: Option<String>,
-    pub body: Option<String>,
-    pub internal: bool,
-}
-
-/// The timeline. Internal notes are left out in the query itself unless asked for, so no
-/// code path can hand them to a customer by forgetting a filter.
-pub async fn events(pool: &PgPool, ticket_id: i64, with_internal: bool) -> AppResult<Vec<EventRow>> {
-    Ok(sqlx::query_as!(
-        EventRow,
-        "select e.at, u.display_name as \"actor?\", u.role in ('manager', 'department', 'supervisor') as actor_is_staff,
-                e.kind, e.status, e.body, e.internal
-         from ticket_events e left join users u on u.id = e.actor_id
-         where e.ticket_id = $1 and (not e.internal or $2)
-         order by e.id",
-        ticket_id,
-        with_internal
-    )
-    .fetch_all(pool)
     .await?)
 }
 
@@ -396,44 +260,48 @@ pub async fn set_status(tx: &mut Tx<'_>, ticket_id: i64, from: Status, to: Statu
     Ok(done.rows_affected() == 1)
 }
 
+pub async fn set_clock(tx: &mut Tx<'_>, ticket_id: i64, c: &Clock) -> AppResult<()> {
+    sqlx::query!(
+        "update tickets set arrive_by = $2, arrived_at = $3, restore_by = $4, restored_at = $5, closed_at = $6
+         where id = $1",
+        ticket_id,
+        c.arrive_by,
+        c.arrived_at,
+        c.restore_by,
+        c.restored_at,
+        c.closed_at
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A ticket's status, repair clock and area type, locked for a step.
+pub async fn lock_clock(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<Option<(Status, Clock, AreaType)>> {
+    let row = sqlx::query!(
+        r#"select status as "status: Status", arrive_by, arrived_at, restore_by, restored_at, closed_at,
+                  area_type as "area_type: AreaType"
+           from tickets where id = $1 for update"#,
+        ticket_id
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| {
+        let clock = Clock {
+            arrive_by: r.arrive_by,
+            arrived_at: r.arrived_at,
+            restore_by: r.restore_by,
+            restored_at: r.restored_at,
+            closed_at: r.closed_at,
+        };
+        (r.status, clock, r.area_type)
+    }))
+}
+
 pub async fn set_crew(tx: &mut Tx<'_>, ticket_id: i64, name: &str, phone: &str) -> AppResult<()> {
     sqlx::query!("update tickets set crew_name = $2, crew_phone = $3 where id = $1", ticket_id, name, phone)
         .execute(&mut **tx)
         .await?;
-    Ok(())
-}
-
-pub async fn set_arrival(
-    tx: &mut Tx<'_>,
-    ticket_id: i64,
-    at: DateTime<Utc>,
-    restore_by: DateTime<Utc>,
-) -> AppResult<()> {
-    sqlx::query!("update tickets set arrived_at = $2, restore_by = $3 where id = $1", ticket_id, at, restore_by)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-pub async fn set_restored(tx: &mut Tx<'_>, ticket_id: i64, at: DateTime<Utc>) -> AppResult<()> {
-    sqlx::query!("update tickets set restored_at = $2 where id = $1", ticket_id, at).execute(&mut **tx).await?;
-    Ok(())
-}
-
-pub async fn set_closed(tx: &mut Tx<'_>, ticket_id: i64, at: DateTime<Utc>) -> AppResult<()> {
-    sqlx::query!("update tickets set closed_at = $2 where id = $1", ticket_id, at).execute(&mut **tx).await?;
-    Ok(())
-}
-
-/// A reopened repair starts a new arrival clock.
-pub async fn set_reopened(tx: &mut Tx<'_>, ticket_id: i64, arrive_by: DateTime<Utc>) -> AppResult<()> {
-    sqlx::query!(
-        "update tickets set arrive_by = $2, arrived_at = null, restore_by = null, closed_at = null where id = $1",
-        ticket_id,
-        arrive_by
-    )
-    .execute(&mut **tx)
-    .await?;
     Ok(())
 }
 
@@ -446,24 +314,42 @@ pub async fn set_estimate(tx: &mut Tx<'_>, ticket_id: i64, at: DateTime<Utc>) ->
 
 pub struct SummaryRow {
     pub number: String,
-    pub category: String,
+    pub category: Category,
     pub urgent: bool,
-    pub status: String,
-    pub area_type: String,
+    pub status: Status,
     pub reported_at: DateTime<Utc>,
-    pub arrive_by: DateTime<Utc>,
-    pub restore_by: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub at_risk_at: Option<DateTime<Utc>>,
     pub account_no: String,
     pub customer_name: String,
     pub address: String,
     pub reported_by: String,
     pub area_code: String,
+    pub manager: String,
+    /// How many rows the whole filtered list has (the same on every row).
+    pub total: i64,
 }
 
-/// Tickets of the customers in a scope, newest first (households and companies), or, for a
-/// manager, the open tickets of their current customers.
-pub async fn tickets_in_scope(pool: &PgPool, scope: CustomerScope, open_only: bool) -> AppResult<Vec<SummaryRow>> {
-    let (household, company, manager, everyone) = match scope {
+/// What a list asks for: whose tickets, only open ones, the queue's filters and order, and
+/// which page.
+#[derive(Clone, Copy)]
+pub struct ListQuery<'a> {
+    pub scope: CustomerScope,
+    pub open_only: bool,
+    pub status: Option<Status>,
+    pub area_code: Option<&'a str>,
+    /// The supervisor's order: deadlines already missed first.
+    pub missed_first: bool,
+    pub now: DateTime<Utc>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Tickets of the customers in a scope. Open lists (the queues) are filtered and ordered here,
+/// before paging: hazards first, then the deadline that counts now (`tickets::model::queue_key`,
+/// and for supervisors `supervisor_key`); other lists newest first.
+pub async fn list(pool: &PgPool, q: ListQuery<'_>) -> AppResult<Vec<SummaryRow>> {
+    let (household, company, manager, everyone) = match q.scope {
         CustomerScope::Household { user_id } => (Some(user_id), None, None, false),
         CustomerScope::Company { company_id } => (None, Some(company_id), None, false),
         CustomerScope::Manager { user_id } => (None, None, Some(user_id), false),
@@ -471,23 +357,41 @@ pub async fn tickets_in_scope(pool: &PgPool, scope: CustomerScope, open_only: bo
     };
     Ok(sqlx::query_as!(
         SummaryRow,
-        "select t.number, t.category, t.urgent, t.status, t.area_type, t.reported_at, t.arrive_by, t.restore_by,
-                c.account_no, c.name as customer_name, t.address, u.display_name as reported_by, a.code as area_code
-         from tickets t
-         join customers c on c.id = t.customer_id
-         join service_areas a on a.id = c.area_id
-         join users u on u.id = t.reported_by
-         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
-         join managers m on m.id = ma.manager_id
-         where (c.user_id = $1 or c.company_id = $2 or m.user_id = $3 or $4)
-           and (not $5 or t.status not in ('closed', 'cancelled', 'merged'))
-         order by t.reported_at desc
-         limit 500",
+        r#"select k.number, t.category as "category: Category", t.urgent, t.status as "status: Status",
+                  k.opened_at as reported_at, k.due_at, k.at_risk_at,
+                  c.account_no, c.name as customer_name, t.address, u.display_name as reported_by,
+                  a.code as area_code, mu.display_name as manager, count(*) over () as "total!"
+           from cases k
+           join tickets t on t.id = k.id
+           join customers c on c.id = k.customer_id
+           join service_areas a on a.id = c.area_id
+           join users u on u.id = k.opened_by
+           join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+           join managers m on m.id = ma.manager_id
+           join users mu on mu.id = m.user_id
+           where k.kind = 'ticket'
+             and (c.user_id = $1 or c.company_id = $2 or m.user_id = $3 or $4)
+             and (k.open or not $5)
+             and ($6::text is null or t.status = $6)
+             and ($7::text is null or a.code = $7)
+           order by
+             case when $5 then $8 and coalesce(k.due_at < $9, false) end desc,
+             case when $5 then t.urgent end desc,
+             case when $5 then k.due_at end asc nulls last,
+             case when $5 then k.opened_at end asc,
+             k.opened_at desc, k.id
+           offset $10 limit $11"#,
         household,
         company,
         manager,
         everyone,
-        open_only
+        q.open_only,
+        q.status.map(Status::as_str),
+        q.area_code,
+        q.missed_first,
+        q.now,
+        q.offset,
+        q.limit
     )
     .fetch_all(pool)
     .await?)
@@ -542,98 +446,80 @@ pub async fn open_follow_up(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-pub struct WaitingRow {
-    pub id: i64,
-    pub status: String,
-    pub arrive_by: DateTime<Utc>,
-    pub restore_by: Option<DateTime<Utc>>,
-    pub supervisor_id: i64,
-}
-
-/// Tickets still waiting on the utility whose arrival or restoration deadline falls before
-/// `horizon`: the candidates; the deadline rule decides which of them to report.
-pub async fn waiting_before(pool: &PgPool, horizon: DateTime<Utc>) -> AppResult<Vec<WaitingRow>> {
-    Ok(sqlx::query_as!(
-        WaitingRow,
-        "select t.id, t.status, t.arrive_by, t.restore_by, m.supervisor_id
-         from tickets t
-         join manager_assignments ma on ma.customer_id = t.customer_id and ma.ended_at is null
-         join managers m on m.id = ma.manager_id
-         where t.status not in ('restored', 'closed', 'cancelled', 'merged')
-           and (t.arrive_by <= $1 or t.restore_by <= $1)",
-        horizon
-    )
-    .fetch_all(pool)
-    .await?)
-}
-
 /// Restored tickets older than `cutoff`, locked for closing; rows another process is closing
 /// right now are skipped, not waited for.
-pub async fn restored_before(tx: &mut Tx<'_>, cutoff: DateTime<Utc>) -> AppResult<Vec<(i64, Option<DateTime<Utc>>)>> {
-    let rows = sqlx::query!(
-        "select id, restored_at from tickets where status = 'restored' and restored_at <= $1
+pub async fn restored_before(tx: &mut Tx<'_>, cutoff: DateTime<Utc>) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar!(
+        "select id from tickets where status = 'restored' and restored_at <= $1
          order by id limit 100 for update skip locked",
         cutoff
     )
     .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.restored_at)).collect())
+    .await?)
 }
 
-/// The supervisor of the manager now serving this ticket's customer.
-pub async fn supervisor_of(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<i64> {
-    Ok(sqlx::query_scalar!(
-        "select m.supervisor_id from tickets t
-         join manager_assignments ma on ma.customer_id = t.customer_id and ma.ended_at is null
+/// Open fault reports not yet linked to an outage, recent enough to be part of a storm, among
+/// the customers this manager serves (all, for a supervisor): (ticket, area, reported at).
+pub async fn recent_unlinked_reports(
+    pool: &PgPool,
+    manager_user_id: Option<i64>,
+    since: DateTime<Utc>,
+) -> AppResult<Vec<(i64, i64, DateTime<Utc>)>> {
+    Ok(sqlx::query!(
+        "select t.id, c.area_id, k.opened_at
+         from tickets t
+         join cases k on k.id = t.id
+         join customers c on c.id = k.customer_id
+         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
          join managers m on m.id = ma.manager_id
-         where t.id = $1",
+         where t.status in ('submitted', 'accepted') and t.outage_id is null and k.opened_at >= $2
+           and ($1::bigint is null or m.user_id = $1)",
+        manager_user_id,
+        since
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.area_id, r.opened_at))
+    .collect())
+}
+
+/// Links these tickets to the outage; only those still open and unlinked. Returns who reported
+/// each linked ticket (the household, or the contact who opened it).
+pub async fn link_to_outage(tx: &mut Tx<'_>, outage_id: i64, ticket_ids: &[i64]) -> AppResult<Vec<(i64, i64)>> {
+    Ok(sqlx::query!(
+        r#"update tickets t set outage_id = $1
+           from cases k join customers c on c.id = k.customer_id
+           where t.id = any($2) and k.id = t.id
+             and t.outage_id is null and t.status in ('submitted', 'accepted')
+           returning t.id, coalesce(c.user_id, k.opened_by) as "told!""#,
+        outage_id,
+        ticket_ids
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.told))
+    .collect())
+}
+
+/// The open tickets linked to an outage: restored together with it.
+pub async fn linked_to_outage(tx: &mut Tx<'_>, outage_id: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar!(
+        "select t.id from tickets t join cases k on k.id = t.id where t.outage_id = $1 and k.open order by t.id",
+        outage_id
+    )
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Who hears about a ticket: the household, or the company contact who reported it.
+pub async fn customer_user_id(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<i64> {
+    Ok(sqlx::query_scalar!(
+        r#"select coalesce(c.user_id, k.opened_by) as "told!" from cases k join customers c on c.id = k.customer_id
+           where k.id = $1"#,
         ticket_id
     )
     .fetch_one(&mut **tx)
     .await?)
-}
-
-pub async fn photo_ids(pool: &PgPool, ticket_id: i64) -> AppResult<Vec<i64>> {
-    Ok(sqlx::query_scalar!("select id from ticket_photos where ticket_id = $1 order by id", ticket_id)
-        .fetch_all(pool)
-        .await?)
-}
-
-pub async fn photo_count(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<i64> {
-    Ok(sqlx::query_scalar!(r#"select count(*) as "count!" from ticket_photos where ticket_id = $1"#, ticket_id)
-        .fetch_one(&mut **tx)
-        .await?)
-}
-
-pub async fn insert_photo(tx: &mut Tx<'_>, ticket_id: i64, by: i64, photo: &super::photos::KeptPhoto) -> AppResult<()> {
-    sqlx::query!(
-        "insert into ticket_photos (ticket_id, uploaded_by, content_type, bytes, thumbnail) values ($1, $2, $3, $4, $5)",
-        ticket_id,
-        by,
-        super::photos::CONTENT_TYPE,
-        &photo.jpeg,
-        &photo.thumbnail
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// A photo of this ticket, or its thumbnail (the photo itself where it has none): its type and bytes.
-pub async fn photo(
-    pool: &PgPool,
-    ticket_id: i64,
-    photo_id: i64,
-    thumbnail: bool,
-) -> AppResult<Option<(String, Vec<u8>)>> {
-    let row = sqlx::query!(
-        r#"select content_type, case when $3 then coalesce(thumbnail, bytes) else bytes end as "bytes!"
-           from ticket_photos where id = $1 and ticket_id = $2"#,
-        photo_id,
-        ticket_id,
-        thumbnail
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| (r.content_type, r.bytes)))
 }

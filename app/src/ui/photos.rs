@@ -19,7 +19,7 @@ pub fn PhotoPicker(
         let _ = (ev, set_previews);
         #[cfg(feature = "hydrate")]
         {
-            use crate::tickets::model::check_photo_choice;
+            use crate::case::model::check_photo_choice;
             use wasm_bindgen::JsCast;
             let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
                 return;

@@ -29,3 +29,36 @@ impl OwnDatabase {
         Ok(())
     }
 }
+
+/// The real router on a loopback port of its own, and an HTTP client for it: the base URL and
+/// the client.
+pub async fn serve(pool: PgPool) -> BenchResult<(String, reqwest::Client)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let options = leptos::prelude::LeptosOptions::builder().output_name("portal").site_addr(addr).build();
+    let app = server::router(pool, options);
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).tcp_nodelay(true).build()?;
+    Ok((format!("http://{addr}"), client))
+}
+
+/// Signs in with the demo password; returns the cookie header value of the session.
+pub async fn sign_in(client: &reqwest::Client, base: &str, identifier: &str) -> BenchResult<String> {
+    let reply = client
+        .post(format!("{base}/api/sign_in"))
+        .form(&[("identifier", identifier), ("password", server::demo::PASSWORD)])
+        .send()
+        .await?;
+    Ok(reply
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("portal_session="))
+        .and_then(|c| c.split(';').next())
+        .ok_or("sign-in gave no session")?
+        .to_owned())
+}

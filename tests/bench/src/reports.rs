@@ -7,10 +7,10 @@
 //! and drops a database of its own.
 use app::{
     areas::AreaType,
-    tickets::model::{arrive_by, Category, TicketNo},
+    case::model::CaseNo,
+    tickets::model::{arrive_by, Category},
 };
 use futures::{stream, StreamExt};
-use leptos::prelude::LeptosOptions;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
 
@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         failures += http.failures;
     }
     let duplicates: i64 = sqlx::query_scalar(
-        "select count(*) - count(distinct submission_key) from tickets where description = 'bench-http'",
+        "select count(*) - count(distinct k.submission_key) from tickets t join cases k using (id) where t.description = 'bench-http'",
     )
     .fetch_one(&pool)
     .await?;
@@ -88,35 +88,11 @@ struct Portal {
 
 impl Portal {
     async fn start(pool: PgPool) -> Result<Portal, Box<dyn std::error::Error>> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        let options = LeptosOptions::builder().output_name("portal").site_addr(addr).build();
-        let app = server::router(pool.clone(), options);
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        let base = format!("http://{addr}");
-        let client =
-            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).tcp_nodelay(true).build()?;
-
+        let (base, client) = bench::serve(pool.clone()).await?;
         let mut sessions = Vec::with_capacity(HOUSEHOLDS);
         for n in 1..=HOUSEHOLDS {
             let (phone, account) = server::demo::household(n);
-            let reply = client
-                .post(format!("{base}/api/sign_in"))
-                .form(&[("identifier", phone.as_str()), ("password", server::demo::PASSWORD)])
-                .send()
-                .await?;
-            let cookie = reply
-                .headers()
-                .get_all("set-cookie")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find(|c| c.starts_with("portal_session="))
-                .and_then(|c| c.split(';').next())
-                .ok_or("sign-in gave no session")?
-                .to_owned();
+            let cookie = bench::sign_in(&client, &base, &phone).await?;
             let address: String = sqlx::query_scalar("select address from customers where account_no = $1")
                 .bind(&account)
                 .fetch_one(&pool)
@@ -199,30 +175,39 @@ async fn raw_inserts(pool: &PgPool) -> Result<f64, Box<dyn std::error::Error>> {
             let (customer_id, user_id, address, phone) = customers[i % customers.len()].clone();
             async move {
                 let now = chrono::Utc::now();
-                let number = TicketNo::from_random(rand::random());
+                let number = CaseNo::from_random(rand::random());
                 let mut tx = pool.begin().await?;
+                let arrive = arrive_by(AreaType::Urban, now);
                 let id: i64 = sqlx::query_scalar(
-                    "insert into tickets (number, customer_id, reported_by, category, urgent, description, address,
-                                          contact_phone, area_type, reported_at, arrive_by, submission_key)
-                     values ($1, $2, $3, $4, false, 'bench-raw', $5, $6, 'urban', $7, $8, $9)
+                    "insert into cases (kind, number, customer_id, opened_by, opened_at, submission_key, due_at,
+                                        at_risk_at)
+                     values ('ticket', $1, $2, $3, $4, $5, $6, $6 - interval '10 minutes')
                      on conflict (submission_key) do nothing
                      returning id",
                 )
                 .bind(number.as_str())
                 .bind(customer_id)
                 .bind(user_id)
-                .bind(Category::NoPower.as_str())
-                .bind(&address)
-                .bind(&phone)
                 .bind(now)
-                .bind(arrive_by(AreaType::Urban, now))
                 .bind(uuid::Uuid::new_v4())
+                .bind(arrive)
                 .fetch_one(&mut *tx)
                 .await?;
                 sqlx::query(
-                    "with event as (insert into ticket_events (ticket_id, actor_id, kind, status)
-                                    values ($1, $2, 'reported', 'submitted') returning ticket_id)
-                     select pg_notify('ticket_changed', ticket_id::text) from event",
+                    "insert into tickets (id, category, urgent, description, address, contact_phone, area_type, arrive_by)
+                     values ($1, $2, false, 'bench-raw', $3, $4, 'urban', $5)",
+                )
+                .bind(id)
+                .bind(Category::NoPower.as_str())
+                .bind(&address)
+                .bind(&phone)
+                .bind(arrive)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "with event as (insert into case_events (case_id, actor_id, kind, status)
+                                    values ($1, $2, 'reported', 'submitted') returning case_id)
+                     select pg_notify('case_changed', case_id::text) from event",
                 )
                 .bind(id)
                 .bind(user_id)

@@ -1,0 +1,125 @@
+//! The case core's door for every kind: open a case, record its steps, keep its deadline, its
+//! thread and its attachments. Each function runs inside the caller's transaction, so a kind's
+//! business operation (its own change + the case's event + notices) commits as one.
+pub use super::store::{NewCase, NewEvent, Tx};
+use super::{
+    attachments::KeptPhoto,
+    model::{Due, EventKind, EventView, ATTACHMENTS_PER_CASE, MESSAGE_MAX},
+    store,
+};
+use crate::{
+    auth::model::SessionUser,
+    db::PgPool,
+    domain::text::parse_text,
+    error::{AppError, AppResult, Problem},
+};
+use std::str::FromStr;
+
+/// Opens a case and puts its first entry ("reported", in the kind's first status) on the
+/// timeline. `None` when a case with this submission key exists already.
+pub async fn open(tx: &mut Tx<'_>, case: NewCase<'_>, first_status: &str) -> AppResult<Option<i64>> {
+    let opened_by = case.opened_by;
+    let Some(id) = store::insert_case(tx, case).await? else { return Ok(None) };
+    let event = NewEvent {
+        kind: EventKind::Reported,
+        actor_id: Some(opened_by),
+        status: Some(first_status),
+        body: None,
+        payload: None,
+    };
+    store::add_event(tx, id, event).await?;
+    Ok(Some(id))
+}
+
+/// Records a step; every process's open pages on the case hear of it once the transaction
+/// commits.
+pub async fn record(tx: &mut Tx<'_>, case_id: i64, event: NewEvent<'_>) -> AppResult<()> {
+    store::add_event(tx, case_id, event).await
+}
+
+/// Whether the case is still being worked on and the deadline that counts now.
+pub async fn progress(tx: &mut Tx<'_>, case_id: i64, open: bool, due: Option<Due>) -> AppResult<()> {
+    store::set_progress(tx, case_id, open, due).await
+}
+
+/// A duplicate now follows the case it was merged into.
+pub async fn merge_into(tx: &mut Tx<'_>, case_id: i64, target_id: i64) -> AppResult<()> {
+    store::set_merged_into(tx, case_id, target_id).await
+}
+
+pub use store::{by_submission_key, lock, lock_both, owner, supervisor_of};
+
+/// A message on the thread, or (staff only) an internal note no customer ever sees. A customer
+/// asking for a note gets an ordinary message: they wrote it for someone to read. Returns the
+/// kind recorded.
+pub async fn post(
+    tx: &mut Tx<'_>,
+    case_id: i64,
+    author: &SessionUser,
+    body: &str,
+    internal: bool,
+) -> AppResult<EventKind> {
+    let body = parse_text(body, MESSAGE_MAX, true).map_err(|p| AppError::field("body", p))?;
+    let kind = if internal && author.role.is_staff() { EventKind::Note } else { EventKind::Message };
+    let event = NewEvent { kind, actor_id: Some(author.user_id), status: None, body: Some(&body), payload: None };
+    store::add_event(tx, case_id, event).await?;
+    Ok(kind)
+}
+
+/// Adds files (already decoded and re-encoded) to a case, within the per-case limit, with one
+/// timeline entry.
+pub async fn attach(tx: &mut Tx<'_>, case_id: i64, by: i64, photos: &[KeptPhoto]) -> AppResult<()> {
+    if photos.is_empty() {
+        return Err(AppError::field("photos", Problem::Required));
+    }
+    store::lock(tx, case_id).await?;
+    if store::attachment_count(tx, case_id).await? as usize + photos.len() > ATTACHMENTS_PER_CASE {
+        return Err(AppError::field("photos", Problem::TooManyPhotos { max: ATTACHMENTS_PER_CASE as u32 }));
+    }
+    for photo in photos {
+        store::insert_attachment(tx, case_id, by, photo).await?;
+    }
+    let payload = super::model::Payload::Attachments { count: photos.len() as u32 };
+    let event =
+        NewEvent { kind: EventKind::Attachments, actor_id: Some(by), status: None, body: None, payload: Some(payload) };
+    store::add_event(tx, case_id, event).await
+}
+
+/// Files sent with the form that opens a case: stored with it, without a timeline entry of
+/// their own (the report is the entry).
+pub async fn attach_on_opening(tx: &mut Tx<'_>, case_id: i64, by: i64, photos: &[KeptPhoto]) -> AppResult<()> {
+    for photo in photos {
+        store::insert_attachment(tx, case_id, by, photo).await?;
+    }
+    Ok(())
+}
+
+pub async fn attachment_ids(pool: &PgPool, case_id: i64) -> AppResult<Vec<i64>> {
+    store::attachment_ids(pool, case_id).await
+}
+
+pub use store::attachment;
+
+/// The timeline as the viewer may see it (internal notes for staff only), with each status in
+/// the kind's own type.
+pub async fn timeline<S>(pool: &PgPool, case_id: i64, staff: bool) -> AppResult<Vec<EventView<S>>>
+where
+    S: FromStr<Err = crate::enums::UnknownValue>,
+{
+    store::events(pool, case_id, staff)
+        .await?
+        .into_iter()
+        .map(|e| {
+            Ok(EventView {
+                at: e.at,
+                actor: e.actor,
+                by_staff: e.actor_is_staff.unwrap_or(false),
+                kind: e.kind,
+                status: e.status.map(|s| s.parse()).transpose()?,
+                body: e.body,
+                payload: e.payload.map(|p| p.0),
+                internal: e.internal,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,33 @@
+//! The deadline sweep every server process runs for every kind of case: supervisors get one
+//! notification per deadline at risk or missed. Safe in several processes at once: a
+//! notification is inserted once per event and person.
+use super::{
+    model::{deadline_alert, DeadlineState, Due},
+    store,
+};
+use crate::{
+    db::PgPool,
+    error::AppResult,
+    notifications::{
+        model::{dedupe_key, Kind, Subject},
+        store as notifications,
+    },
+};
+use chrono::{DateTime, Utc};
+
+/// Returns how many supervisors were told.
+pub async fn alert_deadlines(pool: &PgPool, now: DateTime<Utc>) -> AppResult<usize> {
+    let mut alerts = 0;
+    for row in store::at_risk_by(pool, now).await? {
+        let due = Due { at: row.due_at, at_risk_from: row.at_risk_at };
+        if let Some((state, at)) = deadline_alert(Some(due), now) {
+            let kind = if state == DeadlineState::Missed { Kind::DeadlineMissed } else { Kind::DeadlineAtRisk };
+            let key = dedupe_key(kind, row.id, at.timestamp(), row.supervisor_id);
+            let mut conn = pool.acquire().await?;
+            if notifications::notify(&mut conn, row.supervisor_id, kind, Subject::Case(row.id), &key).await? {
+                alerts += 1;
+            }
+        }
+    }
+    Ok(alerts)
+}
