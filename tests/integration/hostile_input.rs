@@ -6,7 +6,7 @@
 //! reads) and checked against the server functions the router has registered, so a new function
 //! or argument is covered without editing this test.
 use crate::support::*;
-use app::tickets::api::ReportSetup;
+use app::tickets::api::{ReportForm, ReportSetup};
 use axum::body::Body;
 use http::{header, Request, StatusCode};
 
@@ -193,7 +193,7 @@ fn every_text_argument_is_a_cleaned_text() {
 async fn no_input_to_any_server_function_breaks_it(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let household = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&household)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&household)).await.json();
     let ticket = ticket_number(&portal.send_report(&report(&form, "no_power"), Some(&household)).await);
     let outage: i64 = sqlx::query_scalar("select id from outages limit 1").fetch_one(&portal.pool).await.unwrap();
     let outage = outage.to_string();

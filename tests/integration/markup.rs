@@ -2,7 +2,11 @@
 //! server's HTML (what a browser without JavaScript gets, and what hydration starts from) never
 //! carries it as tags. The browser journeys check the same with JavaScript on.
 use crate::support::*;
-use app::{outages::api::PublishSetup, supervision::api::FollowUp, tickets::api::ReportSetup};
+use app::{
+    outages::api::PublishSetup,
+    supervision::api::FollowUp,
+    tickets::api::{Advance, PostMessage, Rate, ReportForm, ReportSetup},
+};
 use http::StatusCode;
 
 /// Closes a textarea, runs a script, adds an element: any of them raw in a page is injection.
@@ -24,7 +28,7 @@ async fn markup_in_every_text_field_comes_back_as_text(pool: sqlx::PgPool) {
     let supervisor = portal.sign_in("S0001").await;
 
     // A report with markup in its description and address.
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let address = format!("{} {MARKUP}", form.accounts[0].address);
     let mut fields = report(&form, "no_power");
     fields.retain(|(name, _)| !matches!(*name, "description" | "address"));
@@ -34,38 +38,39 @@ async fn markup_in_every_text_field_comes_back_as_text(pool: sqlx::PgPool) {
     let number = ticket_number(&reply);
 
     // A refused report (a bad phone) keeps its markup as a draft for the form.
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let mut refused = report(&form, "no_power");
     refused.retain(|(name, _)| !matches!(*name, "description" | "contact_phone"));
     refused.extend([("description", MARKUP), ("contact_phone", "12")]);
     assert_eq!(portal.send_report(&refused, Some(&customer)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // A message, an internal note, the crew, a low rating and the follow-up's note.
-    for (who, extra) in [(&customer, None), (&manager, None), (&manager, Some(("internal", "on")))] {
-        let mut form = vec![("number", number.as_str()), ("body", MARKUP)];
-        form.extend(extra);
-        assert_eq!(portal.call("post_message", &form, Some(who)).await.status, StatusCode::OK);
+    for (who, internal) in [(&customer, None), (&manager, None), (&manager, Some(t("on")))] {
+        let message = PostMessage { number: t(&number), body: t(MARKUP), internal };
+        assert_eq!(portal.call_fn(message, Some(who)).await.status, StatusCode::OK);
     }
     for (action, crew) in [("accept", None), ("dispatch", Some(CREW_MARKUP)), ("arrive", None), ("restore", None)] {
-        let mut form = vec![("number", number.as_str()), ("action", action)];
-        if let Some(name) = crew {
-            form.extend([("crew_name", name), ("crew_phone", "13911112222")]);
-        }
-        let reply = portal.call("advance", &form, Some(&manager)).await;
+        let step = Advance {
+            number: t(&number),
+            action: t(action),
+            crew_name: crew.map(t),
+            crew_phone: crew.map(|_| t("13911112222")),
+        };
+        let reply = portal.call_fn(step, Some(&manager)).await;
         assert_eq!(reply.status, StatusCode::OK, "{action}: {}", String::from_utf8_lossy(&reply.body));
     }
-    let rating = [
-        ("number", number.as_str()),
-        ("overall", "1"),
-        ("speed", "1"),
-        ("attitude", "1"),
-        ("professionalism", "1"),
-        ("comment", MARKUP),
-    ];
-    assert_eq!(portal.call("rate", &rating, Some(&customer)).await.status, StatusCode::OK);
+    let rating = Rate {
+        number: t(&number),
+        overall: Some(t("1")),
+        speed: Some(t("1")),
+        attitude: Some(t("1")),
+        professionalism: Some(t("1")),
+        comment: t(MARKUP),
+    };
+    assert_eq!(portal.call_fn(rating, Some(&customer)).await.status, StatusCode::OK);
     let follow_ups: Vec<FollowUp> = portal.call("follow_ups", &[], Some(&supervisor)).await.json();
     let second_number = {
-        let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+        let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
         ticket_number(&portal.send_report(&report(&form, "flicker"), Some(&customer)).await)
     };
 

@@ -8,7 +8,7 @@ use app::{
     case::model::{EventKind, Payload},
     notifications::api::Notice,
     tickets::{
-        api::{QueuePage, TicketView},
+        api::{Queue, QueuePage, Ticket, TicketView},
         model::Status,
     },
 };
@@ -139,7 +139,7 @@ async fn tickets_written_before_the_case_core_read_the_same_after_it(pool: PgPoo
     let customer = portal.sign_in(household).await;
     let staff = portal.sign_in(manager).await;
 
-    let seen: TicketView = portal.call("ticket", &[("number", "579J-48B3")], Some(&customer)).await.json();
+    let seen: TicketView = portal.call_fn(Ticket { number: t("579J-48B3") }, Some(&customer)).await.json();
     assert_eq!((seen.status, seen.description.as_str()), (Status::Closed, "整栋楼没电"));
     assert_eq!(seen.crew, Some(("王师傅".to_owned(), "13900000009".to_owned())));
     assert_eq!(seen.photos.len(), 1);
@@ -168,22 +168,22 @@ async fn tickets_written_before_the_case_core_read_the_same_after_it(pool: PgPoo
     let photo = portal.get(&format!("/tickets/579J48B3/photos/{}", seen.photos[0]), Some(&customer)).await;
     assert_eq!(photo.status, StatusCode::OK);
 
-    let staff_view: TicketView = portal.call("ticket", &[("number", "579J48B3")], Some(&staff)).await.json();
+    let staff_view: TicketView = portal.call_fn(Ticket { number: t("579J48B3") }, Some(&staff)).await.json();
     let notes: Vec<&str> = staff_view.events.iter().filter(|e| e.internal).filter_map(|e| e.body.as_deref()).collect();
     assert_eq!(notes, ["变压器老化，下周安排更换"], "staff still see the internal note");
 
-    let merged: TicketView = portal.call("ticket", &[("number", "EFGH6789")], Some(&customer)).await.json();
+    let merged: TicketView = portal.call_fn(Ticket { number: t("EFGH6789") }, Some(&customer)).await.json();
     assert_eq!(merged.status, Status::Merged);
     assert_eq!(merged.follows.as_ref().map(|f| (f.number.as_str(), f.status)), Some(("ABCD2345", Status::Accepted)));
     assert_eq!(merged.events[1].payload, Some(Payload::MergedInto { number: "ABCD2345".into() }));
-    let surviving: TicketView = portal.call("ticket", &[("number", "ABCD2345")], Some(&staff)).await.json();
+    let surviving: TicketView = portal.call_fn(Ticket { number: t("ABCD2345") }, Some(&staff)).await.json();
     assert_eq!(
         surviving.events.last().and_then(|e| e.payload.clone()),
         Some(Payload::MergedFrom { number: "EFGH6789".into() })
     );
     assert!(surviving.deadline.is_some(), "the waiting repair keeps its deadline");
 
-    let queue: QueuePage = portal.call("queue", &[], Some(&staff)).await.json();
+    let queue: QueuePage = portal.call_fn(Queue { status: None, area: None, page: None }, Some(&staff)).await.json();
     let numbers: Vec<&str> = queue.tickets.iter().map(|t| t.number.as_str()).collect();
     assert_eq!(numbers, ["ABCD2345"], "the open repair is in the queue, the closed and the merged ones are not");
 
@@ -192,6 +192,6 @@ async fn tickets_written_before_the_case_core_read_the_same_after_it(pool: PgPoo
 
     // A new report after the migration draws its id past the old tickets'.
     let number = report_fault(&portal, &customer, "flicker").await;
-    let fresh: TicketView = portal.call("ticket", &[("number", &number)], Some(&customer)).await.json();
+    let fresh: TicketView = portal.call_fn(Ticket { number: t(&number) }, Some(&customer)).await.json();
     assert_eq!(fresh.status, Status::Submitted);
 }

@@ -10,7 +10,7 @@ use app::{
         consultations::ConsultationView,
         model::{OutageStatus, Phase},
     },
-    tickets::api::{ReportSetup, TicketView},
+    tickets::api::{Advance, PostMessage, ReportForm, ReportSetup, Ticket, TicketView},
     time::local_input_value,
 };
 use chrono::{Duration, Utc};
@@ -418,10 +418,10 @@ async fn the_report_form_says_an_outage_is_known_and_followers_hear_of_restorati
     let manager = portal.sign_in("M1003").await;
     let id = publish_fault(&portal, &manager, "10kV 北线故障").await;
     let inside = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&inside)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&inside)).await.json();
     assert_eq!(form.known_outages.iter().map(|o| o.id).collect::<Vec<_>>(), vec![id]);
     let outside = portal.sign_in("13800000002").await;
-    let theirs: ReportSetup = portal.call("report_form", &[], Some(&outside)).await.json();
+    let theirs: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&outside)).await.json();
     assert!(theirs.known_outages.is_empty());
     // Someone outside the area follows it (a relative's house, say); a missing one is not found.
     let reply = portal.call("follow_outage", &[("id", &id.to_string())], Some(&outside)).await;
@@ -478,7 +478,7 @@ async fn a_storm_of_reports_is_linked_in_one_action_and_restored_together(pool: 
     }
     portal.call("move_outage", &[("id", &id.to_string()), ("action", "restore")], Some(&manager)).await;
     for (number, customer) in &numbers {
-        let ticket: TicketView = portal.call("ticket", &[("number", number)], Some(customer)).await.json();
+        let ticket: TicketView = portal.call_fn(Ticket { number: t(number) }, Some(customer)).await.json();
         assert_eq!(ticket.status, app::tickets::model::Status::Restored);
         assert!(ticket.can_rate, "the customer rates the repair as after any restoration");
     }
@@ -529,7 +529,7 @@ async fn a_storm_where_an_outage_is_under_way_joins_it_instead_of_starting_anoth
     }
     portal.call("move_outage", &[("id", &id.to_string()), ("action", "restore")], Some(&manager)).await;
     for (number, customer) in &numbers {
-        let ticket: TicketView = portal.call("ticket", &[("number", number)], Some(customer)).await.json();
+        let ticket: TicketView = portal.call_fn(Ticket { number: t(number) }, Some(customer)).await.json();
         assert_eq!(ticket.status, app::tickets::model::Status::Restored);
     }
     assert_eq!(
@@ -632,11 +632,16 @@ async fn staff_replies_and_steps_reach_the_customer_but_internal_notes_do_not(po
     let number = report_fault(&portal, &customer, "no_power").await;
     let manager = portal.sign_in("M1003").await;
     portal
-        .call("post_message", &[("number", &number), ("body", "内部：疑似表箱问题"), ("internal", "1")], Some(&manager))
+        .call_fn(
+            PostMessage { number: t(&number), body: t("内部：疑似表箱问题"), internal: Some(t("1")) },
+            Some(&manager),
+        )
         .await;
     assert!(notices(&portal, &customer).await.is_empty(), "an internal note tells the customer nothing");
-    portal.call("post_message", &[("number", &number), ("body", "马上安排")], Some(&manager)).await;
-    portal.call("advance", &[("number", &number), ("action", "accept")], Some(&manager)).await;
+    portal.call_fn(PostMessage { number: t(&number), body: t("马上安排"), internal: None }, Some(&manager)).await;
+    portal
+        .call_fn(Advance { number: t(&number), action: t("accept"), crew_name: None, crew_phone: None }, Some(&manager))
+        .await;
     let kinds: Vec<Kind> = notices(&portal, &customer).await.into_iter().map(|n| n.kind).collect();
     assert!(kinds.contains(&Kind::TicketReply) && kinds.contains(&Kind::TicketUpdate), "{kinds:?}");
     let texts: Vec<String> =

@@ -3,7 +3,7 @@
 use crate::support::*;
 use app::{
     error::{AppError, Problem},
-    tickets::api::{ReportSetup, TicketView},
+    tickets::api::{ReportForm, ReportSetup, Ticket, TicketView},
 };
 use http::{header, StatusCode};
 
@@ -51,7 +51,7 @@ async fn a_customer_adds_photos_that_only_those_who_see_the_ticket_can_open(pool
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
-    let ticket: TicketView = portal.call("ticket", &[("number", &number)], Some(&customer)).await.json();
+    let ticket: TicketView = portal.call_fn(Ticket { number: t(&number) }, Some(&customer)).await.json();
     assert_eq!(ticket.photos.len(), 2);
     assert!(ticket.events.iter().any(|e| e.kind == app::case::model::EventKind::Attachments));
 
@@ -166,14 +166,14 @@ async fn ticket_count(portal: &Portal) -> i64 {
 async fn photos_sent_with_the_report_are_on_the_new_ticket_once(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let fields = report(&form, "hazard");
     let files: &[(&str, &str, &[u8])] =
         &[("photos", "pole.jpg", JPEG.as_slice()), ("photos", "wire.png", PNG.as_slice())];
     let reply = portal.post_multipart("report_fault", &fields, files, Some(&customer), None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
     let number = ticket_number(&reply);
-    let ticket: TicketView = portal.call("ticket", &[("number", &number)], Some(&customer)).await.json();
+    let ticket: TicketView = portal.call_fn(Ticket { number: t(&number) }, Some(&customer)).await.json();
     assert_eq!(ticket.photos.len(), 2);
     // A retry of the same submission lands on the same ticket and adds no photos.
     let again = portal.post_multipart("report_fault", &fields, files, Some(&customer), None).await;
@@ -186,7 +186,7 @@ async fn photos_sent_with_the_report_are_on_the_new_ticket_once(pool: sqlx::PgPo
 async fn a_report_with_a_fake_photo_names_every_problem_and_stores_nothing(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let mut fields = report(&form, "no_power");
     fields[4] = ("contact_phone", "not a phone");
     let files: &[(&str, &str, &[u8])] = &[("photos", "meter.jpg", b"%PDF-1.7 renamed")];
@@ -206,7 +206,7 @@ async fn a_report_with_a_fake_photo_names_every_problem_and_stores_nothing(pool:
 async fn without_javascript_a_report_lands_on_its_ticket_or_back_on_the_form_with_messages(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let referer = Some("http://127.0.0.1:3000/report");
     let mut fields = report(&form, "no_power");
     fields[2] = ("description", "");
@@ -224,7 +224,7 @@ async fn without_javascript_a_report_lands_on_its_ticket_or_back_on_the_form_wit
     let sent = portal.post_multipart("report_fault", &report(&form, "hazard"), files, Some(&customer), referer).await;
     assert_eq!(sent.status, StatusCode::FOUND);
     let number = sent.location().unwrap().strip_prefix("/tickets/").expect("the new ticket's page").to_owned();
-    let ticket: TicketView = portal.call("ticket", &[("number", &number)], Some(&customer)).await.json();
+    let ticket: TicketView = portal.call_fn(Ticket { number: t(&number) }, Some(&customer)).await.json();
     assert!(ticket.urgent);
     assert_eq!(ticket.photos.len(), 1);
 }

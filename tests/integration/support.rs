@@ -1,6 +1,10 @@
 //! A portal under test: the real router over a fresh database holding the demo county,
 //! driven over HTTP the way a browser (or an attacker) would call it.
-use app::{error::AppError, tickets::api::ReportSetup, ui::encode_component};
+use app::{
+    error::AppError,
+    tickets::api::{ReportForm, ReportSetup},
+    ui::encode_component,
+};
 use axum::{body::Body, Router};
 use http::{header, HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -83,6 +87,18 @@ impl Portal {
         tokio::time::timeout(std::time::Duration::from_secs(60), answer)
             .await
             .unwrap_or_else(|_| panic!("{asked}: no answer within 60 s"))
+    }
+
+    /// Calls a server function through its generated argument type, encoded as the browser's
+    /// JavaScript sends it: a renamed or retyped argument fails to compile here.
+    pub async fn call_fn<F>(&self, args: F, session: Option<&Session>) -> Reply
+    where
+        F: leptos::server_fn::ServerFn + serde::Serialize,
+    {
+        let body = serde_qs::to_string(&args).expect("arguments encode");
+        let request =
+            api_request(F::PATH.trim_start_matches("/api/"), session).body(Body::from(body)).expect("request");
+        self.send(request).await
     }
 
     /// Calls a server function as the browser's JavaScript does.
@@ -276,7 +292,7 @@ pub fn ticket_number(reply: &Reply) -> String {
 
 /// Reports a fault as this signed-in customer and returns the new ticket's number.
 pub async fn report_fault(portal: &Portal, session: &Session, category: &str) -> String {
-    let form: ReportSetup = portal.call("report_form", &[], Some(session)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(session)).await.json();
     let reply = portal.send_report(&report(&form, category), Some(session)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
     ticket_number(&reply)
@@ -312,4 +328,9 @@ pub async fn set_arrival_deadline(portal: &Portal, number: &str, reported_minute
     .execute(&portal.pool)
     .await
     .expect("deadline moved");
+}
+
+/// A text argument from anything string-like (`t(&number)`, `t("...")`).
+pub fn t(value: impl AsRef<str>) -> app::domain::Text {
+    app::domain::Text::from(value.as_ref())
 }

@@ -5,7 +5,7 @@ use app::{
     notifications::api::Notice,
     notifications::model::Kind,
     supervision::api::FollowUp,
-    tickets::{model::Status, sweep::sweep},
+    tickets::{api::Rate, model::Status, sweep::sweep},
 };
 use chrono::{Duration, Utc};
 use http::StatusCode;
@@ -85,15 +85,15 @@ async fn a_low_rating_reaches_the_supervisor_who_closes_the_follow_up_with_a_not
     let portal = Portal::new(pool).await;
     let (customer, number) = report(&portal, "13800000001").await;
     mark_restored(&portal, &number, 0).await;
-    let form = [
-        ("number", number.as_str()),
-        ("overall", "1"),
-        ("speed", "1"),
-        ("attitude", "2"),
-        ("professionalism", "2"),
-        ("comment", "等了三个小时"),
-    ];
-    assert_eq!(portal.call("rate", &form, Some(&customer)).await.status, StatusCode::OK);
+    let rating = Rate {
+        number: t(&number),
+        overall: Some(t("1")),
+        speed: Some(t("1")),
+        attitude: Some(t("2")),
+        professionalism: Some(t("2")),
+        comment: t("等了三个小时"),
+    };
+    assert_eq!(portal.call_fn(rating, Some(&customer)).await.status, StatusCode::OK);
 
     let supervisor = portal.sign_in("S0001").await;
     let notices: Vec<Notice> = portal.call("my_notifications", &[], Some(&supervisor)).await.json();

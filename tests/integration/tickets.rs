@@ -4,7 +4,10 @@ use crate::support::*;
 use app::{
     error::{AppError, Problem, Refusal},
     tickets::{
-        api::{QueuePage, ReportSetup, TicketList, TicketSummary, TicketView},
+        api::{
+            Advance, Merge, MyTickets, PostMessage, Queue, QueuePage, Rate, ReportForm, ReportSetup, SetEstimate,
+            Ticket, TicketList, TicketSummary, TicketView,
+        },
         model::{Action, Status},
         sweep::sweep,
     },
@@ -12,11 +15,16 @@ use app::{
 use http::StatusCode;
 
 async fn view(portal: &Portal, session: &Session, number: &str) -> Reply {
-    portal.call("ticket", &[("number", number)], Some(session)).await
+    portal.call_fn(Ticket { number: t(number) }, Some(session)).await
 }
 
 async fn step(portal: &Portal, session: &Session, number: &str, action: Action) -> Reply {
-    portal.call("advance", &[("number", number), ("action", action.as_str())], Some(session)).await
+    portal
+        .call_fn(
+            Advance { number: t(number), action: t(action.as_str()), crew_name: None, crew_phone: None },
+            Some(session),
+        )
+        .await
 }
 
 async fn count_tickets(portal: &Portal) -> i64 {
@@ -27,7 +35,7 @@ async fn count_tickets(portal: &Portal) -> i64 {
 async fn a_report_lands_on_its_ticket_with_the_published_arrival_promise(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let mut fields = report(&form, "no_power");
     fields.push(("location", "41.40,119.64"));
     let reply = portal.send_report(&fields, Some(&customer)).await;
@@ -75,7 +83,7 @@ async fn a_township_customer_is_promised_90_minutes_and_a_hazard_is_urgent(pool:
 async fn a_retried_report_creates_one_ticket_and_lands_on_it(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let first = portal.send_report(&report(&form, "no_power"), Some(&customer)).await;
     let again = portal.send_report(&report(&form, "no_power"), Some(&customer)).await;
     assert_eq!(ticket_number(&first), ticket_number(&again));
@@ -87,7 +95,7 @@ async fn two_concurrent_reports_with_one_key_create_one_ticket(pool: sqlx::PgPoo
     let portal = Portal::new(pool).await;
     let other = portal.second_process().await;
     let customer = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let fields = report(&form, "area_dark");
     let (a, b) =
         tokio::join!(portal.send_report(&fields, Some(&customer)), other.send_report(&fields, Some(&customer)),);
@@ -106,10 +114,10 @@ async fn a_report_needs_a_session_a_reporting_role_and_a_key_of_its_own(pool: sq
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
     let neighbour = portal.sign_in("13800000002").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&neighbour)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&neighbour)).await.json();
     let theirs = ticket_number(&portal.send_report(&report(&form, "no_power"), Some(&neighbour)).await);
 
-    let own: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let own: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let mut fields = report(&own, "no_power");
     let key = fields.iter_mut().find(|(name, _)| *name == "submission_key").expect("the form has a key");
     key.1 = &form.submission_key;
@@ -130,7 +138,7 @@ async fn a_report_needs_a_session_a_reporting_role_and_a_key_of_its_own(pool: sq
 async fn bad_report_fields_are_named_and_nothing_is_stored(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let long = "电".repeat(501);
     let reply = portal
         .send_report(
@@ -160,26 +168,26 @@ async fn bad_report_fields_are_named_and_nothing_is_stored(pool: sqlx::PgPool) {
 async fn a_refused_report_comes_back_filled_in_until_one_goes_through(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     assert_eq!(form.draft, None);
     let mut fields = report(&form, "no_power");
     fields[1] = ("category", "");
     fields[2] = ("description", "电表箱冒烟，楼下有焦味");
     let refused = portal.send_report(&fields, Some(&customer)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let again: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let again: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let draft = again.draft.clone().expect("the typed report comes back");
     assert_eq!((draft.description.as_str(), draft.category.as_str()), ("电表箱冒烟，楼下有焦味", ""));
     assert_eq!((draft.address.as_str(), draft.contact_phone.as_str()), (fields[3].1, fields[4].1));
     // Nobody else sees it.
     let neighbour = portal.sign_in("13800000002").await;
-    let theirs: ReportSetup = portal.call("report_form", &[], Some(&neighbour)).await.json();
+    let theirs: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&neighbour)).await.json();
     assert_eq!(theirs.draft, None);
 
     let mut fields = report(&again, "hazard");
     fields[2] = ("description", &draft.description);
     ticket_number(&portal.send_report(&fields, Some(&customer)).await);
-    let after: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let after: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     assert_eq!(after.draft, None, "gone once the report went through");
 
     // A draft nobody came back for is forgotten by the sweep once it would no longer be shown.
@@ -189,7 +197,7 @@ async fn a_refused_report_comes_back_filled_in_until_one_goes_through(pool: sqlx
     let now = chrono::Utc::now();
     assert_eq!(sweep(&portal.pool, now).await.unwrap().drafts_forgotten, 0);
     assert_eq!(sweep(&portal.pool, now + chrono::Duration::hours(2)).await.unwrap().drafts_forgotten, 1);
-    let later: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let later: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     assert_eq!(later.draft, None);
 }
 
@@ -198,7 +206,7 @@ async fn a_customer_cannot_report_for_or_open_another_customers_account(pool: sq
     let portal = Portal::new(pool).await;
     let customer = portal.sign_in("13800000001").await;
     let neighbour = portal.sign_in("13800000002").await;
-    let form: ReportSetup = portal.call("report_form", &[], Some(&customer)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
     let mut fields = report(&form, "no_power");
     let unchosen: Vec<_> = fields.iter().copied().filter(|(k, _)| *k != "category").collect();
     let reply = portal.send_report(&unchosen, Some(&customer)).await;
@@ -219,7 +227,8 @@ async fn a_customer_cannot_report_for_or_open_another_customers_account(pool: sq
     for action in [Action::Cancel, Action::Confirm] {
         assert_eq!(step(&portal, &customer, &number, action).await.error(), AppError::NotFound);
     }
-    let message = portal.call("post_message", &[("number", &number), ("body", "hi")], Some(&customer)).await;
+    let message =
+        portal.call_fn(PostMessage { number: t(&number), body: t("hi"), internal: None }, Some(&customer)).await;
     assert_eq!(message.error(), AppError::NotFound);
     let page = portal.get(&format!("/tickets/{number}"), Some(&customer)).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
@@ -248,9 +257,11 @@ async fn only_the_customers_own_manager_or_a_supervisor_sees_a_ticket(pool: sqlx
     let department = portal.sign_in("D2001").await;
     assert_eq!(view(&portal, &department, &number).await.error(), AppError::NotFound);
 
-    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&own)).await.json::<QueuePage>().tickets;
+    let queue: Vec<TicketSummary> =
+        portal.call_fn(Queue { status: None, area: None, page: None }, Some(&own)).await.json::<QueuePage>().tickets;
     assert!(queue.iter().any(|t| t.number == number));
-    let theirs: Vec<TicketSummary> = portal.call("queue", &[], Some(&other)).await.json::<QueuePage>().tickets;
+    let theirs: Vec<TicketSummary> =
+        portal.call_fn(Queue { status: None, area: None, page: None }, Some(&other)).await.json::<QueuePage>().tickets;
     assert!(theirs.iter().all(|t| t.number != number));
 }
 
@@ -269,14 +280,13 @@ async fn the_repair_runs_its_lifecycle_and_refuses_steps_out_of_turn(pool: sqlx:
     assert_eq!(no_crew.error().for_field("crew_name"), Some(Problem::Required));
     assert_eq!(no_crew.error().for_field("crew_phone"), Some(Problem::Required));
     let dispatched = portal
-        .call(
-            "advance",
-            &[
-                ("number", &number),
-                ("action", "dispatch"),
-                ("crew_name", "抢修一班 王师傅"),
-                ("crew_phone", "13911112222"),
-            ],
+        .call_fn(
+            Advance {
+                number: t(&number),
+                action: t("dispatch"),
+                crew_name: Some(t("抢修一班 王师傅")),
+                crew_phone: Some(t("13911112222")),
+            },
             Some(&manager),
         )
         .await;
@@ -331,10 +341,10 @@ async fn internal_notes_never_reach_the_customer(pool: sqlx::PgPool) {
     let number = report_fault(&portal, &customer, "no_power").await;
     let secret = "客户情绪激动，注意沟通";
     let note =
-        portal.call("post_message", &[("number", &number), ("body", secret), ("internal", "1")], Some(&staff)).await;
+        portal.call_fn(PostMessage { number: t(&number), body: t(secret), internal: Some(t("1")) }, Some(&staff)).await;
     assert_eq!(note.status, StatusCode::OK);
     let reply = "已安排抢修";
-    portal.call("post_message", &[("number", &number), ("body", reply)], Some(&staff)).await;
+    portal.call_fn(PostMessage { number: t(&number), body: t(reply), internal: None }, Some(&staff)).await;
 
     let seen = view(&portal, &customer, &number).await;
     let text = String::from_utf8_lossy(&seen.body);
@@ -344,14 +354,16 @@ async fn internal_notes_never_reach_the_customer(pool: sqlx::PgPool) {
     let html = String::from_utf8_lossy(&page.body);
     assert_eq!(page.status, StatusCode::OK);
     assert!(html.contains(reply) && !html.contains(secret), "the page leaks the note");
-    let list: TicketList = portal.call("my_tickets", &[], Some(&customer)).await.json();
+    let list: TicketList = portal.call_fn(MyTickets {}, Some(&customer)).await.json();
     assert!(!serde_json::to_string(&list).unwrap().contains(secret));
 
     let staff_view: TicketView = view(&portal, &staff, &number).await.json();
     assert!(staff_view.events.iter().any(|e| e.internal && e.body.as_deref() == Some(secret)));
 
     // A customer cannot write an internal note: it becomes an ordinary message.
-    portal.call("post_message", &[("number", &number), ("body", "我在家"), ("internal", "1")], Some(&customer)).await;
+    portal
+        .call_fn(PostMessage { number: t(&number), body: t("我在家"), internal: Some(t("1")) }, Some(&customer))
+        .await;
     let mine: TicketView = view(&portal, &customer, &number).await.json();
     assert!(mine.events.iter().any(|e| e.body.as_deref() == Some("我在家") && !e.internal));
 }
@@ -362,42 +374,44 @@ async fn a_repair_is_rated_once_and_a_low_rating_asks_for_a_follow_up(pool: sqlx
     let customer = portal.sign_in("13800000001").await;
     let staff = portal.sign_in("S0001").await;
     let number = report_fault(&portal, &customer, "no_power").await;
-    let scores = |overall: &'static str| {
-        vec![
-            ("number", number.clone()),
-            ("overall", overall.to_owned()),
-            ("speed", "3".to_owned()),
-            ("attitude", "4".to_owned()),
-            ("professionalism", "3".to_owned()),
-            ("comment", "来得太慢".to_owned()),
-        ]
+    let scores = |overall: &str| Rate {
+        number: t(&number),
+        overall: Some(t(overall)),
+        speed: Some(t("3")),
+        attitude: Some(t("4")),
+        professionalism: Some(t("3")),
+        comment: t("来得太慢"),
     };
-    let call = |form: Vec<(&'static str, String)>| {
-        let portal = &portal;
-        let customer = &customer;
-        async move {
-            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            portal.call("rate", &form, Some(customer)).await
-        }
-    };
+    let call = |rating: Rate| portal.call_fn(rating, Some(&customer));
     assert_eq!(call(scores("2")).await.error(), AppError::Refused(Refusal::NotRestoredYet));
     for action in [Action::Dispatch, Action::Arrive, Action::Restore] {
         let reply = portal
-            .call(
-                "advance",
-                &[
-                    ("number", &number),
-                    ("action", action.as_str()),
-                    ("crew_name", "一班"),
-                    ("crew_phone", "13911112222"),
-                ],
+            .call_fn(
+                Advance {
+                    number: t(&number),
+                    action: t(action.as_str()),
+                    crew_name: Some(t("一班")),
+                    crew_phone: Some(t("13911112222")),
+                },
                 Some(&staff),
             )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{action:?}");
     }
     assert_eq!(call(scores("9")).await.error().for_field("overall"), Some(Problem::OutOfRange { min: 1, max: 5 }));
-    let unchosen = portal.call("rate", &[("number", number.as_str()), ("comment", "")], Some(&customer)).await;
+    let unchosen = portal
+        .call_fn(
+            Rate {
+                number: t(number.as_str()),
+                overall: None,
+                speed: None,
+                attitude: None,
+                professionalism: None,
+                comment: t(""),
+            },
+            Some(&customer),
+        )
+        .await;
     assert_eq!(unchosen.error().for_field("speed"), Some(Problem::NotChosen));
     assert_eq!(call(scores("2")).await.status, StatusCode::OK);
     assert_eq!(call(scores("5")).await.error(), AppError::Refused(Refusal::AlreadyRated));
@@ -414,15 +428,15 @@ async fn a_good_rating_needs_no_follow_up(pool: sqlx::PgPool) {
     let customer = portal.sign_in("13800000001").await;
     let number = report_fault(&portal, &customer, "no_power").await;
     mark_restored(&portal, &number, 0).await;
-    let form = [
-        ("number", number.as_str()),
-        ("overall", "4"),
-        ("speed", "4"),
-        ("attitude", "5"),
-        ("professionalism", "4"),
-        ("comment", ""),
-    ];
-    assert_eq!(portal.call("rate", &form, Some(&customer)).await.status, StatusCode::OK);
+    let rating = Rate {
+        number: t(&number),
+        overall: Some(t("4")),
+        speed: Some(t("4")),
+        attitude: Some(t("5")),
+        professionalism: Some(t("4")),
+        comment: t(""),
+    };
+    assert_eq!(portal.call_fn(rating, Some(&customer)).await.status, StatusCode::OK);
     let follow_ups: i64 = sqlx::query_scalar("select count(*) from follow_ups").fetch_one(&portal.pool).await.unwrap();
     assert_eq!(follow_ups, 0);
 }
@@ -447,19 +461,24 @@ async fn queues_order_by_urgency_and_the_supervisor_sees_missed_deadlines_first(
     .unwrap();
     // Households 1, 2 and 3 have three different managers; the first one's queue holds one of these.
     let own = portal.sign_in(&manager).await;
-    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&own)).await.json::<QueuePage>().tickets;
+    let queue: Vec<TicketSummary> =
+        portal.call_fn(Queue { status: None, area: None, page: None }, Some(&own)).await.json::<QueuePage>().tickets;
     assert_eq!(queue.iter().map(|t| t.number.as_str()).collect::<Vec<_>>(), [numbers[0].as_str()]);
     let page = String::from_utf8_lossy(&portal.get("/queue", Some(&own)).await.body).into_owned();
     assert!(page.contains("共 1 张未完成工单"), "the queue says how many tickets it holds");
 
     // The supervisor sees every manager's: the missed deadline first, then the hazard, then the rest.
-    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&supervisor)).await.json::<QueuePage>().tickets;
+    let queue: Vec<TicketSummary> = portal
+        .call_fn(Queue { status: None, area: None, page: None }, Some(&supervisor))
+        .await
+        .json::<QueuePage>()
+        .tickets;
     let order: Vec<&str> = queue.iter().map(|t| t.number.as_str()).collect();
     assert_eq!(order, [numbers[1].as_str(), numbers[2].as_str(), numbers[0].as_str()]);
     assert_eq!(queue[0].deadline.map(|d| d.state), Some(app::case::model::DeadlineState::Missed));
     assert!(queue[0].deadline.is_some_and(|d| d.minutes_left <= -15), "shows how long ago it was missed");
     let filtered: Vec<TicketSummary> = portal
-        .call("queue", &[("status", "submitted"), ("area", "YBS-N")], Some(&supervisor))
+        .call_fn(Queue { status: Some(t("submitted")), area: Some(t("YBS-N")), page: None }, Some(&supervisor))
         .await
         .json::<QueuePage>()
         .tickets;
@@ -473,13 +492,13 @@ async fn a_company_contact_sees_every_sites_tickets_and_who_opened_them(pool: sq
     let second = portal.sign_in("13900000002").await;
     let a = report_fault(&portal, &first, "area_dark").await;
     let b = report_fault(&portal, &second, "no_power").await;
-    let list: TicketList = portal.call("my_tickets", &[], Some(&first)).await.json();
+    let list: TicketList = portal.call_fn(MyTickets {}, Some(&first)).await.json();
     assert!(list.company);
     let numbers: Vec<&str> = list.tickets.iter().map(|t| t.number.as_str()).collect();
     assert!(numbers.contains(&a.as_str()) && numbers.contains(&b.as_str()));
     assert!(list.tickets.iter().any(|t| t.reported_by == "何振宇"));
     let cement = portal.sign_in("13900000003").await;
-    let theirs: TicketList = portal.call("my_tickets", &[], Some(&cement)).await.json();
+    let theirs: TicketList = portal.call_fn(MyTickets {}, Some(&cement)).await.json();
     assert!(theirs.tickets.is_empty());
     assert_eq!(view(&portal, &cement, &a).await.error(), AppError::NotFound);
 }
@@ -492,7 +511,7 @@ async fn the_manager_sets_an_estimated_restoration_the_customer_sees(pool: sqlx:
     let number = report_fault(&portal, &customer, "area_dark").await;
     let set = |estimate: String| {
         let (portal, staff, number) = (&portal, &staff, number.clone());
-        async move { portal.call("set_estimate", &[("number", &number), ("estimate", &estimate)], Some(staff)).await }
+        async move { portal.call_fn(SetEstimate { number: t(&number), estimate: t(&estimate) }, Some(staff)).await }
     };
     let local = |hours: i64| app::time::local_input_value(chrono::Utc::now() + chrono::Duration::hours(hours));
     assert_eq!(set("soon".to_owned()).await.error(), AppError::field("estimate", Problem::BadTime));
@@ -502,8 +521,7 @@ async fn the_manager_sets_an_estimated_restoration_the_customer_sees(pool: sqlx:
     let estimate = ticket.estimated_restoration.expect("estimate shown to the customer");
     assert!((estimate - chrono::Utc::now()).num_minutes() > 100);
     assert!(ticket.events.iter().any(|e| e.kind == app::case::model::EventKind::Estimate));
-    let by_customer =
-        portal.call("set_estimate", &[("number", &number), ("estimate", &local(3))], Some(&customer)).await;
+    let by_customer = portal.call_fn(SetEstimate { number: t(&number), estimate: t(&local(3)) }, Some(&customer)).await;
     assert_eq!(by_customer.error(), AppError::NotFound);
 }
 
@@ -520,14 +538,14 @@ async fn a_manager_opens_a_ticket_for_a_customer_who_phoned_in(pool: sqlx::PgPoo
     .await
     .unwrap();
 
-    let other = portal.call("report_form", &[("account", &theirs)], Some(&manager)).await;
-    let missing = portal.call("report_form", &[("account", "3999999999")], Some(&manager)).await;
+    let other = portal.call_fn(ReportForm { account: Some(t(&theirs)) }, Some(&manager)).await;
+    let missing = portal.call_fn(ReportForm { account: Some(t("3999999999")) }, Some(&manager)).await;
     assert_eq!(other.error(), AppError::field("account", Problem::BadAccountNo));
     assert_eq!(other.body, missing.body, "another manager's customer reads like no customer");
-    let none = portal.call("report_form", &[], Some(&manager)).await;
+    let none = portal.call_fn(ReportForm { account: None }, Some(&manager)).await;
     assert_eq!(none.error(), AppError::field("account", Problem::Required));
 
-    let form: ReportSetup = portal.call("report_form", &[("account", &own)], Some(&manager)).await.json();
+    let form: ReportSetup = portal.call_fn(ReportForm { account: Some(t(&own)) }, Some(&manager)).await.json();
     assert!(form.on_behalf);
     assert_eq!(form.accounts.len(), 1);
     let customer_phone: String = sqlx::query_scalar("select phone from customers where account_no = $1")
@@ -559,7 +577,7 @@ async fn a_manager_opens_a_ticket_for_a_customer_who_phoned_in(pool: sqlx::PgPoo
             .await
             .unwrap();
     let customer = portal.sign_in(&customer_user).await;
-    let list: TicketList = portal.call("my_tickets", &[], Some(&customer)).await.json();
+    let list: TicketList = portal.call_fn(MyTickets {}, Some(&customer)).await.json();
     assert!(list.tickets.iter().any(|t| t.number == number));
 }
 
@@ -574,7 +592,7 @@ async fn a_duplicate_is_merged_and_its_customer_follows_the_surviving_repair(poo
     let duplicate = report_fault(&portal, &second, "area_dark").await;
     let merge = |number: &str, into: &str, session: &Session| {
         let (portal, number, into, session) = (&portal, number.to_owned(), into.to_owned(), session.clone());
-        async move { portal.call("merge", &[("number", &number), ("into", &into)], Some(&session)).await }
+        async move { portal.call_fn(Merge { number: t(&number), into: t(&into) }, Some(&session)).await }
     };
 
     assert_eq!(
@@ -600,9 +618,13 @@ async fn a_duplicate_is_merged_and_its_customer_follows_the_surviving_repair(poo
     );
 
     let dispatched = portal
-        .call(
-            "advance",
-            &[("number", &surviving), ("action", "dispatch"), ("crew_name", "抢修二班"), ("crew_phone", "13922223333")],
+        .call_fn(
+            Advance {
+                number: t(&surviving),
+                action: t("dispatch"),
+                crew_name: Some(t("抢修二班")),
+                crew_phone: Some(t("13922223333")),
+            },
             Some(&manager),
         )
         .await;
@@ -624,7 +646,11 @@ async fn a_duplicate_is_merged_and_its_customer_follows_the_surviving_repair(poo
     assert!(!text.contains(&name) && !text.contains(&phone), "{text}");
     assert_eq!(view(&portal, &second, &surviving).await.error(), AppError::NotFound);
 
-    let queue: Vec<TicketSummary> = portal.call("queue", &[], Some(&manager)).await.json::<QueuePage>().tickets;
+    let queue: Vec<TicketSummary> = portal
+        .call_fn(Queue { status: None, area: None, page: None }, Some(&manager))
+        .await
+        .json::<QueuePage>()
+        .tickets;
     assert!(queue.iter().all(|t| t.number != duplicate), "a merged duplicate leaves the queue");
     let surviving_view: TicketView = view(&portal, &manager, &surviving).await.json();
     assert!(surviving_view
@@ -669,7 +695,10 @@ async fn a_storm_queue_of_more_than_500_is_ordered_before_it_is_paged(pool: sqlx
     let mut seen: Vec<TicketSummary> = Vec::new();
     let mut total = None;
     for page in 0.. {
-        let found: QueuePage = portal.call("queue", &[("page", &page.to_string())], Some(&supervisor)).await.json();
+        let found: QueuePage = portal
+            .call_fn(Queue { status: None, area: None, page: Some(t(&page.to_string())) }, Some(&supervisor))
+            .await
+            .json();
         total.get_or_insert(found.total);
         assert_eq!(Some(found.total), total, "every page counts the same whole");
         if found.tickets.is_empty() {
@@ -698,7 +727,8 @@ async fn a_storm_queue_of_more_than_500_is_ordered_before_it_is_paged(pool: sqlx
     .await
     .unwrap();
     let own = portal.sign_in(&manager).await;
-    let found: QueuePage = portal.call("queue", &[("status", "submitted")], Some(&own)).await.json();
+    let found: QueuePage =
+        portal.call_fn(Queue { status: Some(t("submitted")), area: None, page: None }, Some(&own)).await.json();
     assert!(found.total > 0 && found.total < 650);
     let mut expected = found.tickets.clone();
     expected.sort_by_key(|r| queue_key(r.urgent, r.deadline.map(|d| d.at), r.reported_at));

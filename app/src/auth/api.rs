@@ -73,7 +73,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(endpoint = "who_am_i")]
 pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
     let Some(user) = super::session::current_user().await? else { return Ok(None) };
-    let unread = crate::notifications::store::unread(&crate::db::pool()?, user.user_id).await?;
+    let unread = crate::notifications::service::unread(&crate::db::pool()?, user.user_id).await?;
     let outages = crate::outages::api::banner(&user).await?;
     Ok(Some(Viewer { display_name: user.display_name, role: user.role, unread, outages }))
 }

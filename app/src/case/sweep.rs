@@ -10,7 +10,7 @@ use crate::{
     error::AppResult,
     notifications::{
         model::{dedupe_key, Kind, Subject},
-        store as notifications,
+        service as notifications,
     },
 };
 use chrono::{DateTime, Utc};

@@ -56,7 +56,7 @@ pub async fn contact_preferences() -> Result<ContactChoices, AppError> {
     let user = crate::auth::session::require_user().await?;
     let pool = crate::db::pool()?;
     let saved = super::store::preferences(&pool, user.user_id).await?;
-    let phone = crate::customers::store::user_phone(&pool, user.user_id).await?;
+    let phone = crate::customers::service::user_phone(&pool, user.user_id).await?;
     let time = |t: Option<chrono::NaiveTime>| t.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
     Ok(match saved {
         Some(p) => ContactChoices {

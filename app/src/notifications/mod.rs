@@ -5,4 +5,6 @@ pub mod delivery;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod store;
+pub mod service;
+#[cfg(feature = "ssr")]
+mod store;

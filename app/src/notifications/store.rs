@@ -56,7 +56,6 @@ pub async fn queue_deliveries(conn: &mut PgConnection, notification_ids: &[i64])
 }
 
 pub struct NotificationRow {
-    pub id: i64,
     pub kind: Kind,
     pub case_kind: Option<CaseKind>,
     pub number: Option<String>,
@@ -69,7 +68,7 @@ pub struct NotificationRow {
 pub async fn recent(pool: &PgPool, user_id: i64) -> AppResult<Vec<NotificationRow>> {
     Ok(sqlx::query_as!(
         NotificationRow,
-        r#"select n.id, n.kind as "kind: Kind", c.kind as "case_kind?: CaseKind", c.number as "number?", n.outage_id, o.reason as "outage_reason?", n.created_at, n.read_at
+        r#"select n.kind as "kind: Kind", c.kind as "case_kind?: CaseKind", c.number as "number?", n.outage_id, o.reason as "outage_reason?", n.created_at, n.read_at
            from notifications n
            left join cases c on c.id = n.case_id
            left join outages o on o.id = n.outage_id

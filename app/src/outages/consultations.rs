@@ -106,7 +106,7 @@ pub async fn consult(id: Text, step: Text, body: Text) -> Result<(), AppError> {
         error::Refusal,
         notifications::{
             model::{dedupe_key, Kind, Subject},
-            store as notifications,
+            service as notifications,
         },
     };
     let user = require_role(&[Role::LargeContact, Role::Manager]).await?;

@@ -5,7 +5,7 @@ use crate::{
     db::PgPool,
     error::AppResult,
     i18n::Localized,
-    notifications::{model::Kind, store as notifications},
+    notifications::{model::Kind, service as notifications},
 };
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Postgres, Transaction};

@@ -73,7 +73,7 @@ pub async fn customer_assignment(account_no: Text) -> Result<AssignmentDetail, A
         auth::{model::Role, session::require_role},
         customers::{
             model::{customer_scope, in_scope, AccountNo},
-            store as customers,
+            service as customers,
         },
         managers::model::may_serve,
     };
@@ -122,7 +122,7 @@ pub async fn reassign(account_no: Text, manager_id: Text) -> Result<(), AppError
     };
     use crate::{
         auth::{model::Role, session::require_role},
-        customers::{model::AccountNo, store as customers},
+        customers::{model::AccountNo, service as customers},
         error::Problem,
     };
     let user = require_role(&[Role::Supervisor]).await?;

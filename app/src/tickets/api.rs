@@ -110,7 +110,7 @@ pub async fn report_form(account: Option<Text>) -> Result<ReportSetup, AppError>
         auth::session::require_role,
         customers::{
             model::{customer_scope, in_scope, AccountNo},
-            store as customers,
+            service as customers,
         },
     };
     let user = require_role(access::MAY_REPORT).await?;

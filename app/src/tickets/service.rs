@@ -22,7 +22,7 @@ use crate::{
     error::{AppError, AppResult, Refusal},
     notifications::{
         model::{dedupe_key, Kind, Subject},
-        store as notifications,
+        service as notifications,
     },
 };
 use chrono::{DateTime, Duration, Utc};
