@@ -6,7 +6,7 @@ pub mod jobs;
 pub mod middleware;
 pub mod photos;
 
-use app::{shell, App};
+use app::{shell::document, App};
 use axum::{routing::get, Router};
 use http::{header, HeaderValue};
 use leptos::prelude::*;
@@ -96,11 +96,11 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
-            move || shell(options.clone())
+            move || document(options.clone())
         })
         // Addresses no route lists (`/outages/`, say) still render the app, whose router may
         // match them: its server functions need the pool there too.
-        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, document))
         .with_state(options)
         .layer(axum::middleware::from_fn(middleware::well_formed_uploads))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))

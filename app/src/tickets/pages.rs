@@ -4,7 +4,7 @@ use super::{
         my_tickets, queue, report_form, ticket, AddPhotos, Advance, FollowedRepair, Merge, PostMessage, Promise, Rate,
         ReportFault, TicketSummary, TicketView,
     },
-    model::{Action, Category, Deadline, DeadlineState, Status, TicketNo},
+    model::{check_photo_choice, Action, Category, Deadline, DeadlineState, Status, TicketNo},
 };
 use crate::{
     error::{AppError, Problem},
@@ -24,6 +24,11 @@ fn number_untracked(params: Memo<leptos_router::params::ParamsMap>) -> String {
 
 fn display_number(number: &str) -> String {
     TicketNo::parse(number).map(|n| n.display()).unwrap_or_else(|_| number.to_owned())
+}
+
+/// The photo rule, for the picker's look at the chosen files.
+fn photo_check(files: &[(u64, &str)]) -> Option<Problem> {
+    check_photo_choice(files.iter().copied())
 }
 
 /// Safety first: shown at once when a hazard is chosen (by CSS alone, so also without
@@ -158,7 +163,7 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
             <Field label=t.contact_phone name="contact_phone" kind="tel" inputmode="tel" autocomplete="tel"
                 value=form.draft.as_ref().map_or(form.phone, |d| d.contact_phone.clone())
                 error=field_message(error, "contact_phone")/>
-            <PhotoPicker label=t.choose_photos error=field_message(error, "photos") choice=photo_choice/>
+            <PhotoPicker label=t.choose_photos error=field_message(error, "photos") choice=photo_choice check=photo_check/>
             <ShareLocation/>
             <FormMessage error/>
             <button type="submit" class="button primary" disabled=move || pending.get()>{t.send_report}</button>
@@ -542,7 +547,7 @@ fn PhotoForm(number: String) -> impl IntoView {
     view! {
         <form method="post" action=AddPhotos::PATH enctype="multipart/form-data" class="form photo-upload" on:submit=submit>
             <input type="hidden" name="number" value=number/>
-            <PhotoPicker label=t.choose_photos error choice/>
+            <PhotoPicker label=t.choose_photos error choice check=photo_check/>
             <button type="submit" class="button">{t.add_photos}</button>
         </form>
     }
