@@ -1,4 +1,4 @@
-use super::api::{my_department, SupportTeam};
+use super::{api::my_department, model::SupportTeam};
 use crate::{
     i18n::{use_locale, use_texts},
     ui::{Failure, Loading},
