@@ -7,7 +7,7 @@ use crate::{
     error::AppError,
     i18n::use_texts,
     time::local_datetime,
-    ui::{field_message, last_error, Failure, FormMessage, Loading},
+    ui::{field_message, last_error, FormMessage, Loaded},
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -152,19 +152,17 @@ pub fn ConsultationsPage() -> impl IntoView {
     let list = Resource::new(move || consult.version().get(), |_| consultations());
     view! {
         <h1>{t.consultations}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">{t.no_consultations}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="consultations">
-                            {list.into_iter().map(|c| view! { <ConsultationCard c consult/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=list let:list>
+            {if list.is_empty() {
+                view! { <p class="empty">{t.no_consultations}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="consultations">
+                        {list.into_iter().map(|c| view! { <ConsultationCard c consult/> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </Loaded>
     }
 }
 

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     i18n::{fill, use_locale, use_texts, Texts},
     time::{local_datetime, local_input_value},
-    ui::{field_message, last_error, Failure, Field, FormMessage, Loading, SearchForm},
+    ui::{field_message, last_error, Field, FormMessage, Loaded, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -71,50 +71,40 @@ pub fn PublicOutagesPage() -> impl IntoView {
     let (area, q) = query.with_untracked(|q| (q.get("area").unwrap_or_default(), q.get("q").unwrap_or_default()));
     view! {
         <h1>{t.outages_lookup}</h1>
-        <Suspense fallback=Loading>
-            {move || {
-                let (area, q) = (area.clone(), q.clone());
-                Suspend::new(async move {
-                    match lookup.await {
-                        Ok(found) => view! {
-                            <SearchForm action="/outages" class="outage-search" id="outage-q" name="q"
-                                label=t.outages_search_label placeholder=t.outages_search_placeholder value=q/>
-                            <form method="get" action="/outages" class="search outage-area">
-                                <label for="outage-area">{t.outages_area_label}</label>
-                                <div class="search-row">
-                                    <select id="outage-area" name="area">
-                                        <option value="">{t.outages_choose_area}</option>
-                                        {found.areas.iter().map(|a| view! {
-                                            <option value=a.code.clone() selected=a.code == area>{a.name.get(locale).to_owned()}</option>
-                                        }).collect_view()}
-                                    </select>
-                                    <button type="submit" class="button">{t.show}</button>
-                                </div>
-                            </form>
-                            {found.searched.then(|| view! {
-                                <section class="lookup-result" aria-live="polite">
-                                    {if found.matched.is_empty() {
-                                        view! { <p class="empty">{t.outages_no_match}</p> }.into_any()
-                                    } else {
-                                        view! {
-                                            <p class="matched">
-                                                {t.outages_matched}" "
-                                                {found.matched.iter().map(|a| match &a.place {
-                                                    Some(place) => format!("{place}（{}）", a.name.get(locale)),
-                                                    None => a.name.get(locale).to_owned(),
-                                                }).collect::<Vec<_>>().join("、")}
-                                            </p>
-                                            {outage_list(found.outages, t.outages_none_now)}
-                                        }.into_any()
-                                    }}
-                                </section>
-                            })}
-                        }.into_any(),
-                        Err(error) => view! { <Failure error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded resource=lookup let:found>
+            <SearchForm action="/outages" class="outage-search" id="outage-q" name="q"
+                label=t.outages_search_label placeholder=t.outages_search_placeholder value=q.clone()/>
+            <form method="get" action="/outages" class="search outage-area">
+                <label for="outage-area">{t.outages_area_label}</label>
+                <div class="search-row">
+                    <select id="outage-area" name="area">
+                        <option value="">{t.outages_choose_area}</option>
+                        {found.areas.iter().map(|a| view! {
+                            <option value=a.code.clone() selected=a.code == area>{a.name.get(locale).to_owned()}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button">{t.show}</button>
+                </div>
+            </form>
+            {found.searched.then(|| view! {
+                <section class="lookup-result" aria-live="polite">
+                    {if found.matched.is_empty() {
+                        view! { <p class="empty">{t.outages_no_match}</p> }.into_any()
+                    } else {
+                        view! {
+                            <p class="matched">
+                                {t.outages_matched}" "
+                                {found.matched.iter().map(|a| match &a.place {
+                                    Some(place) => format!("{place}（{}）", a.name.get(locale)),
+                                    None => a.name.get(locale).to_owned(),
+                                }).collect::<Vec<_>>().join("、")}
+                            </p>
+                            {outage_list(found.outages, t.outages_none_now)}
+                        }.into_any()
+                    }}
+                </section>
+            })}
+        </Loaded>
     }
 }
 
@@ -137,14 +127,9 @@ pub fn OutagePage() -> impl IntoView {
         |(id, _)| outage(id.into()),
     );
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <OutageDetailView detail act estimate reschedule follow/> }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=detail let:detail>
+            <OutageDetailView detail act estimate reschedule follow/>
+        </Loaded>
     }
 }
 
@@ -264,19 +249,14 @@ pub fn MyOutagesPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_outages());
     view! {
         <h1>{t.my_outages}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(mine) => mine.lists.into_iter().map(|(phase, list)| view! {
-                        <section class=format!("phase phase-{}", phase.as_str())>
-                            <h2>{phase.label(t)}</h2>
-                            {outage_list(list, t.outages_none)}
-                        </section>
-                    }).collect_view().into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data let:mine>
+            {mine.lists.into_iter().map(|(phase, list)| view! {
+                <section class=format!("phase phase-{}", phase.as_str())>
+                    <h2>{phase.label(t)}</h2>
+                    {outage_list(list, t.outages_none)}
+                </section>
+            }).collect_view()}
+        </Loaded>
         <p><a href="/outages">{t.outages_lookup}</a></p>
     }
 }
@@ -289,14 +269,9 @@ pub fn PublishOutagePage() -> impl IntoView {
     let publish = ServerAction::<PublishOutage>::new();
     view! {
         <h1>{t.publish_outage}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match setup.await {
-                    Ok(setup) => view! { <PublishForm setup publish/> }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=setup let:setup>
+            <PublishForm setup publish/>
+        </Loaded>
     }
 }
 

@@ -6,7 +6,7 @@ mod frame;
 
 pub use frame::Frame;
 
-use crate::{i18n, ui::Loading, App};
+use crate::{error::AppError, i18n, ui::Loaded, App};
 use api::who_am_i;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -35,15 +35,11 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn HomeRedirect() -> impl IntoView {
     let who = Resource::new(|| (), |_| who_am_i());
+    // Any failure to tell who it is means sign-in, not an error page.
+    let to_sign_in = |_: AppError| view! { <Redirect path="/signin"/> }.into_any();
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let path = match who.await {
-                    Ok(Some(v)) => v.role.home(),
-                    _ => "/signin",
-                };
-                view! { <Redirect path/> }
-            })}
-        </Suspense>
+        <Loaded resource=who failed=to_sign_in let:viewer>
+            <Redirect path=viewer.map_or("/signin", |v| v.role.home())/>
+        </Loaded>
     }
 }

@@ -12,7 +12,7 @@ use crate::{
     time::{local_datetime, local_input_value, local_time},
     ui::{
         field_message, last_error, live::use_live_updates, location::ShareLocation, photos::PhotoPicker, url_error,
-        Failure, Field, FormMessage, Loading, SearchForm,
+        Failure, Field, FormMessage, Loaded, SearchForm,
     },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -53,21 +53,19 @@ pub fn ReportPage() -> impl IntoView {
     let query = use_query_map();
     let account = move || query.with(|q| q.get("account"));
     let form = Resource::new(account, |a| report_form(a.map(Into::into)));
+    let failed = move |error: AppError| match error.for_field("account") {
+        // Staff choose the customer who phoned in first.
+        Some(problem) => {
+            let entered = account();
+            let message = entered.is_some().then_some(problem);
+            view! { <CustomerPicker entered message/> }.into_any()
+        }
+        None => view! { <Failure error/> }.into_any(),
+    };
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match form.await {
-                    Ok(form) => view! { <ReportFormView form/> }.into_any(),
-                    // Staff choose the customer who phoned in first.
-                    Err(error) if error.for_field("account").is_some() => {
-                        let entered = account();
-                        let message = entered.is_some().then(|| error.for_field("account")).flatten();
-                        view! { <CustomerPicker entered message/> }.into_any()
-                    }
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=form failed let:form>
+            <ReportFormView form/>
+        </Loaded>
     }
 }
 
@@ -310,14 +308,9 @@ pub fn TicketPage() -> impl IntoView {
         |(n, ..)| ticket(n.into()),
     );
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(view) => view! { <TicketDetail view advance message rate/> }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=data transition=true let:view>
+            <TicketDetail view advance message rate/>
+        </Loaded>
     }
 }
 
@@ -647,22 +640,17 @@ pub fn MyTicketsPage() -> impl IntoView {
     view! {
         <h1>{t.my_tickets}</h1>
         <a class="button primary" href="/report">{t.report_fault}</a>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match tickets.await {
-                    Ok(mine) => {
-                        let (open, past): (Vec<_>, Vec<_>) = mine.tickets.into_iter().partition(|r| r.status.is_open());
-                        view! {
-                            <h2>{t.open_tickets}</h2>
-                            {summary_list(open, mine.company)}
-                            <h2>{t.past_tickets}</h2>
-                            {summary_list(past, mine.company)}
-                        }.into_any()
-                    }
-                    Err(error) => view! { <Failure error/> }.into_any(),
+        <Loaded resource=tickets let:mine>
+            {
+                let (open, past): (Vec<_>, Vec<_>) = mine.tickets.into_iter().partition(|r| r.status.is_open());
+                view! {
+                    <h2>{t.open_tickets}</h2>
+                    {summary_list(open, mine.company)}
+                    <h2>{t.past_tickets}</h2>
+                    {summary_list(past, mine.company)}
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 
@@ -693,16 +681,9 @@ pub fn QueuePage() -> impl IntoView {
                 <button type="submit" class="button">{t.filter}</button>
             </div>
         </form>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match rows.await {
-                    Ok(rows) => view! {
-                        <p class="muted">{fill(t.queue_count, &[("count", &rows.len().to_string())])}</p>
-                        {summary_list(rows, true)}
-                    }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=rows transition=true let:rows>
+            <p class="muted">{fill(t.queue_count, &[("count", &rows.len().to_string())])}</p>
+            {summary_list(rows, true)}
+        </Loaded>
     }
 }

@@ -40,6 +40,45 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="loading">{use_texts().loading}</p> }
 }
 
+/// A page's data once it is there: `children` shows the value, [`Failure`] the error (or
+/// `failed`, for a page that answers some errors itself). [`Loading`] shows meanwhile; the
+/// server renders pages whole (`SsrMode::Async`), so people see it only while a page in the
+/// browser fetches anew. With `transition`, data that refetches in place (after a form, on a
+/// live update) keeps showing until the new value arrives.
+#[component]
+pub fn Loaded<T, V, F>(
+    resource: Resource<Result<T, AppError>>,
+    /// Keep the shown value while the resource refetches (a `Transition`, not a `Suspense`).
+    #[prop(optional)]
+    transition: bool,
+    #[prop(optional, into)] failed: Option<Callback<AppError, AnyView>>,
+    children: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let children = std::sync::Arc::new(children);
+    let content = move || {
+        let children = children.clone();
+        Suspend::new(async move {
+            match resource.await {
+                Ok(value) => children(value).into_any(),
+                Err(error) => match failed {
+                    Some(failed) => failed.run(error),
+                    None => view! { <Failure error/> }.into_any(),
+                },
+            }
+        })
+    };
+    if transition {
+        view! { <Transition fallback=Loading>{content}</Transition> }.into_any()
+    } else {
+        view! { <Suspense fallback=Loading>{content}</Suspense> }.into_any()
+    }
+}
+
 /// The error an action's last run left, if any: from the action itself with JavaScript, or
 /// decoded from the URL the server redirected back to without it.
 pub fn last_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
@@ -177,6 +216,68 @@ pub fn encode_component(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A page's HTML as the server writes it, resources awaited.
+    #[cfg(feature = "ssr")]
+    async fn render<V: leptos::prelude::IntoView + 'static>(page: impl FnOnce() -> V) -> String {
+        use futures::StreamExt;
+        use leptos::prelude::*;
+        let _ = any_spawner::Executor::init_tokio();
+        let owner = Owner::new();
+        owner.set();
+        let html = page().to_html_stream_in_order().collect::<String>().await;
+        drop(owner);
+        html
+    }
+
+    /// `Loaded` writes what the hand-written "await, then the value or `Failure`" block it
+    /// replaced on every page wrote, for a value and for an error, as a `Suspense` and as a
+    /// `Transition`.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn loaded_renders_what_the_block_it_replaced_rendered() {
+        use super::{Failure, Loaded, Loading};
+        use crate::error::AppError;
+        use leptos::prelude::*;
+
+        fn resource(outcome: Result<u32, AppError>) -> Resource<Result<u32, AppError>> {
+            Resource::new(|| (), move |_| std::future::ready(outcome.clone()))
+        }
+        for outcome in [Ok(7u32), Err(AppError::NotFound)] {
+            for transition in [false, true] {
+                let first = outcome.clone();
+                let by_hand = render(move || {
+                    let data = resource(first);
+                    let content = move || {
+                        Suspend::new(async move {
+                            match data.await {
+                                Ok(n) => view! { <p class="n">{n}</p><p>"seen"</p> }.into_any(),
+                                Err(error) => view! { <Failure error/> }.into_any(),
+                            }
+                        })
+                    };
+                    if transition {
+                        view! { <Transition fallback=Loading>{content}</Transition> }.into_any()
+                    } else {
+                        view! { <Suspense fallback=Loading>{content}</Suspense> }.into_any()
+                    }
+                })
+                .await;
+                let second = outcome.clone();
+                let shared = render(move || {
+                    let data = resource(second);
+                    view! {
+                        <Loaded resource=data transition let:n>
+                            <p class="n">{n}</p><p>"seen"</p>
+                        </Loaded>
+                    }
+                })
+                .await;
+                assert_eq!(shared, by_hand, "{outcome:?}, transition {transition}");
+                assert!(by_hand.contains(if outcome.is_ok() { "seen" } else { "failure" }), "{by_hand}");
+            }
+        }
+    }
+
     #[cfg(feature = "ssr")]
     #[test]
     fn textarea_text_cannot_close_its_textarea() {
