@@ -1,5 +1,6 @@
-use super::api::{
-    contact_preferences, my_notifications, ContactChoices, MarkNotificationsRead, SaveContactPreferences,
+use super::{
+    api::{contact_preferences, my_notifications, ContactChoices, MarkNotificationsRead, SaveContactPreferences},
+    model::EMAIL_MAX,
 };
 use crate::{
     i18n::{fill, use_texts},
@@ -57,7 +58,7 @@ fn PreferencesForm(p: ContactChoices, save: ServerAction<SaveContactPreferences>
             {p.phone.clone().map(|phone| view! {
                 <label class="check"><input type="checkbox" name="sms" value="1" checked=p.sms/>" "{fill(t.prefs_sms, &[("phone", &phone)])}</label>
             })}
-            <Field label=t.prefs_email name="email" kind="email" autocomplete="email" value=p.email
+            <Field label=t.prefs_email name="email" kind="email" autocomplete="email" maxlength=EMAIL_MAX value=p.email
                 error=field_message(error, "email")/>
             <p class="hint">{t.prefs_quiet_hint}</p>
             <Field label=t.prefs_quiet_from name="quiet_from" kind="time" value=p.quiet_from error=field_message(error, "quiet_from")/>

@@ -1,7 +1,7 @@
 //! Large customers are consulted about planned outages touching their sites: the contact
 //! acknowledges or asks for another window, the member manager answers, and both see the
 //! exchange.
-use super::model::{ConsultationStatus, ConsultationStep, OutageStatus};
+use super::model::{ConsultationStatus, ConsultationStep, OutageStatus, NOTE_MAX};
 use crate::domain::Text;
 use crate::{
     error::AppError,
@@ -96,10 +96,7 @@ pub async fn consultations() -> Result<Vec<ConsultationView>, AppError> {
 /// One turn in a consultation. Someone else's consultation answers exactly like a missing one.
 #[server(endpoint = "consult")]
 pub async fn consult(id: Text, step: Text, body: Text) -> Result<(), AppError> {
-    use super::{
-        model::{consultation_step, NOTE_MAX},
-        store,
-    };
+    use super::{model::consultation_step, store};
     use crate::{
         auth::{model::Role, session::require_role},
         domain::text::parse_text,
@@ -190,7 +187,7 @@ fn ConsultationCard(c: ConsultationView, consult: ServerAction<Consult>) -> impl
                     <input type="hidden" name="id" value=id.clone()/>
                     <div class="field" class:invalid=move || field_message(error, "body").with(Option::is_some)>
                         <label for=body_id.clone()>{t.consultation_words}</label>
-                        <textarea id=body_id.clone() name="body" rows="2" maxlength="500"></textarea>
+                        <textarea id=body_id.clone() name="body" rows="2" maxlength=NOTE_MAX></textarea>
                         <p class="field-error" aria-live="polite">{move || field_message(error, "body").get()}</p>
                     </div>
                     <FormMessage error/>

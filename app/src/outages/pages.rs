@@ -5,7 +5,7 @@ use super::{
         my_outages, outage, public_outages, publish_form, storms, FollowOutage, LinkStorm, MoveOutage, OutageDetail,
         OutageView, PublishOutage, RescheduleOutage, SetOutageEstimate, StormView,
     },
-    model::{OutageKind, OutageStatus},
+    model::{OutageKind, OutageStatus, LATE_NOTICE_REASON_MAX, NOTE_MAX, REASON_MAX},
 };
 use crate::{
     i18n::{fill, use_locale, use_texts, Texts},
@@ -235,7 +235,7 @@ fn RescheduleForm(id: String, outage: OutageView, reschedule: ServerAction<Resch
             <Field label=t.outage_until name="ends_at" kind="datetime-local"
                 value=local_input_value(outage.ends_at) error=field_message(error, "ends_at")/>
             <Field label=t.outage_late_notice_reason name="late_notice_reason" hint=t.outage_late_notice_hint
-                error=field_message(error, "late_notice_reason")/>
+                maxlength=LATE_NOTICE_REASON_MAX error=field_message(error, "late_notice_reason")/>
             <FormMessage error/>
             <button type="submit" class="button">{t.outage_reschedule}</button>
         </ActionForm>
@@ -298,7 +298,7 @@ fn PublishForm(setup: super::api::PublishSetup, publish: ServerAction<PublishOut
                 <p class="hint">{t.outage_notice_rules}</p>
                 <p class="field-error" id="field-kind-error" aria-live="polite">{move || kind_error.get()}</p>
             </fieldset>
-            <Field label=t.outage_reason name="reason" error=field_message(error, "reason")/>
+            <Field label=t.outage_reason name="reason" maxlength=REASON_MAX error=field_message(error, "reason")/>
             <fieldset class="field areas-choice" aria-describedby="field-areas-error">
                 <legend>{t.outage_areas}</legend>
                 {setup.areas.iter().enumerate().map(|(i, a)| {
@@ -316,11 +316,11 @@ fn PublishForm(setup: super::api::PublishSetup, publish: ServerAction<PublishOut
             <Field label=t.outage_until name="ends_at" kind="datetime-local" error=field_message(error, "ends_at")/>
             {setup.supervisor.then(|| view! {
                 <Field label=t.outage_late_notice_reason name="late_notice_reason" hint=t.outage_late_notice_hint
-                    error=field_message(error, "late_notice_reason")/>
+                    maxlength=LATE_NOTICE_REASON_MAX error=field_message(error, "late_notice_reason")/>
             })}
             <div class="field" class:invalid=move || field_message(error, "public_note").with(Option::is_some)>
                 <label for="field-public_note">{t.outage_public_note}</label>
-                <textarea id="field-public_note" name="public_note" rows="3" maxlength="500"></textarea>
+                <textarea id="field-public_note" name="public_note" rows="3" maxlength=NOTE_MAX></textarea>
                 <p class="field-error" aria-live="polite">{move || field_message(error, "public_note").get()}</p>
             </div>
             <FormMessage error/>
@@ -390,7 +390,7 @@ pub fn StormPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
                                     <button type="submit" class="button primary">{t.storm_join}</button>
                                 }.into_any(),
                                 None => view! {
-                                    <Field label=t.outage_reason name="reason" error=field_message(error, "reason")/>
+                                    <Field label=t.outage_reason name="reason" maxlength=REASON_MAX error=field_message(error, "reason")/>
                                     <Field label=t.estimated_restoration name="estimate" kind="datetime-local"
                                         error=field_message(error, "estimate")/>
                                     <FormMessage error/>

@@ -2,6 +2,7 @@
 use super::api::{customer_assignment, managers_overview, AssignmentDetail, Reassign};
 use crate::{
     i18n::{fill, use_locale, use_texts},
+    tickets::model::MESSAGE_MAX,
     time::local_datetime,
     ui::{field_message, last_error, FormMessage, Loaded, SearchForm},
 };
@@ -139,7 +140,7 @@ pub fn FollowUpsPage() -> impl IntoView {
                             <input type="hidden" name="id" value=f.id.to_string()/>
                             <div class="field">
                                 <label for=format!("note-{}", f.id)>{t.follow_up_note}</label>
-                                <textarea id=format!("note-{}", f.id) name="note" rows="2" maxlength="1000"></textarea>
+                                <textarea id=format!("note-{}", f.id) name="note" rows="2" maxlength=MESSAGE_MAX></textarea>
                                 <p class="field-error" aria-live="polite">{move || field_message(error, "note").get()}</p>
                             </div>
                             <button type="submit" class="button">{t.close_follow_up}</button>

@@ -4,7 +4,10 @@ use super::{
         my_tickets, queue, report_form, ticket, AddPhotos, Advance, FollowedRepair, Merge, PostMessage, Promise, Rate,
         ReportFault, TicketSummary, TicketView,
     },
-    model::{check_photo_choice, Action, Category, Deadline, DeadlineState, Status, TicketNo},
+    model::{
+        check_photo_choice, Action, Category, Deadline, DeadlineState, Status, TicketNo, ADDRESS_MAX, COMMENT_MAX,
+        CREW_NAME_MAX, DESCRIPTION_MAX, MESSAGE_MAX,
+    },
 };
 use crate::{
     error::{AppError, Problem},
@@ -152,10 +155,10 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
             </fieldset>
             <div class="field" class:invalid=move || field_message(error, "description").with(Option::is_some)>
                 <label for="field-description">{t.describe_fault}</label>
-                <textarea id="field-description" name="description" rows="3" maxlength="500">{crate::ui::textarea_text(draft.description.clone())}</textarea>
+                <textarea id="field-description" name="description" rows="3" maxlength=DESCRIPTION_MAX>{crate::ui::textarea_text(draft.description.clone())}</textarea>
                 <p class="field-error" aria-live="polite">{move || field_message(error, "description").get()}</p>
             </div>
-            <Field label=t.address name="address" autocomplete="street-address"
+            <Field label=t.address name="address" autocomplete="street-address" maxlength=ADDRESS_MAX
                 value=form.draft.as_ref().map(|d| d.address.clone()).or(first.map(|a| a.address)).unwrap_or_default()
                 error=field_message(error, "address")/>
             <Field label=t.contact_phone name="contact_phone" kind="tel" inputmode="tel" autocomplete="tel"
@@ -433,7 +436,7 @@ fn Actions(number: String, actions: Vec<Action>, advance: ServerAction<Advance>)
                     <h2>{t.dispatch_crew}</h2>
                     <input type="hidden" name="number" value=number/>
                     <input type="hidden" name="action" value="dispatch"/>
-                    <Field label=t.crew_name name="crew_name" error=field_message(error, "crew_name")/>
+                    <Field label=t.crew_name name="crew_name" maxlength=CREW_NAME_MAX error=field_message(error, "crew_name")/>
                     <Field label=t.crew_phone name="crew_phone" kind="tel" inputmode="tel" error=field_message(error, "crew_phone")/>
                     <button type="submit" class="button primary action-dispatch">{t.action_dispatch}</button>
                 </ActionForm>
@@ -555,7 +558,7 @@ fn MessageForm(number: String, staff: bool, message: ServerAction<PostMessage>) 
             <input type="hidden" name="number" value=number/>
             <div class="field" class:invalid=move || field_message(error, "body").with(Option::is_some)>
                 <label for="field-body">{if staff { t.reply_to_customer } else { t.message_manager }}</label>
-                <textarea id="field-body" name="body" rows="2" maxlength="1000"></textarea>
+                <textarea id="field-body" name="body" rows="2" maxlength=MESSAGE_MAX></textarea>
                 <p class="field-error" aria-live="polite">{move || field_message(error, "body").get()}</p>
             </div>
             {staff.then(|| view! {
@@ -598,7 +601,7 @@ fn RatingForm(number: String, rate: ServerAction<Rate>) -> impl IntoView {
                 {scale("professionalism", t.rate_professionalism)}
                 <div class="field">
                     <label for="field-comment">{t.rate_comment}</label>
-                    <textarea id="field-comment" name="comment" rows="2" maxlength="500"></textarea>
+                    <textarea id="field-comment" name="comment" rows="2" maxlength=COMMENT_MAX></textarea>
                 </div>
                 <FormMessage error/>
                 <button type="submit" class="button primary">{t.send_rating}</button>

@@ -141,11 +141,13 @@ pub fn SearchForm(
 }
 
 /// A labelled input with its error right below it, tied together for screen readers.
+/// `maxlength` is the limit the server checks (the model's constant), for free text.
 #[component]
 pub fn Field(
     label: &'static str,
     name: &'static str,
     #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
@@ -165,6 +167,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 inputmode=inputmode
+                maxlength=maxlength
                 value=value
                 aria-invalid=move || error.with(Option::is_some).to_string()
                 aria-describedby=described
@@ -276,6 +279,21 @@ mod tests {
                 assert!(by_hand.contains(if outcome.is_ok() { "seen" } else { "failure" }), "{by_hand}");
             }
         }
+    }
+
+    /// A field given the model's limit carries it; one without a limit has none.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn a_field_carries_the_limit_it_is_given() {
+        use super::Field;
+        use leptos::prelude::*;
+        let limited = render(
+            || view! { <Field label="reason" name="reason" maxlength=200 error=Signal::derive(|| None::<String>)/> },
+        );
+        assert!(limited.await.contains(r#"maxlength="200""#));
+        let free =
+            render(|| view! { <Field label="phone" name="phone" error=Signal::derive(|| None::<String>)/> }).await;
+        assert!(!free.contains("maxlength"), "{free}");
     }
 
     #[cfg(feature = "ssr")]
