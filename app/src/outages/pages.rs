@@ -10,7 +10,7 @@ use super::{
 use crate::{
     i18n::{fill, use_locale, use_texts, Texts},
     time::{local_datetime, local_input_value},
-    ui::{field_message, last_error, Field, FormMessage, Loaded, SearchForm},
+    ui::{field_message, last_error, DateTimeForm, Field, FormMessage, Loaded, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -171,10 +171,12 @@ fn OutageDetailView(
                 }
             })
             .collect_view();
-        let estimate_form = o
-            .status
-            .is_live()
-            .then(|| view! { <EstimateForm id=id.clone() current=o.estimated_restoration estimate/> });
+        let estimate_form = o.status.is_live().then(|| {
+            view! {
+                <DateTimeForm action=estimate record_name="id" record=id.clone() name="estimate" class="form estimate"
+                    label=t.estimated_restoration submit=t.set_estimate current=o.estimated_restoration/>
+            }
+        });
         let reschedule_form = (o.status == OutageStatus::Scheduled && o.kind != OutageKind::Fault)
             .then(|| view! { <RescheduleForm id=id.clone() outage=o.clone() reschedule/> });
         view! {
@@ -201,25 +203,6 @@ fn OutageDetailView(
         {detail.following.then(|| view! { <p class="card following">{t.outage_following}</p> })}
         {follow_form}
         {manage}
-    }
-}
-
-#[component]
-fn EstimateForm(
-    id: String,
-    current: Option<chrono::DateTime<chrono::Utc>>,
-    estimate: ServerAction<SetOutageEstimate>,
-) -> impl IntoView {
-    let t = use_texts();
-    let error = last_error(estimate);
-    view! {
-        <ActionForm action=estimate attr:class="form estimate" attr:novalidate=true>
-            <input type="hidden" name="id" value=id/>
-            <Field label=t.estimated_restoration name="estimate" kind="datetime-local"
-                value=current.map(local_input_value).unwrap_or_default() error=field_message(error, "estimate")/>
-            <FormMessage error/>
-            <button type="submit" class="button">{t.set_estimate}</button>
-        </ActionForm>
     }
 }
 

@@ -12,10 +12,10 @@ use super::{
 use crate::{
     error::{AppError, Problem},
     i18n::{fill, use_texts, Texts},
-    time::{local_datetime, local_input_value, local_time},
+    time::{local_datetime, local_time},
     ui::{
         field_message, last_error, live::use_live_updates, location::ShareLocation, photos::PhotoPicker, url_error,
-        Failure, Field, FormMessage, Loaded, SearchForm,
+        DateTimeForm, Failure, Field, FormMessage, Loaded, SearchForm,
     },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -513,16 +513,10 @@ fn MergeForm(number: String) -> impl IntoView {
 fn EstimateForm(number: String, current: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
     let t = use_texts();
     let set = ServerAction::<super::api::SetEstimate>::new();
-    let error = last_error(set);
     view! {
         <section class="card">
-            <ActionForm action=set attr:class="form" attr:novalidate=true>
-                <input type="hidden" name="number" value=number/>
-                <Field label=t.estimated_restoration name="estimate" kind="datetime-local"
-                    value=current.map(local_input_value).unwrap_or_default() error=field_message(error, "estimate")/>
-                <FormMessage error/>
-                <button type="submit" class="button">{t.set_estimate}</button>
-            </ActionForm>
+            <DateTimeForm action=set record_name="number" record=number name="estimate" label=t.estimated_restoration
+                submit=t.set_estimate current/>
         </section>
     }
 }

@@ -1,7 +1,7 @@
 //! Leaf components every page shares: form fields with their errors, failure and loading
 //! views. Nothing here knows a feature: `ui` uses only `error` and `i18n` (the frame around
 //! the pages, which shows the viewer and the outage banner, is `shell`).
-use crate::{error::AppError, i18n::use_texts};
+use crate::{error::AppError, i18n::use_texts, time::local_input_value};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::components::Redirect;
 
@@ -177,6 +177,49 @@ pub fn Field(
     }
 }
 
+/// A form that sets one date and time on a record (an estimated restoration): the record's key
+/// as a hidden field, a `datetime-local` field holding the current value in local time, its
+/// message, the form's message and the button. Sent without JavaScript, it posts and comes
+/// back like any `ActionForm`.
+#[component]
+pub fn DateTimeForm<S, P>(
+    action: ServerAction<S>,
+    /// The hidden field that names the record (`number`, `id`) and its value.
+    record_name: &'static str,
+    record: String,
+    /// The time's field.
+    name: &'static str,
+    label: &'static str,
+    /// The button's text.
+    submit: &'static str,
+    current: Option<chrono::DateTime<chrono::Utc>>,
+    #[prop(default = "form")] class: &'static str,
+) -> impl IntoView
+where
+    S: serde::de::DeserializeOwned
+        + ServerFn<Protocol = leptos::server_fn::Http<leptos::server_fn::codec::PostUrl, P>, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <<S::Client as leptos::server_fn::client::Client<AppError>>::Request as leptos::server_fn::request::ClientReq<
+        AppError,
+    >>::FormData: From<leptos::web_sys::FormData>,
+    S::Output: Send + Sync + 'static,
+    S::Client: leptos::server_fn::client::Client<AppError>,
+{
+    let error = last_error(action);
+    view! {
+        <ActionForm action attr:class=class attr:novalidate=true>
+            <input type="hidden" name=record_name value=record/>
+            <Field label name kind="datetime-local" value=current.map(local_input_value).unwrap_or_default()
+                error=field_message(error, name)/>
+            <FormMessage error/>
+            <button type="submit" class="button">{submit}</button>
+        </ActionForm>
+    }
+}
+
 /// The form-wide message of an action's error (throttling, server trouble), above the button.
 #[component]
 pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
@@ -278,6 +321,50 @@ mod tests {
                 assert_eq!(shared, by_hand, "{outcome:?}, transition {transition}");
                 assert!(by_hand.contains(if outcome.is_ok() { "seen" } else { "failure" }), "{by_hand}");
             }
+        }
+    }
+
+    /// A server function for the form tests (no endpoint: never served, nor read as the app's).
+    #[cfg(feature = "ssr")]
+    #[leptos::server]
+    async fn set_when(id: String, when: String) -> Result<(), crate::error::AppError> {
+        let _ = (id, when);
+        Ok(())
+    }
+
+    /// `DateTimeForm` writes what the two estimate forms it replaced wrote by hand.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn the_date_time_form_is_the_estimate_form_it_replaced() {
+        use super::{field_message, last_error, DateTimeForm, Field, FormMessage};
+        use crate::time::local_input_value;
+        use leptos::prelude::*;
+        let current = chrono::DateTime::parse_from_rfc3339("2026-11-24T01:05:00Z").ok().map(|at| at.to_utc());
+        for class in ["form", "form estimate"] {
+            let by_hand = render(move || {
+                let set = ServerAction::<SetWhen>::new();
+                let error = last_error(set);
+                view! {
+                    <ActionForm action=set attr:class=class attr:novalidate=true>
+                        <input type="hidden" name="id" value="7"/>
+                        <Field label="Estimated" name="estimate" kind="datetime-local"
+                            value=current.map(local_input_value).unwrap_or_default() error=field_message(error, "estimate")/>
+                        <FormMessage error/>
+                        <button type="submit" class="button">"Set"</button>
+                    </ActionForm>
+                }
+            })
+            .await;
+            let shared = render(move || {
+                let set = ServerAction::<SetWhen>::new();
+                view! {
+                    <DateTimeForm action=set record_name="id" record="7".to_owned() name="estimate" label="Estimated"
+                        submit="Set" current class/>
+                }
+            })
+            .await;
+            assert_eq!(shared, by_hand);
+            assert!(by_hand.contains(r#"value="2026-11-24T09:05""#), "{by_hand}");
         }
     }
 
