@@ -1,6 +1,8 @@
 //! The customer self-service portal of a power utility: pages, server functions and the rules
 //! they apply. One folder per feature; `model.rs` holds the rules as plain functions,
 //! `api.rs` the server functions, `store.rs` the queries (server only), `pages.rs` the views.
+//! `shell` (the document, the frame and its header) sits above the features, `ui` (leaf
+//! components) below them.
 #![recursion_limit = "256"]
 
 pub mod areas;
@@ -17,6 +19,7 @@ pub mod i18n;
 pub mod managers;
 pub mod notifications;
 pub mod outages;
+pub mod shell;
 pub mod supervision;
 pub mod tickets;
 pub mod time;
@@ -37,26 +40,6 @@ pub const MULTIPART_ENDPOINTS: &[&str] = &[
     <tickets::api::AddPhotos as leptos::server_fn::ServerFn>::PATH,
 ];
 
-/// The HTML document around the app, rendered on the server for every page.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let locale = i18n::detect_locale();
-    view! {
-        <!DOCTYPE html>
-        <html lang=locale.tag()>
-            <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
-                <leptos_meta::MetaTags/>
-            </head>
-            <body>
-                <App/>
-            </body>
-        </html>
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -71,9 +54,9 @@ pub fn App() -> impl IntoView {
         // Every page waits for its data on the server and arrives whole (SsrMode::Async):
         // readable with JavaScript off, and nothing shifts when the WASM arrives.
         <Router>
-            <ui::Frame>
+            <shell::Frame>
                 <Routes fallback=|| view! { <ui::Failure error=error::AppError::NotFound/> }>
-                    <Route path=path!("/") view=auth::pages::HomeRedirect ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=shell::HomeRedirect ssr=SsrMode::Async/>
                     <Route path=path!("/signin") view=auth::pages::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/me") view=customers::pages::CustomerHome ssr=SsrMode::Async/>
                     <Route path=path!("/manager") view=managers::pages::ManagerHome ssr=SsrMode::Async/>
@@ -93,7 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/consultations") view=outages::consultations::ConsultationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=notifications::pages::ContactPreferencesPage ssr=SsrMode::Async/>
                 </Routes>
-            </ui::Frame>
+            </shell::Frame>
         </Router>
     }
 }

@@ -7,7 +7,7 @@ pub mod middleware;
 pub mod photos;
 pub mod viewer;
 
-use app::{shell, App};
+use app::{shell::document, App};
 use axum::{routing::get, Router};
 use http::{header, HeaderValue};
 use leptos::prelude::*;
@@ -15,9 +15,15 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::{postgres::PgPoolOptions, PgPool};
 use tower::ServiceBuilder;
 use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
     set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
 };
+use tracing::Instrument;
 
 /// The largest request body taken: a report with its three photos of 5 MB and its text.
 /// A larger one is answered 413 before it is read.
@@ -61,9 +67,68 @@ pub fn remove_stale_precompressed(dir: &std::path::Path) -> std::io::Result<()> 
     Ok(())
 }
 
+/// The request-id header: kept when the caller (a proxy in front) sent one, else a new UUID;
+/// sent back on every response, so a user or a proxy log can name the request.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Gives every request its id and a span that carries its method, path, id and, once a server
+/// function has resolved the session, the signed-in user (`user_id`, recorded by
+/// `app::auth::session`). Every line logged while the request is answered, an internal error's
+/// reference or a panic included, is written inside that span, so it names the request.
+pub fn traced(router: Router) -> Router {
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(TraceLayer::new_for_http().make_span_with(request_span))
+            .layer(PropagateRequestIdLayer::x_request_id()),
+    )
+}
+
+fn request_span<B>(request: &http::Request<B>) -> tracing::Span {
+    let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    // The path only: query strings carry account numbers and searched names.
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+        user_id = tracing::field::Empty,
+    )
+}
+
+/// Leptos runs each resource of a page render (the server functions a page calls while it is
+/// rendered on the server) as a task of its own, and a tokio task does not inherit the span of
+/// the code that spawns it: this executor hands the spawning code's span to the task, so those
+/// server functions log inside their request's span too.
+struct SpanKeepingExecutor;
+
+impl any_spawner::CustomExecutor for SpanKeepingExecutor {
+    fn spawn(&self, task: any_spawner::PinnedFuture<()>) {
+        tokio::spawn(task.instrument(tracing::Span::current()));
+    }
+
+    fn spawn_local(&self, task: any_spawner::PinnedLocalFuture<()>) {
+        tokio::task::spawn_local(task.instrument(tracing::Span::current()));
+    }
+
+    fn poll_local(&self) {}
+}
+
+/// Installs [`SpanKeepingExecutor`] as Leptos's executor; must run before Leptos installs its
+/// own (the first route list does), which [`router`] sees to.
+pub fn init_executor() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if any_spawner::Executor::init_custom_executor(SpanKeepingExecutor).is_err() {
+            tracing::warn!("an executor was already set: page renders' server functions log outside their request");
+        }
+    });
+}
+
 /// Pages and server functions (`leptos_routes_with_context` registers both under `/api/`),
 /// static files, and the middleware every request passes through.
 pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
+    init_executor();
     let routes = generate_route_list(App);
     // The WASM, JS and CSS: served pre-compressed when the build left .br/.gz files beside
     // them (compressing the WASM per request would cost a core), and revalidated rather
@@ -86,16 +151,16 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
                 .with_state(pool.clone()),
         );
     let context = move || provide_context(pool.clone());
-    Router::new()
+    let app = Router::new()
         .merge(live)
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
-            move || shell(options.clone())
+            move || document(options.clone())
         })
         // Addresses no route lists (`/outages/`, say) still render the app, whose router may
         // match them: its server functions need the pool there too.
-        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, document))
         .with_state(options)
         .layer(axum::middleware::from_fn(middleware::well_formed_uploads))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
@@ -103,5 +168,110 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_MAX_BYTES))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new());
+    // Outermost, so the span covers every layer above: a refused write, a panic caught by
+    // CatchPanicLayer and its logged reference all carry the request's id.
+    traced(app)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::{body::Body, routing::get, Router};
+    use std::sync::{Arc, Mutex};
+    use tower::ServiceExt;
+
+    /// What the server's log would show, line by line, as `main` formats it (without colours).
+    #[derive(Clone, Default)]
+    struct Log(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Log {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Log {
+        fn line_with(&self, text: &str) -> String {
+            let log = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
+            log.lines()
+                .find(|l| l.contains(text))
+                .unwrap_or_else(|| panic!("no line with {text:?} in:\n{log}"))
+                .to_owned()
+        }
+    }
+
+    /// Like a server function in a page render: its own task (as Leptos runs a resource), the
+    /// user resolved through the session helpers, then an internal error.
+    async fn failing_server_function() -> String {
+        use app::auth::{
+            model::{Role, SessionUser},
+            session::admit,
+        };
+        let (answer, answered) = futures::channel::oneshot::channel();
+        any_spawner::Executor::spawn(async move {
+            let user = SessionUser { user_id: 7, role: Role::Customer, display_name: String::new(), company_id: None };
+            let _ = admit(user, &[Role::Customer]);
+            let app::error::AppError::Internal { reference } = app::error::AppError::internal("the disk is on fire")
+            else {
+                unreachable!()
+            };
+            let _ = answer.send(reference.to_string());
+        });
+        answered.await.unwrap()
+    }
+
+    async fn boom() -> &'static str {
+        if true {
+            panic!("a bug");
+        }
+        "unreachable"
+    }
+
+    /// Every response carries a request id, and the log line with an internal error's reference
+    /// (logged in a task of its own, as a page render's server functions are) or a panic's
+    /// names the request's path, its id and the signed-in user.
+    #[tokio::test]
+    async fn log_lines_of_a_request_name_its_id_path_and_user() {
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(move || writer.clone())
+            .finish();
+        // This test's runtime has one thread: spawned tasks log to this subscriber too.
+        let _default = tracing::subscriber::set_default(subscriber);
+        super::init_executor();
+        super::middleware::log_panics();
+        let app = super::traced(
+            Router::new()
+                .route("/api/fails", get(failing_server_function))
+                .route("/boom", get(boom))
+                .layer(tower_http::catch_panic::CatchPanicLayer::custom(super::middleware::panic_response)),
+        );
+
+        let response =
+            app.clone().oneshot(http::Request::get("/api/fails").body(Body::empty()).unwrap()).await.unwrap();
+        let id = response.headers()[super::REQUEST_ID].to_str().unwrap().to_owned();
+        assert_eq!(id.len(), 36, "a new UUID: {id}");
+        let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+        let reference = String::from_utf8(body.to_vec()).unwrap();
+        let line = log.line_with(&format!("reference={reference}"));
+        for field in ["path=/api/fails", "method=GET", &format!("request_id={id}"), "user_id=7", "the disk is on fire"]
+        {
+            assert!(line.contains(field), "{field} missing from {line}");
+        }
+
+        // A proxy's id is kept and sent back; a panic's line carries it.
+        let request = http::Request::get("/boom").header(super::REQUEST_ID, "lb-42").body(Body::empty()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers()[super::REQUEST_ID], "lb-42");
+        let line = log.line_with("a bug");
+        assert!(line.contains("request_id=lb-42") && line.contains("path=/boom"), "{line}");
+    }
 }

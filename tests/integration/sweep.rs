@@ -69,10 +69,10 @@ async fn the_supervisor_is_told_once_when_a_deadline_is_at_risk_and_again_when_m
     assert_eq!(notices.iter().map(|n| n.kind).collect::<Vec<_>>(), [Kind::DeadlineMissed, Kind::DeadlineAtRisk]);
     assert!(notices.iter().all(|n| n.about == app::case::model::display_number(&number) && n.unread));
     assert!(notices.iter().all(|n| n.about != app::case::model::display_number(&on_time)));
-    let viewer: Option<app::auth::api::Viewer> = portal.call("who_am_i", &[], Some(&supervisor)).await.json();
+    let viewer: Option<app::shell::api::Viewer> = portal.call("who_am_i", &[], Some(&supervisor)).await.json();
     assert_eq!(viewer.map(|v| v.unread), Some(2));
     portal.call("mark_notifications_read", &[], Some(&supervisor)).await;
-    let viewer: Option<app::auth::api::Viewer> = portal.call("who_am_i", &[], Some(&supervisor)).await.json();
+    let viewer: Option<app::shell::api::Viewer> = portal.call("who_am_i", &[], Some(&supervisor)).await.json();
     assert_eq!(viewer.map(|v| v.unread), Some(0));
 
     // The customer is told nothing of the supervisor's alerts.

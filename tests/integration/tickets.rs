@@ -521,7 +521,7 @@ async fn the_manager_sets_an_estimated_restoration_the_customer_sees(pool: sqlx:
     let estimate = ticket.estimated_restoration.expect("estimate shown to the customer");
     assert!((estimate - chrono::Utc::now()).num_minutes() > 100);
     assert!(ticket.events.iter().any(|e| e.kind == app::case::model::EventKind::Estimate));
-    let by_customer = portal.call_fn(SetEstimate { number: t(&number), estimate: t(&local(3)) }, Some(&customer)).await;
+    let by_customer = portal.call_fn(SetEstimate { number: t(&number), estimate: t(local(3)) }, Some(&customer)).await;
     assert_eq!(by_customer.error(), AppError::NotFound);
 }
 
@@ -696,7 +696,7 @@ async fn a_storm_queue_of_more_than_500_is_ordered_before_it_is_paged(pool: sqlx
     let mut total = None;
     for page in 0.. {
         let found: QueuePage = portal
-            .call_fn(Queue { status: None, area: None, page: Some(t(&page.to_string())) }, Some(&supervisor))
+            .call_fn(Queue { status: None, area: None, page: Some(t(page.to_string())) }, Some(&supervisor))
             .await
             .json();
         total.get_or_insert(found.total);

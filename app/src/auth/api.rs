@@ -1,20 +1,8 @@
-//! Sign-in, sign-out, the viewer, the language choice.
-use super::model::{Password, Role};
+//! Sign-in, sign-out, the language choice.
+use super::model::Password;
 use crate::domain::Text;
 use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// What the browser learns about who is signed in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
-    pub display_name: String,
-    pub role: Role,
-    /// Unread notifications, shown in the header.
-    pub unread: i64,
-    /// Outages touching a customer now or within a day: the banner on every page.
-    pub outages: Vec<crate::outages::api::BannerItem>,
-}
 
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(identifier: Text, password: Password) -> Result<(), AppError> {
@@ -68,14 +56,6 @@ pub async fn sign_out() -> Result<(), AppError> {
     super::session::end_current_session().await?;
     leptos_axum::redirect("/signin");
     Ok(())
-}
-
-#[server(endpoint = "who_am_i")]
-pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
-    let Some(user) = super::session::current_user().await? else { return Ok(None) };
-    let unread = crate::notifications::service::unread(&crate::db::pool()?, user.user_id).await?;
-    let outages = crate::outages::api::banner(&user).await?;
-    Ok(Some(Viewer { display_name: user.display_name, role: user.role, unread, outages }))
 }
 
 /// Remembers the chosen language for a year. Posted by a plain form, so it works without

@@ -1,6 +1,6 @@
 //! Who is signed in, how they identify themselves, and the sign-in rules.
 use crate::{
-    customers::model::{AccountNo, Phone},
+    domain::{AccountNo, Phone},
     error::Problem,
     text_enum,
 };

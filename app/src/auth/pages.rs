@@ -1,11 +1,10 @@
-//! The sign-in page, and `/`, which sends each user to their own home.
-use super::api::{who_am_i, SignIn};
+//! The sign-in page.
+use super::api::SignIn;
 use crate::{
     i18n::use_texts,
-    ui::{field_message, last_error, Field, FormMessage, Loading},
+    ui::{field_message, last_error, Field, FormMessage},
 };
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -36,21 +35,5 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
-    }
-}
-
-#[component]
-pub fn HomeRedirect() -> impl IntoView {
-    let who = Resource::new(|| (), |_| who_am_i());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let path = match who.await {
-                    Ok(Some(v)) => v.role.home(),
-                    _ => "/signin",
-                };
-                view! { <Redirect path/> }
-            })}
-        </Suspense>
     }
 }

@@ -62,15 +62,25 @@ fn request_token() -> Option<String> {
 /// The user whose session cookie these headers carry; for handlers outside server functions
 /// (the live-update streams), which have headers but no Leptos context.
 pub async fn user_from_headers(pool: &db::PgPool, headers: &http::HeaderMap) -> AppResult<Option<SessionUser>> {
-    match cookie_value(headers, SESSION_COOKIE) {
-        Some(token) => store::session_user(pool, &token_hash(token)).await,
-        None => Ok(None),
-    }
+    let user = match cookie_value(headers, SESSION_COOKIE) {
+        Some(token) => store::session_user(pool, &token_hash(token)).await?,
+        None => None,
+    };
+    Ok(user.inspect(trace_user))
 }
 
 pub async fn current_user() -> AppResult<Option<SessionUser>> {
     let Some(token) = request_token() else { return Ok(None) };
-    store::session_user(&db::pool()?, &token_hash(&token)).await
+    Ok(store::session_user(&db::pool()?, &token_hash(&token)).await?.inspect(trace_user))
+}
+
+/// Writes who is asking into the request's span (the server's trace layer leaves `user_id`
+/// empty for this), so every line logged from here on while answering names the user. Every
+/// way a server function learns its user passes here: [`current_user`] (under
+/// [`require_user`] and [`require_role`]), [`admit`] (after a combined session query) and
+/// [`user_from_headers`].
+fn trace_user(user: &SessionUser) {
+    tracing::Span::current().record("user_id", user.user_id);
 }
 
 pub async fn require_user() -> AppResult<SessionUser> {
@@ -90,6 +100,7 @@ pub async fn require_role(roles: &[Role]) -> AppResult<SessionUser> {
 }
 
 pub fn admit(user: SessionUser, roles: &[Role]) -> AppResult<SessionUser> {
+    trace_user(&user);
     if roles.contains(&user.role) {
         Ok(user)
     } else {

@@ -3,7 +3,7 @@ use super::api::{my_service, ServiceOverview};
 use crate::{
     i18n::{fill, use_locale, use_texts},
     managers::model::ManagerCard,
-    ui::{Failure, Loading, REPAIR_LINE},
+    ui::{Loaded, REPAIR_LINE},
 };
 use leptos::prelude::*;
 
@@ -11,14 +11,9 @@ use leptos::prelude::*;
 pub fn CustomerHome() -> impl IntoView {
     let service = Resource::new(|| (), |_| my_service());
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match service.await {
-                    Ok(service) => view! { <MyServiceView service/> }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=service let:service>
+            <MyServiceView service/>
+        </Loaded>
     }
 }
 

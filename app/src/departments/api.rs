@@ -1,11 +1,7 @@
-use crate::{error::AppError, i18n::Localized, text_enum};
+use super::model::SupportTeam;
+use crate::{error::AppError, i18n::Localized};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-text_enum!(
-    /// Seed 003 groups the back-office departments into three support teams.
-    SupportTeam { Strategy => "strategy", Technical => "technical", Service => "service" }
-);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DepartmentInfo {

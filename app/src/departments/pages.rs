@@ -1,7 +1,7 @@
-use super::api::{my_department, SupportTeam};
+use super::{api::my_department, model::SupportTeam};
 use crate::{
     i18n::{use_locale, use_texts},
-    ui::{Failure, Loading},
+    ui::Loaded,
 };
 use leptos::prelude::*;
 
@@ -11,27 +11,22 @@ pub fn DepartmentHome() -> impl IntoView {
     let locale = use_locale();
     let department = Resource::new(|| (), |_| my_department());
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match department.await {
-                    Ok(d) => {
-                        let team = match d.team {
-                            SupportTeam::Strategy => t.team_strategy,
-                            SupportTeam::Technical => t.team_technical,
-                            SupportTeam::Service => t.team_service,
-                        };
-                        view! {
-                            <h1>{d.name.get(locale).to_owned()}</h1>
-                            <p class="badges"><span class="badge">{team}</span></p>
-                            <section class="card">
-                                <h2>{t.work_items}</h2>
-                                <p class="empty">{t.no_work_items}</p>
-                            </section>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <Failure error/> }.into_any(),
+        <Loaded resource=department let:d>
+            {
+                let team = match d.team {
+                    SupportTeam::Strategy => t.team_strategy,
+                    SupportTeam::Technical => t.team_technical,
+                    SupportTeam::Service => t.team_service,
+                };
+                view! {
+                    <h1>{d.name.get(locale).to_owned()}</h1>
+                    <p class="badges"><span class="badge">{team}</span></p>
+                    <section class="card">
+                        <h2>{t.work_items}</h2>
+                        <p class="empty">{t.no_work_items}</p>
+                    </section>
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }

@@ -1,4 +1,4 @@
-use super::api::SupportTeam;
+use super::model::SupportTeam;
 use crate::{db::PgPool, error::AppResult, i18n::Localized};
 
 pub async fn department_of(pool: &PgPool, user_id: i64) -> AppResult<Option<(Localized, SupportTeam)>> {

@@ -2,7 +2,7 @@
 use super::api::{my_customers, CustomerPage};
 use crate::{
     i18n::{fill, use_locale, use_texts},
-    ui::{encode_component, Failure, Loading, SearchForm},
+    ui::{encode_component, Loaded, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -23,14 +23,9 @@ pub fn ManagerHome() -> impl IntoView {
         <h1>{t.my_customers}</h1>
         <SearchForm action="/manager" id="customer-search" name="q" label=t.search_customers
             placeholder=t.search_placeholder value=Signal::derive(search)/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(page) => view! { <CustomerList page query=search()/> }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=list transition=true let:page>
+            <CustomerList page query=search()/>
+        </Loaded>
     }
 }
 

@@ -2,13 +2,8 @@
 //! server process runs the same loop: due deliveries are claimed with SKIP LOCKED inside a
 //! transaction, so two processes never take the same one, and a delivery is marked sent in the
 //! transaction that claimed it. Quiet hours postpone; failures retry with back-off.
-use super::model::Kind;
-use crate::{
-    db::PgPool,
-    error::AppResult,
-    i18n::ZH,
-    outages::model::{deliver_at, retry_after, DELIVERY_ATTEMPTS},
-};
+use super::model::{deliver_at, retry_after, Kind, DELIVERY_ATTEMPTS};
+use crate::{db::PgPool, error::AppResult, i18n::ZH};
 use chrono::{DateTime, Utc};
 use std::{io::Write, path::PathBuf};
 

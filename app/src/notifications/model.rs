@@ -1,4 +1,5 @@
-use crate::{i18n::Texts, text_enum};
+use crate::{i18n::Texts, text_enum, time::utility_offset};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 
 text_enum!(
     Kind {
@@ -138,5 +139,60 @@ mod preference_tests {
         assert_eq!(parse_quiet_hours("", ""), Ok(None));
         assert_eq!(parse_quiet_hours("22:00", ""), Err(("quiet_to", Problem::Required)));
         assert_eq!(parse_quiet_hours("25:00", "07:00"), Err(("quiet_from", Problem::BadTime)));
+    }
+}
+
+/// When a message may go out by SMS or email: at once, or when the person's quiet hours (local
+/// time, possibly across midnight) end.
+pub fn deliver_at(now: DateTime<Utc>, quiet: Option<(NaiveTime, NaiveTime)>) -> DateTime<Utc> {
+    let Some((from, to)) = quiet.filter(|(from, to)| from != to) else { return now };
+    let local = now.with_timezone(&utility_offset());
+    let time = local.time();
+    let quiet_now = if from < to { time >= from && time < to } else { time >= from || time < to };
+    if !quiet_now {
+        return now;
+    }
+    let mut end = local.date_naive().and_time(to);
+    if end <= local.naive_local() {
+        end += Duration::days(1);
+    }
+    end.and_local_timezone(utility_offset()).single().map(|at| at.with_timezone(&Utc)).unwrap_or(now)
+}
+
+/// Delivery attempts back off: 1, 2, 4, 8 … minutes, up to an hour; after this many it fails.
+pub const DELIVERY_ATTEMPTS: i32 = 8;
+
+pub fn retry_after(attempts: i32) -> Duration {
+    Duration::minutes((1i64 << attempts.clamp(0, 6)).min(60))
+}
+
+#[cfg(test)]
+mod delivery_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn quiet_hours_hold_messages_until_they_end() {
+        let quiet = Some((NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(7, 0, 0).unwrap()));
+        // 23:30 in the utility's time (UTC+8) is 15:30 UTC: held until 07:00 local, 23:00 UTC.
+        assert_eq!(deliver_at(at(5, 15, 30), quiet), at(5, 23, 0));
+        // 06:00 local (22:00 UTC the day before) is still quiet.
+        assert_eq!(deliver_at(at(4, 22, 0), quiet), at(4, 23, 0));
+        // 12:00 local: at once.
+        assert_eq!(deliver_at(at(5, 4, 0), quiet), at(5, 4, 0));
+        assert_eq!(deliver_at(at(5, 15, 30), None), at(5, 15, 30));
+        let daytime = Some((NaiveTime::from_hms_opt(12, 0, 0).unwrap(), NaiveTime::from_hms_opt(14, 0, 0).unwrap()));
+        assert_eq!(deliver_at(at(5, 5, 0), daytime), at(5, 6, 0));
+    }
+
+    #[test]
+    fn retries_back_off_up_to_an_hour() {
+        assert_eq!(retry_after(0), Duration::minutes(1));
+        assert_eq!(retry_after(3), Duration::minutes(8));
+        assert_eq!(retry_after(7), Duration::minutes(60));
     }
 }

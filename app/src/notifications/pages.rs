@@ -1,10 +1,11 @@
-use super::api::{
-    contact_preferences, my_notifications, ContactChoices, MarkNotificationsRead, SaveContactPreferences,
+use super::{
+    api::{contact_preferences, my_notifications, ContactChoices, MarkNotificationsRead, SaveContactPreferences},
+    model::EMAIL_MAX,
 };
 use crate::{
     i18n::{fill, use_texts},
     time::local_datetime,
-    ui::{field_message, last_error, Failure, Field, FormMessage, Loading},
+    ui::{field_message, last_error, Field, FormMessage, Loaded},
 };
 use leptos::prelude::*;
 
@@ -19,24 +20,17 @@ pub fn NotificationsPage() -> impl IntoView {
             <button type="submit" class="button">{t.mark_all_read}</button>
         </ActionForm>
         " "<a href="/settings">{t.contact_preferences}</a>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match notices.await {
-                    Ok(list) => view! {
-                        {list.is_empty().then(|| view! { <p class="empty">{t.no_notifications}</p> })}
-                        <ul class="notices">
-                            {list.into_iter().map(|n| view! {
-                                <li class="card notice" class:unread=n.unread>
-                                    <a href=n.href>{n.kind.label(t)}</a>
-                                    <p class="muted">{format!("{} · {}", local_datetime(n.at), n.about)}</p>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=notices transition=true let:list>
+            {list.is_empty().then(|| view! { <p class="empty">{t.no_notifications}</p> })}
+            <ul class="notices">
+                {list.into_iter().map(|n| view! {
+                    <li class="card notice" class:unread=n.unread>
+                        <a href=n.href>{n.kind.label(t)}</a>
+                        <p class="muted">{format!("{} · {}", local_datetime(n.at), n.about)}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </Loaded>
     }
 }
 
@@ -48,14 +42,9 @@ pub fn ContactPreferencesPage() -> impl IntoView {
     let prefs = Resource::new(move || save.version().get(), |_| contact_preferences());
     view! {
         <h1>{t.contact_preferences}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match prefs.await {
-                    Ok(p) => view! { <PreferencesForm p save/> }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=prefs let:p>
+            <PreferencesForm p save/>
+        </Loaded>
     }
 }
 
@@ -69,7 +58,7 @@ fn PreferencesForm(p: ContactChoices, save: ServerAction<SaveContactPreferences>
             {p.phone.clone().map(|phone| view! {
                 <label class="check"><input type="checkbox" name="sms" value="1" checked=p.sms/>" "{fill(t.prefs_sms, &[("phone", &phone)])}</label>
             })}
-            <Field label=t.prefs_email name="email" kind="email" autocomplete="email" value=p.email
+            <Field label=t.prefs_email name="email" kind="email" autocomplete="email" maxlength=EMAIL_MAX value=p.email
                 error=field_message(error, "email")/>
             <p class="hint">{t.prefs_quiet_hint}</p>
             <Field label=t.prefs_quiet_from name="quiet_from" kind="time" value=p.quiet_from error=field_message(error, "quiet_from")/>

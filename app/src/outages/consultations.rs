@@ -1,13 +1,13 @@
 //! Large customers are consulted about planned outages touching their sites: the contact
 //! acknowledges or asks for another window, the member manager answers, and both see the
 //! exchange.
-use super::model::{ConsultationStatus, ConsultationStep, OutageStatus};
+use super::model::{ConsultationStatus, ConsultationStep, OutageStatus, NOTE_MAX};
 use crate::domain::Text;
 use crate::{
     error::AppError,
     i18n::use_texts,
     time::local_datetime,
-    ui::{field_message, last_error, Failure, FormMessage, Loading},
+    ui::{field_message, last_error, FormMessage, Loaded},
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -96,10 +96,7 @@ pub async fn consultations() -> Result<Vec<ConsultationView>, AppError> {
 /// One turn in a consultation. Someone else's consultation answers exactly like a missing one.
 #[server(endpoint = "consult")]
 pub async fn consult(id: Text, step: Text, body: Text) -> Result<(), AppError> {
-    use super::{
-        model::{consultation_step, NOTE_MAX},
-        store,
-    };
+    use super::{model::consultation_step, store};
     use crate::{
         auth::{model::Role, session::require_role},
         domain::text::parse_text,
@@ -152,19 +149,17 @@ pub fn ConsultationsPage() -> impl IntoView {
     let list = Resource::new(move || consult.version().get(), |_| consultations());
     view! {
         <h1>{t.consultations}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">{t.no_consultations}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="consultations">
-                            {list.into_iter().map(|c| view! { <ConsultationCard c consult/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=list let:list>
+            {if list.is_empty() {
+                view! { <p class="empty">{t.no_consultations}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="consultations">
+                        {list.into_iter().map(|c| view! { <ConsultationCard c consult/> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </Loaded>
     }
 }
 
@@ -192,7 +187,7 @@ fn ConsultationCard(c: ConsultationView, consult: ServerAction<Consult>) -> impl
                     <input type="hidden" name="id" value=id.clone()/>
                     <div class="field" class:invalid=move || field_message(error, "body").with(Option::is_some)>
                         <label for=body_id.clone()>{t.consultation_words}</label>
-                        <textarea id=body_id.clone() name="body" rows="2" maxlength="500"></textarea>
+                        <textarea id=body_id.clone() name="body" rows="2" maxlength=NOTE_MAX></textarea>
                         <p class="field-error" aria-live="polite">{move || field_message(error, "body").get()}</p>
                     </div>
                     <FormMessage error/>

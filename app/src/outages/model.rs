@@ -1,14 +1,14 @@
 //! Outages as plain rules: the notice the published commitments promise, the lifecycle, when a
-//! customer's banner shows, reminders, storm grouping and quiet hours. Server functions, jobs
+//! customer's banner shows, reminders and storm grouping. Server functions, jobs
 //! and tests all call these.
 use crate::{
     domain::text::parse_text,
     error::{FieldError, Problem, Refusal},
     i18n::Texts,
     text_enum,
-    time::{parse_local_datetime, utility_offset},
+    time::parse_local_datetime,
 };
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 /// An outage as every list and page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -263,30 +263,6 @@ pub fn storm_outage(live: &[OutageView]) -> Option<&OutageView> {
     live.iter()
         .filter(|o| o.status == OutageStatus::InProgress)
         .max_by_key(|o| (o.kind == OutageKind::Fault, o.starts_at, o.id))
-}
-
-/// When a message may go out by SMS or email: at once, or when the person's quiet hours (local
-/// time, possibly across midnight) end.
-pub fn deliver_at(now: DateTime<Utc>, quiet: Option<(NaiveTime, NaiveTime)>) -> DateTime<Utc> {
-    let Some((from, to)) = quiet.filter(|(from, to)| from != to) else { return now };
-    let local = now.with_timezone(&utility_offset());
-    let time = local.time();
-    let quiet_now = if from < to { time >= from && time < to } else { time >= from || time < to };
-    if !quiet_now {
-        return now;
-    }
-    let mut end = local.date_naive().and_time(to);
-    if end <= local.naive_local() {
-        end += Duration::days(1);
-    }
-    end.and_local_timezone(utility_offset()).single().map(|at| at.with_timezone(&Utc)).unwrap_or(now)
-}
-
-/// Delivery attempts back off: 1, 2, 4, 8 … minutes, up to an hour; after this many it fails.
-pub const DELIVERY_ATTEMPTS: i32 = 8;
-
-pub fn retry_after(attempts: i32) -> Duration {
-    Duration::minutes((1i64 << attempts.clamp(0, 6)).min(60))
 }
 
 pub const REASON_MAX: usize = 200;
@@ -575,27 +551,6 @@ mod tests {
         assert_eq!(storm_outage(&[planned, fault.clone(), ahead]).map(|o| o.id), Some(3), "a fault first");
         assert_eq!(storm_outage(&[later_fault, fault]).map(|o| o.id), Some(4));
         assert_eq!(storm_outage(&[]), None);
-    }
-
-    #[test]
-    fn quiet_hours_hold_messages_until_they_end() {
-        let quiet = Some((NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(7, 0, 0).unwrap()));
-        // 23:30 in the utility's time (UTC+8) is 15:30 UTC: held until 07:00 local, 23:00 UTC.
-        assert_eq!(deliver_at(at(5, 15, 30), quiet), at(5, 23, 0));
-        // 06:00 local (22:00 UTC the day before) is still quiet.
-        assert_eq!(deliver_at(at(4, 22, 0), quiet), at(4, 23, 0));
-        // 12:00 local: at once.
-        assert_eq!(deliver_at(at(5, 4, 0), quiet), at(5, 4, 0));
-        assert_eq!(deliver_at(at(5, 15, 30), None), at(5, 15, 30));
-        let daytime = Some((NaiveTime::from_hms_opt(12, 0, 0).unwrap(), NaiveTime::from_hms_opt(14, 0, 0).unwrap()));
-        assert_eq!(deliver_at(at(5, 5, 0), daytime), at(5, 6, 0));
-    }
-
-    #[test]
-    fn retries_back_off_up_to_an_hour() {
-        assert_eq!(retry_after(0), Duration::minutes(1));
-        assert_eq!(retry_after(3), Duration::minutes(8));
-        assert_eq!(retry_after(7), Duration::minutes(60));
     }
 }
 

@@ -5,12 +5,12 @@ use super::{
         my_outages, outage, public_outages, publish_form, storms, FollowOutage, LinkStorm, MoveOutage, OutageDetail,
         OutageView, PublishOutage, RescheduleOutage, SetOutageEstimate, StormView,
     },
-    model::{OutageKind, OutageStatus},
+    model::{OutageKind, OutageStatus, LATE_NOTICE_REASON_MAX, NOTE_MAX, REASON_MAX},
 };
 use crate::{
     i18n::{fill, use_locale, use_texts, Texts},
     time::{local_datetime, local_input_value},
-    ui::{field_message, last_error, Failure, Field, FormMessage, Loading, SearchForm},
+    ui::{field_message, last_error, DateTimeForm, Field, FormMessage, Loaded, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -71,50 +71,40 @@ pub fn PublicOutagesPage() -> impl IntoView {
     let (area, q) = query.with_untracked(|q| (q.get("area").unwrap_or_default(), q.get("q").unwrap_or_default()));
     view! {
         <h1>{t.outages_lookup}</h1>
-        <Suspense fallback=Loading>
-            {move || {
-                let (area, q) = (area.clone(), q.clone());
-                Suspend::new(async move {
-                    match lookup.await {
-                        Ok(found) => view! {
-                            <SearchForm action="/outages" class="outage-search" id="outage-q" name="q"
-                                label=t.outages_search_label placeholder=t.outages_search_placeholder value=q/>
-                            <form method="get" action="/outages" class="search outage-area">
-                                <label for="outage-area">{t.outages_area_label}</label>
-                                <div class="search-row">
-                                    <select id="outage-area" name="area">
-                                        <option value="">{t.outages_choose_area}</option>
-                                        {found.areas.iter().map(|a| view! {
-                                            <option value=a.code.clone() selected=a.code == area>{a.name.get(locale).to_owned()}</option>
-                                        }).collect_view()}
-                                    </select>
-                                    <button type="submit" class="button">{t.show}</button>
-                                </div>
-                            </form>
-                            {found.searched.then(|| view! {
-                                <section class="lookup-result" aria-live="polite">
-                                    {if found.matched.is_empty() {
-                                        view! { <p class="empty">{t.outages_no_match}</p> }.into_any()
-                                    } else {
-                                        view! {
-                                            <p class="matched">
-                                                {t.outages_matched}" "
-                                                {found.matched.iter().map(|a| match &a.place {
-                                                    Some(place) => format!("{place}（{}）", a.name.get(locale)),
-                                                    None => a.name.get(locale).to_owned(),
-                                                }).collect::<Vec<_>>().join("、")}
-                                            </p>
-                                            {outage_list(found.outages, t.outages_none_now)}
-                                        }.into_any()
-                                    }}
-                                </section>
-                            })}
-                        }.into_any(),
-                        Err(error) => view! { <Failure error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded resource=lookup let:found>
+            <SearchForm action="/outages" class="outage-search" id="outage-q" name="q"
+                label=t.outages_search_label placeholder=t.outages_search_placeholder value=q.clone()/>
+            <form method="get" action="/outages" class="search outage-area">
+                <label for="outage-area">{t.outages_area_label}</label>
+                <div class="search-row">
+                    <select id="outage-area" name="area">
+                        <option value="">{t.outages_choose_area}</option>
+                        {found.areas.iter().map(|a| view! {
+                            <option value=a.code.clone() selected=a.code == area>{a.name.get(locale).to_owned()}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button">{t.show}</button>
+                </div>
+            </form>
+            {found.searched.then(|| view! {
+                <section class="lookup-result" aria-live="polite">
+                    {if found.matched.is_empty() {
+                        view! { <p class="empty">{t.outages_no_match}</p> }.into_any()
+                    } else {
+                        view! {
+                            <p class="matched">
+                                {t.outages_matched}" "
+                                {found.matched.iter().map(|a| match &a.place {
+                                    Some(place) => format!("{place}（{}）", a.name.get(locale)),
+                                    None => a.name.get(locale).to_owned(),
+                                }).collect::<Vec<_>>().join("、")}
+                            </p>
+                            {outage_list(found.outages, t.outages_none_now)}
+                        }.into_any()
+                    }}
+                </section>
+            })}
+        </Loaded>
     }
 }
 
@@ -137,14 +127,9 @@ pub fn OutagePage() -> impl IntoView {
         |(id, _)| outage(id.into()),
     );
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <OutageDetailView detail act estimate reschedule follow/> }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=detail let:detail>
+            <OutageDetailView detail act estimate reschedule follow/>
+        </Loaded>
     }
 }
 
@@ -186,10 +171,12 @@ fn OutageDetailView(
                 }
             })
             .collect_view();
-        let estimate_form = o
-            .status
-            .is_live()
-            .then(|| view! { <EstimateForm id=id.clone() current=o.estimated_restoration estimate/> });
+        let estimate_form = o.status.is_live().then(|| {
+            view! {
+                <DateTimeForm action=estimate record_name="id" record=id.clone() name="estimate" class="form estimate"
+                    label=t.estimated_restoration submit=t.set_estimate current=o.estimated_restoration/>
+            }
+        });
         let reschedule_form = (o.status == OutageStatus::Scheduled && o.kind != OutageKind::Fault)
             .then(|| view! { <RescheduleForm id=id.clone() outage=o.clone() reschedule/> });
         view! {
@@ -220,25 +207,6 @@ fn OutageDetailView(
 }
 
 #[component]
-fn EstimateForm(
-    id: String,
-    current: Option<chrono::DateTime<chrono::Utc>>,
-    estimate: ServerAction<SetOutageEstimate>,
-) -> impl IntoView {
-    let t = use_texts();
-    let error = last_error(estimate);
-    view! {
-        <ActionForm action=estimate attr:class="form estimate" attr:novalidate=true>
-            <input type="hidden" name="id" value=id/>
-            <Field label=t.estimated_restoration name="estimate" kind="datetime-local"
-                value=current.map(local_input_value).unwrap_or_default() error=field_message(error, "estimate")/>
-            <FormMessage error/>
-            <button type="submit" class="button">{t.set_estimate}</button>
-        </ActionForm>
-    }
-}
-
-#[component]
 fn RescheduleForm(id: String, outage: OutageView, reschedule: ServerAction<RescheduleOutage>) -> impl IntoView {
     let t = use_texts();
     let error = last_error(reschedule);
@@ -250,7 +218,7 @@ fn RescheduleForm(id: String, outage: OutageView, reschedule: ServerAction<Resch
             <Field label=t.outage_until name="ends_at" kind="datetime-local"
                 value=local_input_value(outage.ends_at) error=field_message(error, "ends_at")/>
             <Field label=t.outage_late_notice_reason name="late_notice_reason" hint=t.outage_late_notice_hint
-                error=field_message(error, "late_notice_reason")/>
+                maxlength=LATE_NOTICE_REASON_MAX error=field_message(error, "late_notice_reason")/>
             <FormMessage error/>
             <button type="submit" class="button">{t.outage_reschedule}</button>
         </ActionForm>
@@ -264,19 +232,14 @@ pub fn MyOutagesPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_outages());
     view! {
         <h1>{t.my_outages}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(mine) => mine.lists.into_iter().map(|(phase, list)| view! {
-                        <section class=format!("phase phase-{}", phase.as_str())>
-                            <h2>{phase.label(t)}</h2>
-                            {outage_list(list, t.outages_none)}
-                        </section>
-                    }).collect_view().into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data let:mine>
+            {mine.lists.into_iter().map(|(phase, list)| view! {
+                <section class=format!("phase phase-{}", phase.as_str())>
+                    <h2>{phase.label(t)}</h2>
+                    {outage_list(list, t.outages_none)}
+                </section>
+            }).collect_view()}
+        </Loaded>
         <p><a href="/outages">{t.outages_lookup}</a></p>
     }
 }
@@ -289,14 +252,9 @@ pub fn PublishOutagePage() -> impl IntoView {
     let publish = ServerAction::<PublishOutage>::new();
     view! {
         <h1>{t.publish_outage}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match setup.await {
-                    Ok(setup) => view! { <PublishForm setup publish/> }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=setup let:setup>
+            <PublishForm setup publish/>
+        </Loaded>
     }
 }
 
@@ -323,7 +281,7 @@ fn PublishForm(setup: super::api::PublishSetup, publish: ServerAction<PublishOut
                 <p class="hint">{t.outage_notice_rules}</p>
                 <p class="field-error" id="field-kind-error" aria-live="polite">{move || kind_error.get()}</p>
             </fieldset>
-            <Field label=t.outage_reason name="reason" error=field_message(error, "reason")/>
+            <Field label=t.outage_reason name="reason" maxlength=REASON_MAX error=field_message(error, "reason")/>
             <fieldset class="field areas-choice" aria-describedby="field-areas-error">
                 <legend>{t.outage_areas}</legend>
                 {setup.areas.iter().enumerate().map(|(i, a)| {
@@ -341,11 +299,11 @@ fn PublishForm(setup: super::api::PublishSetup, publish: ServerAction<PublishOut
             <Field label=t.outage_until name="ends_at" kind="datetime-local" error=field_message(error, "ends_at")/>
             {setup.supervisor.then(|| view! {
                 <Field label=t.outage_late_notice_reason name="late_notice_reason" hint=t.outage_late_notice_hint
-                    error=field_message(error, "late_notice_reason")/>
+                    maxlength=LATE_NOTICE_REASON_MAX error=field_message(error, "late_notice_reason")/>
             })}
             <div class="field" class:invalid=move || field_message(error, "public_note").with(Option::is_some)>
                 <label for="field-public_note">{t.outage_public_note}</label>
-                <textarea id="field-public_note" name="public_note" rows="3" maxlength="500"></textarea>
+                <textarea id="field-public_note" name="public_note" rows="3" maxlength=NOTE_MAX></textarea>
                 <p class="field-error" aria-live="polite">{move || field_message(error, "public_note").get()}</p>
             </div>
             <FormMessage error/>
@@ -415,7 +373,7 @@ pub fn StormPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
                                     <button type="submit" class="button primary">{t.storm_join}</button>
                                 }.into_any(),
                                 None => view! {
-                                    <Field label=t.outage_reason name="reason" error=field_message(error, "reason")/>
+                                    <Field label=t.outage_reason name="reason" maxlength=REASON_MAX error=field_message(error, "reason")/>
                                     <Field label=t.estimated_restoration name="estimate" kind="datetime-local"
                                         error=field_message(error, "estimate")/>
                                     <FormMessage error/>

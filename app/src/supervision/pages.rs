@@ -1,9 +1,10 @@
 //! Supervisor pages: managers at a glance, and one customer's manager with its history.
 use super::api::{customer_assignment, managers_overview, AssignmentDetail, Reassign};
 use crate::{
+    case::model::MESSAGE_MAX,
     i18n::{fill, use_locale, use_texts},
     time::local_datetime,
-    ui::{field_message, last_error, Failure, FormMessage, Loading, SearchForm},
+    ui::{field_message, last_error, FormMessage, Loaded, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -24,27 +25,20 @@ pub fn SupervisorHome() -> impl IntoView {
     view! {
         <h1>{t.managers}</h1>
         <AccountLookup/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match managers.await {
-                    Ok(list) => view! {
-                        <ul class="managers">
-                            {list.into_iter().map(|m| view! {
-                                <li class="card manager-row">
-                                    <p class="manager-name">{m.name}" "<span class="mono muted">{m.employee_no}</span></p>
-                                    <p class="badges">
-                                        <span class=format!("badge tier-{}", m.tier.as_str())>{m.tier.label(t)}</span>
-                                        <span class="badge grade">{m.grade.label(t)}</span>
-                                    </p>
-                                    <p class="count">{fill(t.customer_count, &[("count", &m.customers.to_string())])}</p>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=managers let:list>
+            <ul class="managers">
+                {list.into_iter().map(|m| view! {
+                    <li class="card manager-row">
+                        <p class="manager-name">{m.name}" "<span class="mono muted">{m.employee_no}</span></p>
+                        <p class="badges">
+                            <span class=format!("badge tier-{}", m.tier.as_str())>{m.tier.label(t)}</span>
+                            <span class="badge grade">{m.grade.label(t)}</span>
+                        </p>
+                        <p class="count">{fill(t.customer_count, &[("count", &m.customers.to_string())])}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </Loaded>
     }
 }
 
@@ -57,14 +51,9 @@ pub fn CustomerAssignmentPage() -> impl IntoView {
     let data = Resource::new(move || (account(), reassign.version().get()), |(a, _)| customer_assignment(a.into()));
     view! {
         <AccountLookup value=query.with_untracked(|q| q.get("account").unwrap_or_default())/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(customer) => view! { <AssignmentView customer reassign/> }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=data transition=true let:customer>
+            <AssignmentView customer reassign/>
+        </Loaded>
     }
 }
 
@@ -137,35 +126,28 @@ pub fn FollowUpsPage() -> impl IntoView {
     view! {
         <h1>{t.follow_ups}</h1>
         <FormMessage error/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(list) => view! {
-                        {list.is_empty().then(|| view! { <p class="empty">{t.no_follow_ups}</p> })}
-                        <ul class="follow-ups">
-                            {list.into_iter().map(|f| view! {
-                                <li class="card follow-up">
-                                    <a class="ticket-link" href=format!("/tickets/{}", f.ticket_number)>{f.ticket_number.clone()}</a>
-                                    <p>{f.customer_name}" "<a href=format!("tel:{}", f.customer_phone)>{f.customer_phone.clone()}</a></p>
-                                    <p class="badges"><span class="badge urgent">{fill(t.rated_stars, &[("stars", &f.overall.to_string())])}</span></p>
-                                    {f.comment.map(|c| view! { <p class="message-body">{c}</p> })}
-                                    <p class="muted">{local_datetime(f.opened_at)}</p>
-                                    <ActionForm action=close attr:class="form" attr:novalidate=true>
-                                        <input type="hidden" name="id" value=f.id.to_string()/>
-                                        <div class="field">
-                                            <label for=format!("note-{}", f.id)>{t.follow_up_note}</label>
-                                            <textarea id=format!("note-{}", f.id) name="note" rows="2" maxlength="1000"></textarea>
-                                            <p class="field-error" aria-live="polite">{move || field_message(error, "note").get()}</p>
-                                        </div>
-                                        <button type="submit" class="button">{t.close_follow_up}</button>
-                                    </ActionForm>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=list transition=true let:list>
+            {list.is_empty().then(|| view! { <p class="empty">{t.no_follow_ups}</p> })}
+            <ul class="follow-ups">
+                {list.into_iter().map(|f| view! {
+                    <li class="card follow-up">
+                        <a class="ticket-link" href=format!("/tickets/{}", f.ticket_number)>{f.ticket_number.clone()}</a>
+                        <p>{f.customer_name}" "<a href=format!("tel:{}", f.customer_phone)>{f.customer_phone.clone()}</a></p>
+                        <p class="badges"><span class="badge urgent">{fill(t.rated_stars, &[("stars", &f.overall.to_string())])}</span></p>
+                        {f.comment.map(|c| view! { <p class="message-body">{c}</p> })}
+                        <p class="muted">{local_datetime(f.opened_at)}</p>
+                        <ActionForm action=close attr:class="form" attr:novalidate=true>
+                            <input type="hidden" name="id" value=f.id.to_string()/>
+                            <div class="field">
+                                <label for=format!("note-{}", f.id)>{t.follow_up_note}</label>
+                                <textarea id=format!("note-{}", f.id) name="note" rows="2" maxlength=MESSAGE_MAX></textarea>
+                                <p class="field-error" aria-live="polite">{move || field_message(error, "note").get()}</p>
+                            </div>
+                            <button type="submit" class="button">{t.close_follow_up}</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </Loaded>
     }
 }

@@ -4,16 +4,16 @@ use super::{
         my_tickets, queue, report_form, ticket, AddPhotos, Advance, FollowedRepair, Merge, PostMessage, Promise, Rate,
         ReportFault, TicketSummary, TicketView,
     },
-    model::{Action, Category, Status},
+    model::{Action, Category, Status, ADDRESS_MAX, COMMENT_MAX, CREW_NAME_MAX, DESCRIPTION_MAX},
 };
 use crate::{
-    case::model::{display_number, Deadline, DeadlineState, EventKind, Payload},
+    case::model::{check_photo_choice, display_number, Deadline, DeadlineState, EventKind, Payload, MESSAGE_MAX},
     error::{AppError, Problem},
     i18n::{fill, use_texts, Texts},
-    time::{local_datetime, local_input_value, local_time},
+    time::{local_datetime, local_time},
     ui::{
         field_message, last_error, live::use_live_updates, location::ShareLocation, photos::PhotoPicker, url_error,
-        Failure, Field, FormMessage, Loading, SearchForm,
+        DateTimeForm, Failure, Field, FormMessage, Loaded, SearchForm,
     },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -21,6 +21,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn number_untracked(params: Memo<leptos_router::params::ParamsMap>) -> String {
     params.with_untracked(|p| p.get("number").unwrap_or_default())
+}
+
+/// The photo rule, for the picker's look at the chosen files.
+fn photo_check(files: &[(u64, &str)]) -> Option<Problem> {
+    check_photo_choice(files.iter().copied())
 }
 
 /// Safety first: shown at once when a hazard is chosen (by CSS alone, so also without
@@ -45,21 +50,19 @@ pub fn ReportPage() -> impl IntoView {
     let query = use_query_map();
     let account = move || query.with(|q| q.get("account"));
     let form = Resource::new(account, |a| report_form(a.map(Into::into)));
+    let failed = move |error: AppError| match error.for_field("account") {
+        // Staff choose the customer who phoned in first.
+        Some(problem) => {
+            let entered = account();
+            let message = entered.is_some().then_some(problem);
+            view! { <CustomerPicker entered message/> }.into_any()
+        }
+        None => view! { <Failure error/> }.into_any(),
+    };
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match form.await {
-                    Ok(form) => view! { <ReportFormView form/> }.into_any(),
-                    // Staff choose the customer who phoned in first.
-                    Err(error) if error.for_field("account").is_some() => {
-                        let entered = account();
-                        let message = entered.is_some().then(|| error.for_field("account")).flatten();
-                        view! { <CustomerPicker entered message/> }.into_any()
-                    }
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=form failed let:form>
+            <ReportFormView form/>
+        </Loaded>
     }
 }
 
@@ -146,16 +149,16 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
             </fieldset>
             <div class="field" class:invalid=move || field_message(error, "description").with(Option::is_some)>
                 <label for="field-description">{t.describe_fault}</label>
-                <textarea id="field-description" name="description" rows="3" maxlength="500">{crate::ui::textarea_text(draft.description.clone())}</textarea>
+                <textarea id="field-description" name="description" rows="3" maxlength=DESCRIPTION_MAX>{crate::ui::textarea_text(draft.description.clone())}</textarea>
                 <p class="field-error" aria-live="polite">{move || field_message(error, "description").get()}</p>
             </div>
-            <Field label=t.address name="address" autocomplete="street-address"
+            <Field label=t.address name="address" autocomplete="street-address" maxlength=ADDRESS_MAX
                 value=form.draft.as_ref().map(|d| d.address.clone()).or(first.map(|a| a.address)).unwrap_or_default()
                 error=field_message(error, "address")/>
             <Field label=t.contact_phone name="contact_phone" kind="tel" inputmode="tel" autocomplete="tel"
                 value=form.draft.as_ref().map_or(form.phone, |d| d.contact_phone.clone())
                 error=field_message(error, "contact_phone")/>
-            <PhotoPicker label=t.choose_photos error=field_message(error, "photos") choice=photo_choice/>
+            <PhotoPicker label=t.choose_photos error=field_message(error, "photos") choice=photo_choice check=photo_check/>
             <ShareLocation/>
             <FormMessage error/>
             <button type="submit" class="button primary" disabled=move || pending.get()>{t.send_report}</button>
@@ -302,14 +305,9 @@ pub fn TicketPage() -> impl IntoView {
         |(n, ..)| ticket(n.into()),
     );
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(view) => view! { <TicketDetail view advance message rate/> }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=data transition=true let:view>
+            <TicketDetail view advance message rate/>
+        </Loaded>
     }
 }
 
@@ -434,7 +432,7 @@ fn Actions(number: String, actions: Vec<Action>, advance: ServerAction<Advance>)
                     <h2>{t.dispatch_crew}</h2>
                     <input type="hidden" name="number" value=number/>
                     <input type="hidden" name="action" value="dispatch"/>
-                    <Field label=t.crew_name name="crew_name" error=field_message(error, "crew_name")/>
+                    <Field label=t.crew_name name="crew_name" maxlength=CREW_NAME_MAX error=field_message(error, "crew_name")/>
                     <Field label=t.crew_phone name="crew_phone" kind="tel" inputmode="tel" error=field_message(error, "crew_phone")/>
                     <button type="submit" class="button primary action-dispatch">{t.action_dispatch}</button>
                 </ActionForm>
@@ -511,16 +509,10 @@ fn MergeForm(number: String) -> impl IntoView {
 fn EstimateForm(number: String, current: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
     let t = use_texts();
     let set = ServerAction::<super::api::SetEstimate>::new();
-    let error = last_error(set);
     view! {
         <section class="card">
-            <ActionForm action=set attr:class="form" attr:novalidate=true>
-                <input type="hidden" name="number" value=number/>
-                <Field label=t.estimated_restoration name="estimate" kind="datetime-local"
-                    value=current.map(local_input_value).unwrap_or_default() error=field_message(error, "estimate")/>
-                <FormMessage error/>
-                <button type="submit" class="button">{t.set_estimate}</button>
-            </ActionForm>
+            <DateTimeForm action=set record_name="number" record=number name="estimate" label=t.estimated_restoration
+                submit=t.set_estimate current/>
         </section>
     }
 }
@@ -541,7 +533,7 @@ fn PhotoForm(number: String) -> impl IntoView {
     view! {
         <form method="post" action=AddPhotos::PATH enctype="multipart/form-data" class="form photo-upload" on:submit=submit>
             <input type="hidden" name="number" value=number/>
-            <PhotoPicker label=t.choose_photos error choice/>
+            <PhotoPicker label=t.choose_photos error choice check=photo_check/>
             <button type="submit" class="button">{t.add_photos}</button>
         </form>
     }
@@ -556,7 +548,7 @@ fn MessageForm(number: String, staff: bool, message: ServerAction<PostMessage>) 
             <input type="hidden" name="number" value=number/>
             <div class="field" class:invalid=move || field_message(error, "body").with(Option::is_some)>
                 <label for="field-body">{if staff { t.reply_to_customer } else { t.message_manager }}</label>
-                <textarea id="field-body" name="body" rows="2" maxlength="1000"></textarea>
+                <textarea id="field-body" name="body" rows="2" maxlength=MESSAGE_MAX></textarea>
                 <p class="field-error" aria-live="polite">{move || field_message(error, "body").get()}</p>
             </div>
             {staff.then(|| view! {
@@ -599,7 +591,7 @@ fn RatingForm(number: String, rate: ServerAction<Rate>) -> impl IntoView {
                 {scale("professionalism", t.rate_professionalism)}
                 <div class="field">
                     <label for="field-comment">{t.rate_comment}</label>
-                    <textarea id="field-comment" name="comment" rows="2" maxlength="500"></textarea>
+                    <textarea id="field-comment" name="comment" rows="2" maxlength=COMMENT_MAX></textarea>
                 </div>
                 <FormMessage error/>
                 <button type="submit" class="button primary">{t.send_rating}</button>
@@ -642,22 +634,17 @@ pub fn MyTicketsPage() -> impl IntoView {
     view! {
         <h1>{t.my_tickets}</h1>
         <a class="button primary" href="/report">{t.report_fault}</a>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match tickets.await {
-                    Ok(mine) => {
-                        let (open, past): (Vec<_>, Vec<_>) = mine.tickets.into_iter().partition(|r| r.status.is_open());
-                        view! {
-                            <h2>{t.open_tickets}</h2>
-                            {summary_list(open, mine.company, false)}
-                            <h2>{t.past_tickets}</h2>
-                            {summary_list(past, mine.company, false)}
-                        }.into_any()
-                    }
-                    Err(error) => view! { <Failure error/> }.into_any(),
+        <Loaded resource=tickets let:mine>
+            {
+                let (open, past): (Vec<_>, Vec<_>) = mine.tickets.into_iter().partition(|r| r.status.is_open());
+                view! {
+                    <h2>{t.open_tickets}</h2>
+                    {summary_list(open, mine.company, false)}
+                    <h2>{t.past_tickets}</h2>
+                    {summary_list(past, mine.company, false)}
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 
@@ -714,19 +701,10 @@ pub fn QueuePage() -> impl IntoView {
                 <button type="submit" class="button">{t.filter}</button>
             </div>
         </form>
-        <Transition fallback=Loading>
-            {move || {
-                let (status, area) = kept.clone();
-                Suspend::new(async move {
-                match rows.await {
-                    Ok(found) => view! {
-                        <p class="muted">{fill(t.queue_count, &[("count", &found.total.to_string())])}</p>
-                        {summary_list(found.tickets, true, found.every_manager)}
-                        {pager(found.page, found.total, found.page_size, &status, &area)}
-                    }.into_any(),
-                    Err(error) => view! { <Failure error/> }.into_any(),
-                }
-            })}}
-        </Transition>
+        <Loaded resource=rows transition=true let:found>
+            <p class="muted">{fill(t.queue_count, &[("count", &found.total.to_string())])}</p>
+            {summary_list(found.tickets, true, found.every_manager)}
+            {pager(found.page, found.total, found.page_size, &kept.0, &kept.1)}
+        </Loaded>
     }
 }

@@ -1,14 +1,9 @@
-//! Shared pieces of every page: the frame, form fields with their errors, failure views.
-use crate::{
-    auth::{
-        api::{who_am_i, SignOut},
-        model::Role,
-    },
-    error::AppError,
-    i18n::{use_locale, use_texts, Texts},
-};
+//! Leaf components every page shares: form fields with their errors, failure and loading
+//! views. Nothing here knows a feature: `ui` uses only `error` and `i18n` (the frame around
+//! the pages, which shows the viewer and the outage banner, is `shell`).
+use crate::{error::AppError, i18n::use_texts, time::local_input_value};
 use leptos::{prelude::*, server_fn::ServerFn};
-use leptos_router::{components::Redirect, hooks::use_location};
+use leptos_router::components::Redirect;
 
 pub mod live;
 pub mod location;
@@ -16,79 +11,6 @@ pub mod photos;
 
 /// The repair line every customer can call around the clock (national service hotline).
 pub const REPAIR_LINE: &str = "95598";
-
-/// Header (who is signed in, language, sign-out), the page, and the repair line at the foot.
-#[component]
-pub fn Frame(children: Children) -> impl IntoView {
-    let t = use_texts();
-    let locale = use_locale();
-    let location = use_location();
-    // Keyed on the path so that signing in or out, which navigates, refreshes the header.
-    let viewer = Resource::new(move || location.pathname.get(), |_| who_am_i());
-    view! {
-        <header class="top">
-            <a class="brand" href="/">{t.app_name}</a>
-            <form method="post" action="/api/set_language" class="lang">
-                <input type="hidden" name="lang" value=locale.other().tag()/>
-                <button type="submit" class="link" lang=locale.other().tag()>{t.switch_language}</button>
-            </form>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    viewer.await.ok().flatten().map(|v| view! {
-                        <nav class="nav" aria-label=t.app_name>
-                            {nav_links(v.role, t).into_iter().map(|(href, label)| view! { <a href=href>{label}</a> }).collect_view()}
-                            <a href="/notifications" class="notices-link">
-                                {t.notifications}
-                                {(v.unread > 0).then(|| view! { " "<span class="count">{v.unread}</span> })}
-                            </a>
-                        </nav>
-                        <span class="who">{v.display_name}</span>
-                        <form method="post" action=SignOut::PATH class="signout">
-                            <button type="submit" class="link">{t.sign_out}</button>
-                        </form>
-                        <div class="banners"><crate::outages::pages::OutageBanner outages=v.outages/></div>
-                    })
-                })}
-            </Transition>
-        </header>
-        <main>{children()}</main>
-        <footer class="foot">
-            <span>{t.repair_line_label}</span>" "
-            <a href=format!("tel:{REPAIR_LINE}")>{REPAIR_LINE}</a>
-        </footer>
-    }
-}
-
-/// Each role's own pages, in the header.
-fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)> {
-    match role {
-        Role::Customer | Role::LargeContact => {
-            let mut links = vec![
-                ("/me", t.nav_my_manager),
-                ("/report", t.nav_report),
-                ("/tickets", t.nav_my_tickets),
-                ("/my-outages", t.nav_outages),
-            ];
-            if role == Role::LargeContact {
-                links.push(("/consultations", t.nav_consultations));
-            }
-            links
-        }
-        Role::Manager => vec![
-            ("/queue", t.nav_queue),
-            ("/manager", t.nav_my_customers),
-            ("/outages/new", t.nav_publish_outage),
-            ("/consultations", t.nav_consultations),
-        ],
-        Role::Supervisor => vec![
-            ("/supervisor", t.nav_managers),
-            ("/queue", t.nav_queue),
-            ("/supervisor/follow-ups", t.follow_ups),
-            ("/outages/new", t.nav_publish_outage),
-        ],
-        Role::Department => vec![],
-    }
-}
 
 /// What a page shows when its data cannot be had. Not signed in: off to sign-in.
 #[component]
@@ -116,6 +38,45 @@ pub fn Failure(error: AppError) -> impl IntoView {
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading">{use_texts().loading}</p> }
+}
+
+/// A page's data once it is there: `children` shows the value, [`Failure`] the error (or
+/// `failed`, for a page that answers some errors itself). [`Loading`] shows meanwhile; the
+/// server renders pages whole (`SsrMode::Async`), so people see it only while a page in the
+/// browser fetches anew. With `transition`, data that refetches in place (after a form, on a
+/// live update) keeps showing until the new value arrives.
+#[component]
+pub fn Loaded<T, V, F>(
+    resource: Resource<Result<T, AppError>>,
+    /// Keep the shown value while the resource refetches (a `Transition`, not a `Suspense`).
+    #[prop(optional)]
+    transition: bool,
+    #[prop(optional, into)] failed: Option<Callback<AppError, AnyView>>,
+    children: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let children = std::sync::Arc::new(children);
+    let content = move || {
+        let children = children.clone();
+        Suspend::new(async move {
+            match resource.await {
+                Ok(value) => children(value).into_any(),
+                Err(error) => match failed {
+                    Some(failed) => failed.run(error),
+                    None => view! { <Failure error/> }.into_any(),
+                },
+            }
+        })
+    };
+    if transition {
+        view! { <Transition fallback=Loading>{content}</Transition> }.into_any()
+    } else {
+        view! { <Suspense fallback=Loading>{content}</Suspense> }.into_any()
+    }
 }
 
 /// The error an action's last run left, if any: from the action itself with JavaScript, or
@@ -180,11 +141,13 @@ pub fn SearchForm(
 }
 
 /// A labelled input with its error right below it, tied together for screen readers.
+/// `maxlength` is the limit the server checks (the model's constant), for free text.
 #[component]
 pub fn Field(
     label: &'static str,
     name: &'static str,
     #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
@@ -204,12 +167,56 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 inputmode=inputmode
+                maxlength=maxlength
                 value=value
                 aria-invalid=move || error.with(Option::is_some).to_string()
                 aria-describedby=described
             />
             <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
         </div>
+    }
+}
+
+/// A form that sets one date and time on a record (an estimated restoration): the record's key
+/// as a hidden field, a `datetime-local` field holding the current value in local time, its
+/// message, the form's message and the button. Sent without JavaScript, it posts and comes
+/// back like any `ActionForm`.
+#[component]
+pub fn DateTimeForm<S, P>(
+    action: ServerAction<S>,
+    /// The hidden field that names the record (`number`, `id`) and its value.
+    record_name: &'static str,
+    record: String,
+    /// The time's field.
+    name: &'static str,
+    label: &'static str,
+    /// The button's text.
+    submit: &'static str,
+    current: Option<chrono::DateTime<chrono::Utc>>,
+    #[prop(default = "form")] class: &'static str,
+) -> impl IntoView
+where
+    S: serde::de::DeserializeOwned
+        + ServerFn<Protocol = leptos::server_fn::Http<leptos::server_fn::codec::PostUrl, P>, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <<S::Client as leptos::server_fn::client::Client<AppError>>::Request as leptos::server_fn::request::ClientReq<
+        AppError,
+    >>::FormData: From<leptos::web_sys::FormData>,
+    S::Output: Send + Sync + 'static,
+    S::Client: leptos::server_fn::client::Client<AppError>,
+{
+    let error = last_error(action);
+    view! {
+        <ActionForm action attr:class=class attr:novalidate=true>
+            <input type="hidden" name=record_name value=record/>
+            <Field label name kind="datetime-local" value=current.map(local_input_value).unwrap_or_default()
+                error=field_message(error, name)/>
+            <FormMessage error/>
+            <button type="submit" class="button">{submit}</button>
+        </ActionForm>
     }
 }
 
@@ -255,6 +262,127 @@ pub fn encode_component(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A page's HTML as the server writes it, resources awaited.
+    #[cfg(feature = "ssr")]
+    async fn render<V: leptos::prelude::IntoView + 'static>(page: impl FnOnce() -> V) -> String {
+        use futures::StreamExt;
+        use leptos::prelude::*;
+        let _ = any_spawner::Executor::init_tokio();
+        let owner = Owner::new();
+        owner.set();
+        let html = page().to_html_stream_in_order().collect::<String>().await;
+        drop(owner);
+        html
+    }
+
+    /// `Loaded` writes what the hand-written "await, then the value or `Failure`" block it
+    /// replaced on every page wrote, for a value and for an error, as a `Suspense` and as a
+    /// `Transition`.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn loaded_renders_what_the_block_it_replaced_rendered() {
+        use super::{Failure, Loaded, Loading};
+        use crate::error::AppError;
+        use leptos::prelude::*;
+
+        fn resource(outcome: Result<u32, AppError>) -> Resource<Result<u32, AppError>> {
+            Resource::new(|| (), move |_| std::future::ready(outcome.clone()))
+        }
+        for outcome in [Ok(7u32), Err(AppError::NotFound)] {
+            for transition in [false, true] {
+                let first = outcome.clone();
+                let by_hand = render(move || {
+                    let data = resource(first);
+                    let content = move || {
+                        Suspend::new(async move {
+                            match data.await {
+                                Ok(n) => view! { <p class="n">{n}</p><p>"seen"</p> }.into_any(),
+                                Err(error) => view! { <Failure error/> }.into_any(),
+                            }
+                        })
+                    };
+                    if transition {
+                        view! { <Transition fallback=Loading>{content}</Transition> }.into_any()
+                    } else {
+                        view! { <Suspense fallback=Loading>{content}</Suspense> }.into_any()
+                    }
+                })
+                .await;
+                let second = outcome.clone();
+                let shared = render(move || {
+                    let data = resource(second);
+                    view! {
+                        <Loaded resource=data transition let:n>
+                            <p class="n">{n}</p><p>"seen"</p>
+                        </Loaded>
+                    }
+                })
+                .await;
+                assert_eq!(shared, by_hand, "{outcome:?}, transition {transition}");
+                assert!(by_hand.contains(if outcome.is_ok() { "seen" } else { "failure" }), "{by_hand}");
+            }
+        }
+    }
+
+    /// A server function for the form tests (no endpoint: never served, nor read as the app's).
+    #[cfg(feature = "ssr")]
+    #[leptos::server]
+    async fn set_when(id: String, when: String) -> Result<(), crate::error::AppError> {
+        let _ = (id, when);
+        Ok(())
+    }
+
+    /// `DateTimeForm` writes what the two estimate forms it replaced wrote by hand.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn the_date_time_form_is_the_estimate_form_it_replaced() {
+        use super::{field_message, last_error, DateTimeForm, Field, FormMessage};
+        use crate::time::local_input_value;
+        use leptos::prelude::*;
+        let current = chrono::DateTime::parse_from_rfc3339("2026-11-24T01:05:00Z").ok().map(|at| at.to_utc());
+        for class in ["form", "form estimate"] {
+            let by_hand = render(move || {
+                let set = ServerAction::<SetWhen>::new();
+                let error = last_error(set);
+                view! {
+                    <ActionForm action=set attr:class=class attr:novalidate=true>
+                        <input type="hidden" name="id" value="7"/>
+                        <Field label="Estimated" name="estimate" kind="datetime-local"
+                            value=current.map(local_input_value).unwrap_or_default() error=field_message(error, "estimate")/>
+                        <FormMessage error/>
+                        <button type="submit" class="button">"Set"</button>
+                    </ActionForm>
+                }
+            })
+            .await;
+            let shared = render(move || {
+                let set = ServerAction::<SetWhen>::new();
+                view! {
+                    <DateTimeForm action=set record_name="id" record="7".to_owned() name="estimate" label="Estimated"
+                        submit="Set" current class/>
+                }
+            })
+            .await;
+            assert_eq!(shared, by_hand);
+            assert!(by_hand.contains(r#"value="2026-11-24T09:05""#), "{by_hand}");
+        }
+    }
+
+    /// A field given the model's limit carries it; one without a limit has none.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn a_field_carries_the_limit_it_is_given() {
+        use super::Field;
+        use leptos::prelude::*;
+        let limited = render(
+            || view! { <Field label="reason" name="reason" maxlength=200 error=Signal::derive(|| None::<String>)/> },
+        );
+        assert!(limited.await.contains(r#"maxlength="200""#));
+        let free =
+            render(|| view! { <Field label="phone" name="phone" error=Signal::derive(|| None::<String>)/> }).await;
+        assert!(!free.contains("maxlength"), "{free}");
+    }
+
     #[cfg(feature = "ssr")]
     #[test]
     fn textarea_text_cannot_close_its_textarea() {

@@ -4,22 +4,23 @@ use crate::{error::Problem, i18n::use_texts};
 use leptos::prelude::*;
 
 /// `choice` holds what the browser's own look at the chosen files found wrong, for the form to
-/// stop a submission the server would refuse anyway.
+/// stop a submission the server would refuse anyway; `check` is that look: the feature's rule
+/// over each chosen file's size in bytes and type, the same rule its server applies.
 #[component]
 pub fn PhotoPicker(
     label: &'static str,
     #[prop(into)] error: Signal<Option<String>>,
     choice: RwSignal<Option<Problem>>,
+    check: fn(&[(u64, &str)]) -> Option<Problem>,
 ) -> impl IntoView {
     let t = use_texts();
     let (previews, set_previews) = signal(Vec::<String>::new());
     let message = Signal::derive(move || choice.get().map(|p| p.message(t)).or_else(|| error.get()));
     let chosen = move |ev: leptos::ev::Event| {
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, set_previews);
+        let _ = (ev, set_previews, check);
         #[cfg(feature = "hydrate")]
         {
-            use crate::case::model::check_photo_choice;
             use wasm_bindgen::JsCast;
             let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
                 return;
@@ -30,7 +31,8 @@ pub fn PhotoPicker(
             let files: Vec<web_sys::File> =
                 input.files().map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect()).unwrap_or_default();
             let described: Vec<(u64, String)> = files.iter().map(|f| (f.size() as u64, f.type_())).collect();
-            choice.set(check_photo_choice(described.iter().map(|(size, kind)| (*size, kind.as_str()))));
+            let described: Vec<(u64, &str)> = described.iter().map(|(size, kind)| (*size, kind.as_str())).collect();
+            choice.set(check(&described));
             set_previews.set(files.iter().filter_map(|f| web_sys::Url::create_object_url_with_blob(f).ok()).collect());
         }
     };

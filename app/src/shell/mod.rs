@@ -1,0 +1,45 @@
+//! What sits above every feature: the HTML document, the frame with its header, and `/`,
+//! which sends each user to their own home. The shell may use any feature; no feature and no
+//! part of `ui/` uses the shell.
+pub mod api;
+mod frame;
+
+pub use frame::Frame;
+
+use crate::{error::AppError, i18n, ui::Loaded, App};
+use api::who_am_i;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+/// The HTML document around the app, rendered on the server for every page.
+pub fn document(options: LeptosOptions) -> impl IntoView {
+    let locale = i18n::detect_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// `/`: each user to their own home, anyone else to sign-in.
+#[component]
+pub fn HomeRedirect() -> impl IntoView {
+    let who = Resource::new(|| (), |_| who_am_i());
+    // Any failure to tell who it is means sign-in, not an error page.
+    let to_sign_in = |_: AppError| view! { <Redirect path="/signin"/> }.into_any();
+    view! {
+        <Loaded resource=who failed=to_sign_in let:viewer>
+            <Redirect path=viewer.map_or("/signin", |v| v.role.home())/>
+        </Loaded>
+    }
+}
