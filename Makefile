@@ -25,6 +25,7 @@ test: setup unit e2e
 
 # cargo-leptos builds debug with this flag; the tests use it too so both share one build.
 unit:
+	scripts/import-circles.py
 	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" RUSTFLAGS="--cfg erase_components" cargo test --workspace --no-fail-fast
 
 e2e: site
@@ -59,5 +60,6 @@ sqlx-prepare:
 	scripts/sqlx-prepare.sh
 
 lint:
+	scripts/import-circles.py
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings

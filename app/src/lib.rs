@@ -63,10 +63,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/supervisor") view=supervision::pages::SupervisorHome ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/customer") view=supervision::pages::CustomerAssignmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/department") view=departments::pages::DepartmentHome ssr=SsrMode::Async/>
-                    <Route path=path!("/report") view=tickets::pages::ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/report") view=shell::ReportRoute ssr=SsrMode::Async/>
                     <Route path=path!("/tickets") view=tickets::pages::MyTicketsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tickets/:number") view=tickets::pages::TicketPage ssr=SsrMode::Async/>
-                    <Route path=path!("/queue") view=tickets::pages::QueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/queue") view=shell::QueueRoute ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/follow-ups") view=supervision::pages::FollowUpsPage ssr=SsrMode::Async/>
                     <Route path=path!("/outages") view=outages::pages::PublicOutagesPage ssr=SsrMode::Async/>

@@ -6,11 +6,11 @@ use app::{
     error::{AppError, Problem, Refusal},
     notifications::{api::Notice, delivery, model::Kind},
     outages::{
-        api::{OutageDetail, OutageLists, PublicLookup, StormView},
+        api::{OutageDetail, OutageLists, OutageView, PublicLookup, StormView},
         consultations::ConsultationView,
         model::{OutageStatus, Phase},
     },
-    tickets::api::{Advance, PostMessage, ReportForm, ReportSetup, Ticket, TicketView},
+    tickets::api::{Advance, PostMessage, Ticket, TicketView},
     time::local_input_value,
 };
 use chrono::{Duration, Utc};
@@ -418,11 +418,13 @@ async fn the_report_form_says_an_outage_is_known_and_followers_hear_of_restorati
     let manager = portal.sign_in("M1003").await;
     let id = publish_fault(&portal, &manager, "10kV 北线故障").await;
     let inside = portal.sign_in("13800000001").await;
-    let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&inside)).await.json();
-    assert_eq!(form.known_outages.iter().map(|o| o.id).collect::<Vec<_>>(), vec![id]);
+    let known: Vec<OutageView> = portal.call("outages_under_way", &[], Some(&inside)).await.json();
+    assert_eq!(known.iter().map(|o| o.id).collect::<Vec<_>>(), vec![id]);
+    let page = String::from_utf8_lossy(&portal.get("/report", Some(&inside)).await.body).into_owned();
+    assert!(page.contains("known-outage") && page.contains("10kV 北线故障"), "the report page says it first");
     let outside = portal.sign_in("13800000002").await;
-    let theirs: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&outside)).await.json();
-    assert!(theirs.known_outages.is_empty());
+    let theirs: Vec<OutageView> = portal.call("outages_under_way", &[], Some(&outside)).await.json();
+    assert!(theirs.is_empty());
     // Someone outside the area follows it (a relative's house, say); a missing one is not found.
     let reply = portal.call("follow_outage", &[("id", &id.to_string())], Some(&outside)).await;
     assert_eq!(reply.status, StatusCode::OK);

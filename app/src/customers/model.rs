@@ -1,54 +1,7 @@
 //! Customers: their groups, who may see them, and how their phone numbers are shown.
 /// The values that identify a customer live in `domain` (sign-in parses them too); named here
 /// as well, where the features that take them from a customer's record look for them.
-pub use crate::domain::{AccountNo, Phone};
-use crate::{i18n::Texts, text_enum};
-
-text_enum!(
-    /// The three customer groups of the 3+3 model, highest first.
-    CustomerGroup { Large => "large", Urban => "urban", Township => "township" }
-);
-
-impl CustomerGroup {
-    pub fn label(self, t: &Texts) -> &'static str {
-        match self {
-            CustomerGroup::Large => t.group_large,
-            CustomerGroup::Urban => t.group_urban,
-            CustomerGroup::Township => t.group_township,
-        }
-    }
-}
-
-/// Shows a phone number as 138****1234: enough to recognise, not enough to misuse
-/// from a screen glanced at over a manager's shoulder.
-pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    if chars.len() < 7 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phone_is_masked_in_the_middle() {
-        assert_eq!(mask_phone("13812341234"), "138****1234");
-        assert_eq!(mask_phone("95598"), "*****");
-    }
-
-    #[test]
-    fn groups_round_trip_through_their_stored_spelling() {
-        for group in CustomerGroup::ALL {
-            assert_eq!(group.as_str().parse::<CustomerGroup>(), Ok(*group));
-        }
-        assert!("vip".parse::<CustomerGroup>().is_err());
-    }
-}
+pub use crate::domain::{mask_phone, AccountNo, CustomerGroup, Phone};
 
 /// Which customers a signed-in user may see: the one rule behind every customer query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

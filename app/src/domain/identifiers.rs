@@ -51,9 +51,27 @@ impl AccountNo {
     }
 }
 
+/// Shows a phone number as 138****1234: enough to recognise, not enough to misuse
+/// from a screen glanced at over a manager's shoulder.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_is_masked_in_the_middle() {
+        assert_eq!(mask_phone("13812341234"), "138****1234");
+        assert_eq!(mask_phone("95598"), "*****");
+    }
 
     #[test]
     fn phone_accepts_what_people_type() {

@@ -1,6 +1,9 @@
 //! Values shared by every feature, parsed once at the edge.
+pub mod case_ref;
+pub mod groups;
 pub mod identifiers;
 pub mod text;
 
-pub use identifiers::{AccountNo, Phone};
+pub use groups::CustomerGroup;
+pub use identifiers::{mask_phone, AccountNo, Phone};
 pub use text::Text;

@@ -1,6 +1,6 @@
 //! A manager's own customers.
 use crate::domain::Text;
-use crate::{customers::model::CustomerGroup, error::AppError, i18n::Localized};
+use crate::{domain::CustomerGroup, error::AppError, i18n::Localized};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +33,7 @@ pub async fn my_customers(query: Text, page: u32, reveal: Option<Text>) -> Resul
     };
     use crate::{
         auth::{model::Role, session::require_role},
-        customers::model::mask_phone,
+        domain::mask_phone,
     };
 
     let user = require_role(&[Role::Manager]).await?;

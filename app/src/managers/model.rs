@@ -1,5 +1,5 @@
 //! Customer managers and the rule of the 3+3 model: which tier may serve which customer group.
-use crate::{customers::model::CustomerGroup, i18n::Texts, text_enum};
+use crate::{domain::CustomerGroup, i18n::Texts, text_enum};
 
 text_enum!(
     /// Manager tiers, highest first: member (VIP), community, area.

@@ -1,5 +1,5 @@
 //! A manager's own customers, searched and paged in the database.
-use crate::{customers::model::CustomerGroup, db::PgPool, error::AppResult, i18n::Localized};
+use crate::{db::PgPool, domain::CustomerGroup, error::AppResult, i18n::Localized};
 
 pub struct CustomerRow {
     pub account_no: String,

@@ -18,7 +18,7 @@ pub struct Notice {
 
 #[server(endpoint = "my_notifications")]
 pub async fn my_notifications() -> Result<Vec<Notice>, AppError> {
-    use crate::case::model::CaseNo;
+    use crate::domain::case_ref::CaseNo;
     let user = crate::auth::session::require_user().await?;
     super::store::recent(&crate::db::pool()?, user.user_id)
         .await?

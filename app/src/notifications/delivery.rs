@@ -124,7 +124,7 @@ pub async fn deliver_due(pool: &PgPool, delivery: &impl Delivery, now: DateTime<
 /// What a message is about: the case's number as people read it out, or the outage's reason.
 fn about(number: Option<String>, reason: Option<String>) -> String {
     match (number, reason) {
-        (Some(number), _) => crate::case::model::display_number(&number),
+        (Some(number), _) => crate::domain::case_ref::display_number(&number),
         (None, reason) => reason.unwrap_or_default(),
     }
 }

@@ -1,5 +1,5 @@
 use super::model::{Kind, Subject};
-use crate::{case::model::CaseKind, db::PgPool, error::AppResult};
+use crate::{db::PgPool, domain::case_ref::CaseKind, error::AppResult};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 

@@ -209,6 +209,16 @@ pub async fn customer_outages(
     super::store::for_customer(&crate::db::pool()?, household, company, now - super::model::RESTORED_SHOWN).await
 }
 
+/// Outages under way now in the signed-in customer's areas: what the report form says first,
+/// with "follow this outage" (nothing for staff, who report for others).
+#[server(endpoint = "outages_under_way")]
+pub async fn outages_under_way() -> Result<Vec<OutageView>, AppError> {
+    let user = crate::auth::session::require_user().await?;
+    let mut outages = customer_outages(&user, Utc::now()).await?;
+    outages.retain(|o| o.status == super::model::OutageStatus::InProgress);
+    Ok(outages)
+}
+
 /// What the publish form offers: the areas this person may publish for.
 #[server(endpoint = "publish_form")]
 pub async fn publish_form() -> Result<PublishSetup, AppError> {

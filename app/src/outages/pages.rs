@@ -2,8 +2,8 @@
 //! storm panel.
 use super::{
     api::{
-        my_outages, outage, public_outages, publish_form, storms, FollowOutage, LinkStorm, MoveOutage, OutageDetail,
-        OutageView, PublishOutage, RescheduleOutage, SetOutageEstimate, StormView,
+        my_outages, outage, outages_under_way, public_outages, publish_form, storms, FollowOutage, LinkStorm,
+        MoveOutage, OutageDetail, OutageView, PublishOutage, RescheduleOutage, SetOutageEstimate, StormView,
     },
     model::{OutageKind, OutageStatus, LATE_NOTICE_REASON_MAX, NOTE_MAX, REASON_MAX},
 };
@@ -393,5 +393,45 @@ pub fn StormPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
                 })
             })}
         </Transition>
+    }
+}
+
+/// An outage already under way where the customer lives: said before the form, with the
+/// choice to follow it instead of reporting what is known. Reporting stays possible below.
+#[component]
+pub fn KnownOutages() -> impl IntoView {
+    let under_way = Resource::new(|| (), |_| outages_under_way());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                under_way.await.ok().filter(|o| !o.is_empty()).map(|outages| view! { <KnownOutageList outages/> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn KnownOutageList(outages: Vec<OutageView>) -> impl IntoView {
+    let t = use_texts();
+    let follow = ServerAction::<FollowOutage>::new();
+    view! {
+        <section class="card known-outage" role="status">
+            <h2>{t.known_outage_title}</h2>
+            {outages.into_iter().map(|o| {
+                let since = local_datetime(o.starts_at);
+                let estimate = o.estimated_restoration.map(local_datetime).unwrap_or_else(|| t.estimate_unknown.to_owned());
+                view! {
+                    <p>
+                        <strong>{o.kind.label(t)}</strong>" · "{o.reason.clone()}<br/>
+                        {fill(t.known_outage_since, &[("since", &since), ("estimate", &estimate)])}
+                    </p>
+                    <ActionForm action=follow attr:class="form">
+                        <input type="hidden" name="id" value=o.id.to_string()/>
+                        <button type="submit" class="button primary">{t.outage_follow}</button>
+                    </ActionForm>
+                }
+            }).collect_view()}
+            <p class="hint">{t.known_outage_still_report}</p>
+        </section>
     }
 }

@@ -43,3 +43,19 @@ pub fn HomeRedirect() -> impl IntoView {
         </Loaded>
     }
 }
+
+/// `/report`: the fault-report form, with the outages already under way in the customer's
+/// areas said first (so the tickets feature need not know outages).
+#[component]
+pub fn ReportRoute() -> impl IntoView {
+    let notice = ViewFn::from(|| view! { <crate::outages::pages::KnownOutages/> });
+    view! { <crate::tickets::pages::ReportPage notice/> }
+}
+
+/// `/queue`: the manager's queue, with the storm panel above it refreshed by the same live
+/// updates.
+#[component]
+pub fn QueueRoute() -> impl IntoView {
+    let above = Callback::new(|refresh: Signal<u32>| view! { <crate::outages::pages::StormPanel refresh/> }.into_any());
+    view! { <crate::tickets::pages::QueuePage above/> }
+}

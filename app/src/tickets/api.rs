@@ -28,8 +28,6 @@ pub struct ReportSetup {
     pub submission_key: String,
     /// Staff opening a ticket for a customer who phoned in.
     pub on_behalf: bool,
-    /// Outages under way in the customer's areas: said first, with "follow this outage".
-    pub known_outages: Vec<crate::outages::api::OutageView>,
     /// What was typed into a report just refused: the form comes back filled in.
     pub draft: Option<ReportDraft>,
 }
@@ -137,16 +135,10 @@ pub async fn report_form(account: Option<Text>) -> Result<ReportSetup, AppError>
             phone: customer.phone,
             submission_key,
             on_behalf: true,
-            known_outages: Vec::new(),
         });
     }
     let sites = customers::own_sites(&pool, scope).await?;
     let phone = customers::user_phone(&pool, user.user_id).await?.unwrap_or_default();
-    let known_outages = crate::outages::api::customer_outages(&user, Utc::now())
-        .await?
-        .into_iter()
-        .filter(|o| o.status == crate::outages::model::OutageStatus::InProgress)
-        .collect();
     Ok(ReportSetup {
         accounts: sites
             .into_iter()
@@ -155,7 +147,6 @@ pub async fn report_form(account: Option<Text>) -> Result<ReportSetup, AppError>
         phone,
         submission_key,
         on_behalf: false,
-        known_outages,
         draft,
     })
 }

@@ -46,7 +46,11 @@ fn SafetyAdvice() -> impl IntoView {
 }
 
 #[component]
-pub fn ReportPage() -> impl IntoView {
+pub fn ReportPage(
+    /// Said between the heading and the form (the shell puts outages already known there).
+    #[prop(optional)]
+    notice: Option<ViewFn>,
+) -> impl IntoView {
     let query = use_query_map();
     let account = move || query.with(|q| q.get("account"));
     let form = Resource::new(account, |a| report_form(a.map(Into::into)));
@@ -61,7 +65,7 @@ pub fn ReportPage() -> impl IntoView {
     };
     view! {
         <Loaded resource=form failed let:form>
-            <ReportFormView form/>
+            <ReportFormView form notice=notice.clone()/>
         </Loaded>
     }
 }
@@ -80,7 +84,7 @@ fn CustomerPicker(entered: Option<String>, message: Option<crate::error::Problem
 /// (or back here with the messages). With JavaScript the same rules run as the customer types
 /// and taps Send, and the form is sent in the background; the server's answer is the same.
 #[component]
-fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
+fn ReportFormView(form: super::api::ReportSetup, notice: Option<ViewFn>) -> impl IntoView {
     let t = use_texts();
     let answered = RwSignal::new(None::<AppError>);
     let from_address = url_error(ReportFault::PATH);
@@ -111,10 +115,9 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
             browser::recheck(ev, answered, photo_choice);
         }
     };
-    let known = form.known_outages.clone();
     view! {
         <h1>{heading}</h1>
-        {(!known.is_empty()).then(|| view! { <KnownOutages outages=known/> })}
+        {notice.map(|notice| notice.run())}
         <form method="post" action=ReportFault::PATH enctype="multipart/form-data" class="form report" novalidate
             on:submit=submit on:input=edited on:change=edited>
             <input type="hidden" name="submission_key" value=form.submission_key/>
@@ -163,35 +166,6 @@ fn ReportFormView(form: super::api::ReportSetup) -> impl IntoView {
             <FormMessage error/>
             <button type="submit" class="button primary" disabled=move || pending.get()>{t.send_report}</button>
         </form>
-    }
-}
-
-/// An outage already under way where the customer lives: said before the form, with the
-/// choice to follow it instead of reporting what is known. Reporting stays possible below.
-#[component]
-fn KnownOutages(outages: Vec<crate::outages::api::OutageView>) -> impl IntoView {
-    use crate::outages::api::FollowOutage;
-    let t = use_texts();
-    let follow = ServerAction::<FollowOutage>::new();
-    view! {
-        <section class="card known-outage" role="status">
-            <h2>{t.known_outage_title}</h2>
-            {outages.into_iter().map(|o| {
-                let since = local_datetime(o.starts_at);
-                let estimate = o.estimated_restoration.map(local_datetime).unwrap_or_else(|| t.estimate_unknown.to_owned());
-                view! {
-                    <p>
-                        <strong>{o.kind.label(t)}</strong>" · "{o.reason.clone()}<br/>
-                        {fill(t.known_outage_since, &[("since", &since), ("estimate", &estimate)])}
-                    </p>
-                    <ActionForm action=follow attr:class="form">
-                        <input type="hidden" name="id" value=o.id.to_string()/>
-                        <button type="submit" class="button primary">{t.outage_follow}</button>
-                    </ActionForm>
-                }
-            }).collect_view()}
-            <p class="hint">{t.known_outage_still_report}</p>
-        </section>
     }
 }
 
@@ -674,7 +648,12 @@ fn pager(page: i64, total: i64, page_size: i64, status: &str, area: &str) -> Opt
 }
 
 #[component]
-pub fn QueuePage() -> impl IntoView {
+pub fn QueuePage(
+    /// Shown above the filters, refreshed with the queue's live updates (the shell puts the
+    /// storm panel there).
+    #[prop(optional)]
+    above: Option<Callback<Signal<u32>, AnyView>>,
+) -> impl IntoView {
     let t = use_texts();
     let query = use_query_map();
     let filters = move || query.with(|q| (q.get("status"), q.get("area"), q.get("page")));
@@ -688,7 +667,7 @@ pub fn QueuePage() -> impl IntoView {
     let kept = (status.clone(), area.clone());
     view! {
         <h1>{t.queue}</h1>
-        <crate::outages::pages::StormPanel refresh=live/>
+        {above.map(|above| above.run(live.into()))}
         <form method="get" action="/queue" class="search filters">
             <div class="search-row">
                 <select name="status" aria-label=t.filter_status>
