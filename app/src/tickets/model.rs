@@ -203,6 +203,15 @@ pub fn tells_customer(action: Action, actor: Actor) -> bool {
     actor == Actor::Manager || action == Action::OutageRestored
 }
 
+/// Reports a storm links to a fault outage: those no crew has been sent to yet (a crew on its
+/// way or on site is already working on that repair).
+pub const LINKABLE_TO_OUTAGE: [Status; 2] = [Status::Submitted, Status::Accepted];
+
+/// The statuses as stored, for a query's `= any($n)`.
+pub fn stored(statuses: &[Status]) -> Vec<&'static str> {
+    statuses.iter().map(|s| s.as_str()).collect()
+}
+
 /// A duplicate is merged into a different ticket that is still being worked on.
 pub fn check_merge_target(source_id: i64, target_id: i64, target_status: Status) -> Result<(), Problem> {
     if source_id == target_id {

@@ -1,7 +1,7 @@
 //! The facts only a fault ticket has (category, address, crew, repair clock, rating), in
 //! `tickets` beside the case core's `cases` row of the same id. Private to the tickets
 //! feature: other features go through `tickets::service`.
-use super::model::{Category, Clock, ReportDraft, Status};
+use super::model::{stored, Category, Clock, ReportDraft, Status, LINKABLE_TO_OUTAGE};
 use crate::{
     areas::AreaType,
     auth::{model::SessionUser, store::session_user_from},
@@ -472,10 +472,11 @@ pub async fn recent_unlinked_reports(
          join customers c on c.id = k.customer_id
          join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
          join managers m on m.id = ma.manager_id
-         where t.status in ('submitted', 'accepted') and t.outage_id is null and k.opened_at >= $2
+         where t.status = any($3) and t.outage_id is null and k.opened_at >= $2
            and ($1::bigint is null or m.user_id = $1)",
         manager_user_id,
-        since
+        since,
+        &stored(&LINKABLE_TO_OUTAGE) as &[&str]
     )
     .fetch_all(pool)
     .await?
@@ -491,10 +492,11 @@ pub async fn link_to_outage(tx: &mut Tx<'_>, outage_id: i64, ticket_ids: &[i64])
         r#"update tickets t set outage_id = $1
            from cases k join customers c on c.id = k.customer_id
            where t.id = any($2) and k.id = t.id
-             and t.outage_id is null and t.status in ('submitted', 'accepted')
+             and t.outage_id is null and t.status = any($3)
            returning t.id, coalesce(c.user_id, k.opened_by) as "told!""#,
         outage_id,
-        ticket_ids
+        ticket_ids,
+        &stored(&LINKABLE_TO_OUTAGE) as &[&str]
     )
     .fetch_all(&mut **tx)
     .await?
