@@ -47,7 +47,7 @@ pub async fn merge_into(tx: &mut Tx<'_>, case_id: i64, target_id: i64) -> AppRes
     store::set_merged_into(tx, case_id, target_id).await
 }
 
-pub use store::{by_submission_key, lock, lock_both, owner, supervisor_of};
+pub use store::{by_submission_key, lock_both, supervisor_of};
 
 /// A message on the thread, or (staff only) an internal note no customer ever sees. A customer
 /// asking for a note gets an ordinary message: they wrote it for someone to read. Returns the

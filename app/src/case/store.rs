@@ -1,7 +1,7 @@
 //! The tables every case kind shares: `cases`, `case_events`, `case_attachments`. Private to
 //! the case core; kinds reach them through `case::service`.
 use super::model::{CaseKind, CaseNo, Change, Due, EventKind, Payload};
-use crate::{customers::model::Ownership, db::PgPool, error::AppResult};
+use crate::{db::PgPool, error::AppResult};
 use chrono::{DateTime, Utc};
 use sqlx::{types::Json, Postgres, Transaction};
 use uuid::Uuid;
@@ -164,26 +164,6 @@ pub async fn events(pool: &PgPool, case_id: i64, with_internal: bool) -> AppResu
     )
     .fetch_all(pool)
     .await?)
-}
-
-/// Who a case's customer belongs to now, for the visibility rule.
-pub async fn owner(pool: &PgPool, case_id: i64) -> AppResult<Option<Ownership>> {
-    let row = sqlx::query!(
-        "select cu.user_id, cu.company_id, m.user_id as manager_user_id
-         from cases c
-         join customers cu on cu.id = c.customer_id
-         join manager_assignments ma on ma.customer_id = cu.id and ma.ended_at is null
-         join managers m on m.id = ma.manager_id
-         where c.id = $1",
-        case_id
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| Ownership {
-        household_user_id: r.user_id,
-        company_id: r.company_id,
-        manager_user_id: r.manager_user_id,
-    }))
 }
 
 /// The supervisor of the manager now serving this case's customer.
