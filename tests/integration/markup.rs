@@ -5,7 +5,7 @@ use crate::support::*;
 use app::{
     outages::api::PublishSetup,
     supervision::api::FollowUp,
-    tickets::api::{Advance, PostMessage, Rate, ReportForm, ReportSetup},
+    tickets::api::{Advance, PostMessage, ReportForm, ReportSetup},
 };
 use http::StatusCode;
 
@@ -59,15 +59,8 @@ async fn markup_in_every_text_field_comes_back_as_text(pool: sqlx::PgPool) {
         let reply = portal.call_fn(step, Some(&manager)).await;
         assert_eq!(reply.status, StatusCode::OK, "{action}: {}", String::from_utf8_lossy(&reply.body));
     }
-    let rating = Rate {
-        number: t(&number),
-        overall: Some(t("1")),
-        speed: Some(t("1")),
-        attitude: Some(t("1")),
-        professionalism: Some(t("1")),
-        comment: t(MARKUP),
-    };
-    assert_eq!(portal.call_fn(rating, Some(&customer)).await.status, StatusCode::OK);
+    let low = rating(&number, ["1"; 4], MARKUP);
+    assert_eq!(portal.call_fn(low, Some(&customer)).await.status, StatusCode::OK);
     let follow_ups: Vec<FollowUp> = portal.call("follow_ups", &[], Some(&supervisor)).await.json();
     let second_number = {
         let form: ReportSetup = portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();

@@ -2,7 +2,7 @@
 //! driven over HTTP the way a browser (or an attacker) would call it.
 use app::{
     error::AppError,
-    tickets::api::{ReportForm, ReportSetup},
+    tickets::api::{Rate, ReportForm, ReportSetup},
     ui::encode_component,
 };
 use axum::{body::Body, Router};
@@ -333,4 +333,17 @@ pub async fn set_arrival_deadline(portal: &Portal, number: &str, reported_minute
 /// A text argument from anything string-like (`t(&number)`, `t("...")`).
 pub fn t(value: impl AsRef<str>) -> app::domain::Text {
     app::domain::Text::from(value.as_ref())
+}
+
+/// A customer's rating of a repair: overall, speed, attitude and professionalism as the form's
+/// radio buttons send them, and the comment.
+pub fn rating(number: &str, [overall, speed, attitude, professionalism]: [&str; 4], comment: &str) -> Rate {
+    Rate {
+        number: t(number),
+        overall: Some(t(overall)),
+        speed: Some(t(speed)),
+        attitude: Some(t(attitude)),
+        professionalism: Some(t(professionalism)),
+        comment: t(comment),
+    }
 }

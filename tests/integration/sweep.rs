@@ -5,7 +5,7 @@ use app::{
     notifications::api::Notice,
     notifications::model::Kind,
     supervision::api::FollowUp,
-    tickets::{api::Rate, model::Status, sweep::sweep},
+    tickets::{model::Status, sweep::sweep},
 };
 use chrono::{Duration, Utc};
 use http::StatusCode;
@@ -85,15 +85,8 @@ async fn a_low_rating_reaches_the_supervisor_who_closes_the_follow_up_with_a_not
     let portal = Portal::new(pool).await;
     let (customer, number) = report(&portal, "13800000001").await;
     mark_restored(&portal, &number, 0).await;
-    let rating = Rate {
-        number: t(&number),
-        overall: Some(t("1")),
-        speed: Some(t("1")),
-        attitude: Some(t("2")),
-        professionalism: Some(t("2")),
-        comment: t("等了三个小时"),
-    };
-    assert_eq!(portal.call_fn(rating, Some(&customer)).await.status, StatusCode::OK);
+    let low = rating(&number, ["1", "1", "2", "2"], "等了三个小时");
+    assert_eq!(portal.call_fn(low, Some(&customer)).await.status, StatusCode::OK);
 
     let supervisor = portal.sign_in("S0001").await;
     let notices: Vec<Notice> = portal.call("my_notifications", &[], Some(&supervisor)).await.json();

@@ -374,14 +374,7 @@ async fn a_repair_is_rated_once_and_a_low_rating_asks_for_a_follow_up(pool: sqlx
     let customer = portal.sign_in("13800000001").await;
     let staff = portal.sign_in("S0001").await;
     let number = report_fault(&portal, &customer, "no_power").await;
-    let scores = |overall: &str| Rate {
-        number: t(&number),
-        overall: Some(t(overall)),
-        speed: Some(t("3")),
-        attitude: Some(t("4")),
-        professionalism: Some(t("3")),
-        comment: t("来得太慢"),
-    };
+    let scores = |overall: &str| rating(&number, [overall, "3", "4", "3"], "来得太慢");
     let call = |rating: Rate| portal.call_fn(rating, Some(&customer));
     assert_eq!(call(scores("2")).await.error(), AppError::Refused(Refusal::NotRestoredYet));
     for action in [Action::Dispatch, Action::Arrive, Action::Restore] {
@@ -428,15 +421,8 @@ async fn a_good_rating_needs_no_follow_up(pool: sqlx::PgPool) {
     let customer = portal.sign_in("13800000001").await;
     let number = report_fault(&portal, &customer, "no_power").await;
     mark_restored(&portal, &number, 0).await;
-    let rating = Rate {
-        number: t(&number),
-        overall: Some(t("4")),
-        speed: Some(t("4")),
-        attitude: Some(t("5")),
-        professionalism: Some(t("4")),
-        comment: t(""),
-    };
-    assert_eq!(portal.call_fn(rating, Some(&customer)).await.status, StatusCode::OK);
+    let good = rating(&number, ["4", "4", "5", "4"], "");
+    assert_eq!(portal.call_fn(good, Some(&customer)).await.status, StatusCode::OK);
     let follow_ups: i64 = sqlx::query_scalar("select count(*) from follow_ups").fetch_one(&portal.pool).await.unwrap();
     assert_eq!(follow_ups, 0);
 }
