@@ -5,6 +5,7 @@
 #[cfg(feature = "ssr")]
 pub mod attachments;
 pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

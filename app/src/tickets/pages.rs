@@ -7,7 +7,10 @@ use super::{
     model::{Action, Category, Status, ADDRESS_MAX, COMMENT_MAX, CREW_NAME_MAX, DESCRIPTION_MAX},
 };
 use crate::{
-    case::model::{check_photo_choice, display_number, Deadline, DeadlineState, EventKind, Payload, MESSAGE_MAX},
+    case::{
+        model::{display_number, Deadline, DeadlineState},
+        pages::{message_fields, photo_check, timeline, PhotoForm},
+    },
     error::{AppError, Problem},
     i18n::{fill, use_texts, Texts},
     time::{local_datetime, local_time},
@@ -21,11 +24,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn number_untracked(params: Memo<leptos_router::params::ParamsMap>) -> String {
     params.with_untracked(|p| p.get("number").unwrap_or_default())
-}
-
-/// The photo rule, for the picker's look at the chosen files.
-fn photo_check(files: &[(u64, &str)]) -> Option<Problem> {
-    check_photo_choice(files.iter().copied())
 }
 
 /// Safety first: shown at once when a hazard is chosen (by CSS alone, so also without
@@ -350,36 +348,9 @@ fn TicketDetail(
         })}
         <section class="card">
             <h2>{t.timeline}</h2>
-            <ol class="history timeline">
-                {view.events.into_iter().map(|e| {
-                    let what = match (e.kind, e.status) {
-                        (EventKind::Reported, _) => t.event_reported.to_owned(),
-                        (EventKind::MergedFrom, _) => t.merged_from.to_owned(),
-                        (EventKind::Attachments, _) => t.event_photo.to_owned(),
-                        (EventKind::Status, Some(s)) => s.label(t).to_owned(),
-                        (EventKind::Estimate, _) => t.event_estimate.to_owned(),
-                        (EventKind::Note, _) => t.internal_note.to_owned(),
-                        _ => t.event_message.to_owned(),
-                    };
-                    let body = match e.payload {
-                        Some(Payload::Estimate { at }) => Some(local_datetime(at)),
-                        Some(Payload::Crew { name, phone }) => Some(format!("{name} {phone}")),
-                        Some(Payload::MergedInto { number } | Payload::MergedFrom { number }) => {
-                            Some(display_number(&number))
-                        }
-                        Some(Payload::Attachments { .. }) | None => e.body.clone(),
-                    };
-                    view! {
-                        <li class:internal=e.internal class:from-staff=e.by_staff>
-                            <p><strong>{what}</strong></p>
-                            {body.map(|b| view! { <p class="message-body">{b}</p> })}
-                            <p class="muted">{format!("{} · {}", local_datetime(e.at), e.actor.unwrap_or_default())}</p>
-                        </li>
-                    }
-                }).collect_view()}
-            </ol>
+            {timeline(view.events, |s: &Status, t| s.label(t))}
             <MessageForm number=number.clone() staff=view.viewer_is_staff message/>
-            <PhotoForm number/>
+            <PhotoForm action=AddPhotos::PATH number/>
         </section>
     }
 }
@@ -491,45 +462,12 @@ fn EstimateForm(number: String, current: Option<chrono::DateTime<chrono::Utc>>) 
     }
 }
 
-/// Photos from the phone's camera or gallery. A plain multipart form: it works without
-/// JavaScript, and errors come back in the address like every other form's.
-#[component]
-fn PhotoForm(number: String) -> impl IntoView {
-    let t = use_texts();
-    let error = field_message(url_error(AddPhotos::PATH), "photos");
-    let choice = RwSignal::new(None::<Problem>);
-    // The picker has already said what is wrong with the chosen files: no point sending them.
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        if choice.with_untracked(Option::is_some) {
-            ev.prevent_default();
-        }
-    };
-    view! {
-        <form method="post" action=AddPhotos::PATH enctype="multipart/form-data" class="form photo-upload" on:submit=submit>
-            <input type="hidden" name="number" value=number/>
-            <PhotoPicker label=t.choose_photos error choice check=photo_check/>
-            <button type="submit" class="button">{t.add_photos}</button>
-        </form>
-    }
-}
-
 #[component]
 fn MessageForm(number: String, staff: bool, message: ServerAction<PostMessage>) -> impl IntoView {
-    let t = use_texts();
     let error = last_error(message);
     view! {
         <ActionForm action=message attr:class="form message" attr:novalidate=true>
-            <input type="hidden" name="number" value=number/>
-            <div class="field" class:invalid=move || field_message(error, "body").with(Option::is_some)>
-                <label for="field-body">{if staff { t.reply_to_customer } else { t.message_manager }}</label>
-                <textarea id="field-body" name="body" rows="2" maxlength=MESSAGE_MAX></textarea>
-                <p class="field-error" aria-live="polite">{move || field_message(error, "body").get()}</p>
-            </div>
-            {staff.then(|| view! {
-                <label class="check"><input type="checkbox" name="internal" value="1"/>" "{t.internal_note_hint}</label>
-            })}
-            <FormMessage error/>
-            <button type="submit" class="button">{t.send}</button>
+            {message_fields(number, staff, error)}
         </ActionForm>
     }
 }

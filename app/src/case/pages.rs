@@ -1,0 +1,93 @@
+//! What every kind of case's page shows the same way: the timeline, the message form's
+//! fields and the photo form. A kind's page gives its own status names and its own server
+//! functions; the rest is written once here.
+use super::model::{check_photo_choice, display_number, EventKind, EventView, Payload, MESSAGE_MAX};
+use crate::{
+    error::{AppError, Problem},
+    i18n::{use_texts, Texts},
+    time::local_datetime,
+    ui::{field_message, photos::PhotoPicker, url_error, FormMessage},
+};
+use leptos::prelude::*;
+
+/// The timeline, oldest first; `status` names a step in the kind's own words.
+pub fn timeline<S: 'static>(
+    events: Vec<EventView<S>>,
+    status: fn(&S, &'static Texts) -> &'static str,
+) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <ol class="history timeline">
+            {events.into_iter().map(|e| {
+                let what = match (e.kind, &e.status) {
+                    (EventKind::Reported, _) => t.event_reported,
+                    (EventKind::MergedFrom, _) => t.merged_from,
+                    (EventKind::Attachments, _) => t.event_photo,
+                    (EventKind::Status, Some(s)) => status(s, t),
+                    (EventKind::Estimate, _) => t.event_estimate,
+                    (EventKind::Note, _) => t.internal_note,
+                    _ => t.event_message,
+                };
+                let body = match e.payload {
+                    Some(Payload::Estimate { at }) => Some(local_datetime(at)),
+                    Some(Payload::Crew { name, phone }) => Some(format!("{name} {phone}")),
+                    Some(Payload::MergedInto { number } | Payload::MergedFrom { number }) => Some(display_number(&number)),
+                    Some(Payload::Attachments { .. }) | None => e.body,
+                };
+                view! {
+                    <li class:internal=e.internal class:from-staff=e.by_staff>
+                        <p><strong>{what}</strong></p>
+                        {body.map(|b| view! { <p class="message-body">{b}</p> })}
+                        <p class="muted">{format!("{} · {}", local_datetime(e.at), e.actor.unwrap_or_default())}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// The fields of a case's message form, inside the kind's own `ActionForm` (it names the
+/// kind's server function): the case number, the message, and for staff the internal-note box.
+pub fn message_fields(number: String, staff: bool, error: Signal<Option<AppError>>) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <input type="hidden" name="number" value=number/>
+        <div class="field" class:invalid=move || field_message(error, "body").with(Option::is_some)>
+            <label for="field-body">{if staff { t.reply_to_customer } else { t.message_manager }}</label>
+            <textarea id="field-body" name="body" rows="2" maxlength=MESSAGE_MAX></textarea>
+            <p class="field-error" aria-live="polite">{move || field_message(error, "body").get()}</p>
+        </div>
+        {staff.then(|| view! {
+            <label class="check"><input type="checkbox" name="internal" value="1"/>" "{t.internal_note_hint}</label>
+        })}
+        <FormMessage error/>
+        <button type="submit" class="button">{t.send}</button>
+    }
+}
+
+/// The photo rule, for the picker's look at the chosen files.
+pub fn photo_check(files: &[(u64, &str)]) -> Option<Problem> {
+    check_photo_choice(files.iter().copied())
+}
+
+/// Adds photos to a case: a plain multipart form to the kind's server function at `action`,
+/// so it works without JavaScript, and errors come back in the address like every other form's.
+#[component]
+pub fn PhotoForm(action: &'static str, number: String) -> impl IntoView {
+    let t = use_texts();
+    let error = field_message(url_error(action), "photos");
+    let choice = RwSignal::new(None::<Problem>);
+    // The picker has already said what is wrong with the chosen files: no point sending them.
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        if choice.with_untracked(Option::is_some) {
+            ev.prevent_default();
+        }
+    };
+    view! {
+        <form method="post" action=action enctype="multipart/form-data" class="form photo-upload" on:submit=submit>
+            <input type="hidden" name="number" value=number/>
+            <PhotoPicker label=t.choose_photos error choice check=photo_check/>
+            <button type="submit" class="button">{t.add_photos}</button>
+        </form>
+    }
+}
