@@ -1,10 +1,10 @@
 //! Outages: publish, move along, look up (publicly too), follow, and link a storm of reports.
 // A server function takes one argument per form field, and the publish form has eight.
 #![allow(clippy::too_many_arguments)]
-#[cfg(feature = "ssr")]
-use super::model::OutageKind;
 pub use super::model::OutageView;
 use super::model::{OutageAction, OutageStatus, Phase};
+#[cfg(feature = "ssr")]
+use super::model::{OutageEventKind, OutageKind};
 use crate::{domain::Text, error::AppError, i18n::Localized};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -309,7 +309,7 @@ pub async fn publish_outage(
     )
     .await?;
     if let Some(id) = id {
-        store::add_event(&mut tx, id, Some(user.user_id), "published", None).await?;
+        store::add_event(&mut tx, id, Some(user.user_id), OutageEventKind::Published, None).await?;
         let kind = if valid.kind == OutageKind::Fault { Kind::OutageStarted } else { Kind::OutagePublished };
         store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(valid.starts_at))).await?;
         if valid.kind == OutageKind::Planned {
@@ -342,9 +342,9 @@ pub async fn move_outage(id: Text, action: Text) -> Result<(), AppError> {
     let to = next_outage_status(from, action).map_err(AppError::Refused)?;
     store::set_status(&mut tx, id, to, now).await?;
     let (event, kind) = match to {
-        OutageStatus::InProgress => ("started", Kind::OutageStarted),
-        OutageStatus::Restored => ("restored", Kind::OutageRestored),
-        _ => ("cancelled", Kind::OutageCancelled),
+        OutageStatus::InProgress => (OutageEventKind::Started, Kind::OutageStarted),
+        OutageStatus::Restored => (OutageEventKind::Restored, Kind::OutageRestored),
+        _ => (OutageEventKind::Cancelled, Kind::OutageCancelled),
     };
     store::add_event(&mut tx, id, Some(user.user_id), event, None).await?;
     store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(now))).await?;
@@ -378,7 +378,7 @@ pub async fn set_outage_estimate(id: Text, estimate: Text) -> Result<(), AppErro
         return Err(AppError::Refused(Refusal::NotNow));
     }
     store::set_estimate(&mut tx, id, at).await?;
-    store::add_event(&mut tx, id, Some(user.user_id), "estimate_changed", Some(at)).await?;
+    store::add_event(&mut tx, id, Some(user.user_id), OutageEventKind::EstimateChanged, Some(at)).await?;
     let kind = Kind::OutageEstimateChanged;
     store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(at))).await?;
     tx.commit().await?;
@@ -423,7 +423,7 @@ pub async fn reschedule_outage(
         Notice::Kept => None,
     };
     store::reschedule(&mut tx, id, starts, ends, late, now).await?;
-    store::add_event(&mut tx, id, Some(user.user_id), "rescheduled", Some(starts)).await?;
+    store::add_event(&mut tx, id, Some(user.user_id), OutageEventKind::Rescheduled, Some(starts)).await?;
     let kind = Kind::OutageRescheduled;
     store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(starts))).await?;
     tx.commit().await?;
@@ -573,7 +573,7 @@ pub async fn link_storm(
         // The same tap again: the first one already linked them.
         return Ok(());
     };
-    store::add_event(&mut tx, id, Some(user.user_id), "published", None).await?;
+    store::add_event(&mut tx, id, Some(user.user_id), OutageEventKind::Published, None).await?;
     link_reports(&mut tx, id, &group.ticket_ids).await?;
     let kind = Kind::OutageStarted;
     store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(group.first))).await?;

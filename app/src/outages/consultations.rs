@@ -52,45 +52,42 @@ pub async fn consultations() -> Result<Vec<ConsultationView>, AppError> {
     };
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let messages = store::consultation_messages(&pool, &ids).await?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let status: ConsultationStatus = r.status.parse()?;
-            let outage_status: OutageStatus = r.outage_status.parse()?;
-            let steps = if outage_status == OutageStatus::Scheduled {
+            let steps = if r.outage_status == OutageStatus::Scheduled {
                 ConsultationStep::ALL
                     .iter()
                     .copied()
-                    .filter(|s| consultation_step(status, *s, by_contact).is_ok())
+                    .filter(|s| consultation_step(r.status, *s, by_contact).is_ok())
                     .collect()
             } else {
                 Vec::new()
             };
-            Ok(ConsultationView {
+            ConsultationView {
                 messages: messages
                     .iter()
                     .filter(|m| m.consultation_id == r.id)
-                    .map(|m| {
-                        Ok(ConsultationMessage {
-                            author: m.author.clone(),
-                            step: m.kind.parse()?,
-                            body: m.body.clone(),
-                            at: m.at,
-                        })
+                    .map(|m| ConsultationMessage {
+                        author: m.author.clone(),
+                        step: m.step,
+                        body: m.body.clone(),
+                        at: m.at,
                     })
-                    .collect::<Result<_, AppError>>()?,
+                    .collect(),
                 id: r.id,
                 outage_id: r.outage_id,
                 reason: r.reason,
-                outage_status,
+                outage_status: r.outage_status,
                 starts_at: r.starts_at,
                 ends_at: r.ends_at,
                 site: r.site,
                 account_no: r.account_no,
-                status,
+                status: r.status,
                 steps,
-            })
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// One turn in a consultation. Someone else's consultation answers exactly like a missing one.
@@ -122,11 +119,11 @@ pub async fn consult(id: Text, step: Text, body: Text) -> Result<(), AppError> {
     // A request for another window needs its reason; an answer needs words.
     let needs_words = step != ConsultationStep::Acknowledge;
     let body = parse_text(&body, NOTE_MAX, needs_words).map_err(|p| AppError::field("body", p))?;
-    if row.outage_status != OutageStatus::Scheduled.as_str() {
+    if row.outage_status != OutageStatus::Scheduled {
         return Err(AppError::Refused(Refusal::NotNow));
     }
     let mut tx = pool.begin().await?;
-    let from: ConsultationStatus = store::lock_consultation(&mut tx, id).await?.parse()?;
+    let from = store::lock_consultation(&mut tx, id).await?;
     let to = consultation_step(from, step, by_contact).map_err(AppError::Refused)?;
     let message_id = store::add_consultation_message(&mut tx, id, user.user_id, step, &body, to).await?;
     let (kind, told) = match step {

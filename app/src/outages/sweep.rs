@@ -24,7 +24,7 @@ pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> AppResult<Swept> {
     for (id, published_at, starts_at) in store::reminder_candidates(pool, now).await? {
         let Some(reminder) = due_reminder(published_at, starts_at, now) else { continue };
         let mut tx = pool.begin().await?;
-        if store::add_event(&mut tx, id, None, reminder.as_str(), Some(starts_at)).await? {
+        if store::add_event(&mut tx, id, None, reminder.event(), Some(starts_at)).await? {
             let kind = match reminder {
                 Reminder::SevenDays => Kind::OutageReminder7d,
                 Reminder::OneDay => Kind::OutageReminder1d,
@@ -37,7 +37,7 @@ pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> AppResult<Swept> {
     let mut tx = pool.begin().await?;
     for id in store::claim_due_starts(&mut tx, now).await? {
         store::set_status(&mut tx, id, super::model::OutageStatus::InProgress, now).await?;
-        store::add_event(&mut tx, id, None, "started", None).await?;
+        store::add_event(&mut tx, id, None, super::model::OutageEventKind::Started, None).await?;
         let kind = Kind::OutageStarted;
         store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(now))).await?;
         swept.started += 1;
