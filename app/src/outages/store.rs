@@ -1,5 +1,5 @@
-//! Outages in PostgreSQL. Each function is one step; server functions and jobs hold the
-//! transaction around the steps.
+//! Outages in PostgreSQL. Each function is one step; `outages::service` holds the transaction
+//! around the steps. Private to the outages feature: others go through the service.
 use super::model::{ConsultationStatus, ConsultationStep, OutageEventKind, OutageKind, OutageStatus, OutageView};
 use crate::{
     db::PgPool,
