@@ -40,106 +40,27 @@ pub struct ConsultationView {
 /// The contact's consultations (their company's sites), or a manager's (their customers' sites).
 #[server(endpoint = "consultations")]
 pub async fn consultations() -> Result<Vec<ConsultationView>, AppError> {
-    use super::{model::consultation_step, store};
     use crate::auth::{model::Role, session::require_role};
     let user = require_role(&[Role::LargeContact, Role::Manager]).await?;
-    let pool = crate::db::pool()?;
-    let by_contact = user.role == Role::LargeContact;
-    let rows = if by_contact {
-        store::consultations_for(&pool, user.company_id, None, None).await?
-    } else {
-        store::consultations_for(&pool, None, Some(user.user_id), None).await?
-    };
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let messages = store::consultation_messages(&pool, &ids).await?;
-    rows.into_iter()
-        .map(|r| {
-            let status: ConsultationStatus = r.status.parse()?;
-            let outage_status: OutageStatus = r.outage_status.parse()?;
-            let steps = if outage_status == OutageStatus::Scheduled {
-                ConsultationStep::ALL
-                    .iter()
-                    .copied()
-                    .filter(|s| consultation_step(status, *s, by_contact).is_ok())
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Ok(ConsultationView {
-                messages: messages
-                    .iter()
-                    .filter(|m| m.consultation_id == r.id)
-                    .map(|m| {
-                        Ok(ConsultationMessage {
-                            author: m.author.clone(),
-                            step: m.kind.parse()?,
-                            body: m.body.clone(),
-                            at: m.at,
-                        })
-                    })
-                    .collect::<Result<_, AppError>>()?,
-                id: r.id,
-                outage_id: r.outage_id,
-                reason: r.reason,
-                outage_status,
-                starts_at: r.starts_at,
-                ends_at: r.ends_at,
-                site: r.site,
-                account_no: r.account_no,
-                status,
-                steps,
-            })
-        })
-        .collect()
+    super::service::consultations(&crate::db::pool()?, &user).await
 }
 
 /// One turn in a consultation. Someone else's consultation answers exactly like a missing one.
 #[server(endpoint = "consult")]
 pub async fn consult(id: Text, step: Text, body: Text) -> Result<(), AppError> {
-    use super::{model::consultation_step, store};
     use crate::{
         auth::{model::Role, session::require_role},
         domain::text::parse_text,
-        error::Refusal,
-        notifications::{
-            model::{dedupe_key, Kind, Subject},
-            service as notifications,
-        },
     };
     let user = require_role(&[Role::LargeContact, Role::Manager]).await?;
     let pool = crate::db::pool()?;
     let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
-    let by_contact = user.role == Role::LargeContact;
-    let row = if by_contact {
-        store::consultations_for(&pool, user.company_id, None, Some(id)).await?
-    } else {
-        store::consultations_for(&pool, None, Some(user.user_id), Some(id)).await?
-    }
-    .into_iter()
-    .next()
-    .ok_or(AppError::NotFound)?;
+    let row = super::service::consultation(&pool, &user, id).await?;
     let step: ConsultationStep = step.parse().map_err(|_| AppError::BadRequest)?;
     // A request for another window needs its reason; an answer needs words.
     let needs_words = step != ConsultationStep::Acknowledge;
     let body = parse_text(&body, NOTE_MAX, needs_words).map_err(|p| AppError::field("body", p))?;
-    if row.outage_status != OutageStatus::Scheduled.as_str() {
-        return Err(AppError::Refused(Refusal::NotNow));
-    }
-    let mut tx = pool.begin().await?;
-    let from: ConsultationStatus = store::lock_consultation(&mut tx, id).await?.parse()?;
-    let to = consultation_step(from, step, by_contact).map_err(AppError::Refused)?;
-    let message_id = store::add_consultation_message(&mut tx, id, user.user_id, step, &body, to).await?;
-    let (kind, told) = match step {
-        ConsultationStep::ChangeRequest => (Kind::ConsultationRequest, vec![row.manager_user_id]),
-        ConsultationStep::Answer => (Kind::ConsultationAnswer, store::company_contacts(&mut tx, id).await?),
-        ConsultationStep::Acknowledge => (Kind::ConsultationAnswer, Vec::new()),
-    };
-    for person in told {
-        let key = dedupe_key(kind, row.outage_id, message_id, person);
-        notifications::notify(&mut tx, person, kind, Subject::Outage(row.outage_id), &key).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    super::service::consult(&pool, &user, &row, step, &body).await
 }
 
 #[component]

@@ -5,6 +5,8 @@ pub mod consultations;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod store;
+pub mod service;
+#[cfg(feature = "ssr")]
+mod store;
 #[cfg(feature = "ssr")]
 pub mod sweep;

@@ -189,6 +189,20 @@ pub fn phase(status: OutageStatus, restored_at: Option<DateTime<Utc>>, now: Date
 }
 
 text_enum!(
+    /// A step on an outage's own timeline (`outage_events.kind`).
+    OutageEventKind {
+        Published => "published",
+        Reminder7d => "reminder_7d",
+        Reminder1d => "reminder_1d",
+        Started => "started",
+        EstimateChanged => "estimate_changed",
+        Restored => "restored",
+        Cancelled => "cancelled",
+        Rescheduled => "rescheduled",
+    }
+);
+
+text_enum!(
     Reminder {
         SevenDays => "reminder_7d",
         OneDay => "reminder_1d",
@@ -196,6 +210,14 @@ text_enum!(
 );
 
 impl Reminder {
+    /// The timeline entry that records this reminder was sent (once per outage and start).
+    pub fn event(self) -> OutageEventKind {
+        match self {
+            Reminder::SevenDays => OutageEventKind::Reminder7d,
+            Reminder::OneDay => OutageEventKind::Reminder1d,
+        }
+    }
+
     fn before(self) -> Duration {
         match self {
             Reminder::SevenDays => Duration::days(7),
@@ -507,6 +529,13 @@ mod tests {
         // Published 3 days ahead: the publication was the 7-day word, only the 1-day one follows.
         assert_eq!(due_reminder(at(17, 9, 0), starts, at(17, 9, 1)), None);
         assert_eq!(due_reminder(at(17, 9, 0), starts, at(19, 9, 30)), Some(Reminder::OneDay));
+    }
+
+    #[test]
+    fn a_reminder_is_recorded_under_its_own_spelling() {
+        for r in Reminder::ALL {
+            assert_eq!(r.event().as_str(), r.as_str());
+        }
     }
 
     #[test]

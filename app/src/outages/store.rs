@@ -1,6 +1,6 @@
-//! Outages in PostgreSQL. Each function is one step; server functions and jobs hold the
-//! transaction around the steps.
-use super::model::{OutageKind, OutageStatus, OutageView};
+//! Outages in PostgreSQL. Each function is one step; `outages::service` holds the transaction
+//! around the steps. Private to the outages feature: others go through the service.
+use super::model::{ConsultationStatus, ConsultationStep, OutageEventKind, OutageKind, OutageStatus, OutageView};
 use crate::{
     db::PgPool,
     error::AppResult,
@@ -17,8 +17,8 @@ type Tx<'a> = Transaction<'a, Postgres>;
 /// first finds its ids through its own index, then reads the rows here.
 async fn rows(pool: &PgPool, ids: &[i64]) -> AppResult<Vec<OutageView>> {
     let rows = sqlx::query!(
-        r#"select o.id, o.kind, o.reason, o.public_note, o.starts_at, o.ends_at, o.estimated_restoration, o.status,
-                  o.restored_at, o.rescheduled_at,
+        r#"select o.id, o.kind as "kind: OutageKind", o.reason, o.public_note, o.starts_at, o.ends_at,
+                  o.estimated_restoration, o.status as "status: OutageStatus", o.restored_at, o.rescheduled_at,
                   array(select a.name_zh from outage_areas x join service_areas a on a.id = x.area_id
                         where x.outage_id = o.id order by a.code) as "names_zh!",
                   array(select a.name_en from outage_areas x join service_areas a on a.id = x.area_id
@@ -29,23 +29,22 @@ async fn rows(pool: &PgPool, ids: &[i64]) -> AppResult<Vec<OutageView>> {
     )
     .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(OutageView {
-                id: r.id,
-                kind: r.kind.parse()?,
-                reason: r.reason,
-                public_note: r.public_note,
-                starts_at: r.starts_at,
-                ends_at: r.ends_at,
-                estimated_restoration: r.estimated_restoration,
-                status: r.status.parse()?,
-                restored_at: r.restored_at,
-                rescheduled: r.rescheduled_at.is_some(),
-                areas: r.names_zh.into_iter().zip(r.names_en).map(|(zh, en)| Localized { zh, en }).collect(),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| OutageView {
+            id: r.id,
+            kind: r.kind,
+            reason: r.reason,
+            public_note: r.public_note,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            estimated_restoration: r.estimated_restoration,
+            status: r.status,
+            restored_at: r.restored_at,
+            rescheduled: r.rescheduled_at.is_some(),
+            areas: r.names_zh.into_iter().zip(r.names_en).map(|(zh, en)| Localized { zh, en }).collect(),
         })
-        .collect()
+        .collect())
 }
 
 /// Outages touching the areas of a customer's accounts (a household's own, or every site of a
@@ -218,9 +217,13 @@ pub async fn by_submission_key(pool: &PgPool, key: Uuid, user_id: i64) -> AppRes
 
 /// Locks the outage for a change and says where it stands now.
 pub async fn lock(tx: &mut Tx<'_>, id: i64) -> AppResult<Option<(OutageStatus, OutageKind)>> {
-    let row =
-        sqlx::query!("select status, kind from outages where id = $1 for update", id).fetch_optional(&mut **tx).await?;
-    row.map(|r| Ok((r.status.parse()?, r.kind.parse()?))).transpose()
+    let row = sqlx::query!(
+        r#"select status as "status: OutageStatus", kind as "kind: OutageKind" from outages where id = $1 for update"#,
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| (r.status, r.kind)))
 }
 
 pub async fn set_status(tx: &mut Tx<'_>, id: i64, to: OutageStatus, now: DateTime<Utc>) -> AppResult<()> {
@@ -272,7 +275,7 @@ pub async fn add_event(
     conn: &mut PgConnection,
     outage_id: i64,
     actor: Option<i64>,
-    kind: &str,
+    kind: OutageEventKind,
     about: Option<DateTime<Utc>>,
 ) -> AppResult<bool> {
     let done = sqlx::query!(
@@ -280,7 +283,7 @@ pub async fn add_event(
          on conflict (outage_id, kind, about) do nothing",
         outage_id,
         actor,
-        kind,
+        kind.as_str(),
         about
     )
     .execute(conn)
@@ -360,20 +363,6 @@ pub async fn reminder_candidates(
     .collect())
 }
 
-/// A live outage already covering one of this customer's areas, for the report form.
-pub async fn live_for_account(pool: &PgPool, account_no: &str) -> AppResult<Vec<i64>> {
-    Ok(sqlx::query_scalar!(
-        "select o.id from outages o
-         join outage_areas oa on oa.outage_id = o.id
-         join customers c on c.area_id = oa.area_id
-         where c.account_no = $1 and o.status = 'in_progress'
-         order by o.started_at desc",
-        account_no
-    )
-    .fetch_all(pool)
-    .await?)
-}
-
 /// Opens a consultation for every large customer's site in the outage's areas.
 pub async fn open_consultations(tx: &mut Tx<'_>, outage_id: i64) -> AppResult<()> {
     sqlx::query!(
@@ -402,12 +391,12 @@ pub struct ConsultationRow {
     pub id: i64,
     pub outage_id: i64,
     pub reason: String,
-    pub outage_status: String,
+    pub outage_status: OutageStatus,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub site: String,
     pub account_no: String,
-    pub status: String,
+    pub status: ConsultationStatus,
     pub manager_user_id: i64,
 }
 
@@ -421,16 +410,17 @@ pub async fn consultations_for(
 ) -> AppResult<Vec<ConsultationRow>> {
     Ok(sqlx::query_as!(
         ConsultationRow,
-        "select k.id, k.outage_id, o.reason, o.status as outage_status, o.starts_at, o.ends_at,
-                c.name as site, c.account_no, k.status, m.user_id as manager_user_id
-         from consultations k
-         join outages o on o.id = k.outage_id
-         join customers c on c.id = k.customer_id
-         join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
-         join managers m on m.id = ma.manager_id
-         where (c.company_id = $1 or m.user_id = $2) and ($3::bigint is null or k.id = $3)
-         order by o.starts_at desc, k.id
-         limit 200",
+        r#"select k.id, k.outage_id, o.reason, o.status as "outage_status: OutageStatus", o.starts_at, o.ends_at,
+                  c.name as site, c.account_no, k.status as "status: ConsultationStatus",
+                  m.user_id as manager_user_id
+           from consultations k
+           join outages o on o.id = k.outage_id
+           join customers c on c.id = k.customer_id
+           join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+           join managers m on m.id = ma.manager_id
+           where (c.company_id = $1 or m.user_id = $2) and ($3::bigint is null or k.id = $3)
+           order by o.starts_at desc, k.id
+           limit 200"#,
         company_id,
         manager_user_id,
         only
@@ -442,7 +432,7 @@ pub async fn consultations_for(
 pub struct ConsultationMessageRow {
     pub consultation_id: i64,
     pub author: String,
-    pub kind: String,
+    pub step: ConsultationStep,
     pub body: String,
     pub at: DateTime<Utc>,
 }
@@ -450,20 +440,23 @@ pub struct ConsultationMessageRow {
 pub async fn consultation_messages(pool: &PgPool, ids: &[i64]) -> AppResult<Vec<ConsultationMessageRow>> {
     Ok(sqlx::query_as!(
         ConsultationMessageRow,
-        "select m.consultation_id, u.display_name as author, m.kind, m.body, m.at
-         from consultation_messages m join users u on u.id = m.author_id
-         where m.consultation_id = any($1)
-         order by m.id",
+        r#"select m.consultation_id, u.display_name as author, m.kind as "step: ConsultationStep", m.body, m.at
+           from consultation_messages m join users u on u.id = m.author_id
+           where m.consultation_id = any($1)
+           order by m.id"#,
         ids
     )
     .fetch_all(pool)
     .await?)
 }
 
-pub async fn lock_consultation(tx: &mut Tx<'_>, id: i64) -> AppResult<String> {
-    Ok(sqlx::query_scalar!("select status from consultations where id = $1 for update", id)
-        .fetch_one(&mut **tx)
-        .await?)
+pub async fn lock_consultation(tx: &mut Tx<'_>, id: i64) -> AppResult<ConsultationStatus> {
+    Ok(sqlx::query_scalar!(
+        r#"select status as "status: ConsultationStatus" from consultations where id = $1 for update"#,
+        id
+    )
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 /// Records a turn and the consultation's new status; returns the turn's id.
@@ -471,9 +464,9 @@ pub async fn add_consultation_message(
     tx: &mut Tx<'_>,
     id: i64,
     author: i64,
-    step: super::model::ConsultationStep,
+    step: ConsultationStep,
     body: &str,
-    to: super::model::ConsultationStatus,
+    to: ConsultationStatus,
 ) -> AppResult<i64> {
     sqlx::query!("update consultations set status = $2 where id = $1", id, to.as_str()).execute(&mut **tx).await?;
     Ok(sqlx::query_scalar!(

@@ -1,16 +1,9 @@
 //! The periodic work on outages, run by every server process: reminders 7 days and 1 day
-//! before planned work, and starting scheduled outages when their time comes. Safe in several
-//! processes at once: a reminder is recorded once per outage and start (a unique row), and only
-//! the process that recorded it tells people; starting claims rows with SKIP LOCKED.
-use super::{
-    model::{due_reminder, key_moment, Reminder},
-    store,
-};
-use crate::{
-    db::PgPool,
-    error::AppResult,
-    notifications::model::{key_prefix, Kind},
-};
+//! before planned work, and starting scheduled outages when their time comes (see
+//! `outages::service::send_reminders` and `start_due`). Safe in several processes at once: a
+//! reminder is recorded once per outage and start (a unique row), and only the process that
+//! recorded it tells people; starting claims rows with SKIP LOCKED.
+use crate::{db::PgPool, error::AppResult};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -20,28 +13,7 @@ pub struct Swept {
 }
 
 pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> AppResult<Swept> {
-    let mut swept = Swept::default();
-    for (id, published_at, starts_at) in store::reminder_candidates(pool, now).await? {
-        let Some(reminder) = due_reminder(published_at, starts_at, now) else { continue };
-        let mut tx = pool.begin().await?;
-        if store::add_event(&mut tx, id, None, reminder.as_str(), Some(starts_at)).await? {
-            let kind = match reminder {
-                Reminder::SevenDays => Kind::OutageReminder7d,
-                Reminder::OneDay => Kind::OutageReminder1d,
-            };
-            store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(starts_at))).await?;
-            swept.reminders += 1;
-        }
-        tx.commit().await?;
-    }
-    let mut tx = pool.begin().await?;
-    for id in store::claim_due_starts(&mut tx, now).await? {
-        store::set_status(&mut tx, id, super::model::OutageStatus::InProgress, now).await?;
-        store::add_event(&mut tx, id, None, "started", None).await?;
-        let kind = Kind::OutageStarted;
-        store::notify_affected(&mut tx, id, kind, &key_prefix(kind, id, key_moment(now))).await?;
-        swept.started += 1;
-    }
-    tx.commit().await?;
-    Ok(swept)
+    let reminders = super::service::send_reminders(pool, now).await?;
+    let started = super::service::start_due(pool, now).await?;
+    Ok(Swept { reminders, started })
 }

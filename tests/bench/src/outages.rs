@@ -5,7 +5,7 @@
 //!
 //! `make bench-outages` (release build). DATABASE_URL names the server to use; the run makes
 //! and drops a database of its own. Seeding a million customers takes a minute or two.
-use app::outages::{model::search_patterns, store};
+use app::outages::{model::search_patterns, service};
 use chrono::{Duration, Utc};
 use sqlx::PgPool;
 use std::time::{Duration as Elapsed, Instant};
@@ -148,14 +148,14 @@ async fn time_queries(
 ) -> Result<Timings, Box<dyn std::error::Error>> {
     let started = Instant::now();
     for q in searches {
-        let areas = store::search_areas(pool, &search_patterns(q)).await?;
+        let areas = service::search_areas(pool, &search_patterns(q)).await?;
         let ids: Vec<i64> = areas.iter().map(|a| a.id).collect();
-        store::live_in_areas(pool, &ids).await?;
+        service::live_in_areas(pool, &ids).await?;
     }
     let lookup = started.elapsed() / searches.len() as u32;
     let started = Instant::now();
     for user in users {
-        store::for_customer(pool, Some(*user), None, since).await?;
+        service::for_customer(pool, Some(*user), None, since).await?;
     }
     let home = started.elapsed() / users.len() as u32;
     Ok(Timings { lookup, home })
