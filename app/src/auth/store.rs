@@ -146,8 +146,8 @@ pub async fn session_user(pool: &PgPool, token_hash: &[u8]) -> AppResult<Option<
     row.map(|r| session_user_from(r.id, &r.role, r.display_name, r.company_id)).transpose()
 }
 
-/// A session's user from the columns of `users`, for every query that reads a session.
-pub fn session_user_from(
+/// A session's user from the columns of `users`.
+fn session_user_from(
     user_id: i64,
     role: &str,
     display_name: String,

@@ -4,7 +4,7 @@
 use super::model::{stored, Category, Clock, ReportDraft, Status, LINKABLE_TO_OUTAGE};
 use crate::{
     areas::AreaType,
-    auth::{model::SessionUser, store::session_user_from},
+    auth::model::SessionUser,
     case::{model::CaseNo, service::Tx},
     customers::model::{CustomerScope, Ownership},
     db::PgPool,
@@ -82,7 +82,12 @@ pub async fn report_context(
         _ => None,
     };
     Ok(Some(ReportContext {
-        user: session_user_from(r.id, &r.role, r.display_name, r.company_id)?,
+        user: SessionUser {
+            user_id: r.id,
+            role: r.role.parse()?,
+            display_name: r.display_name,
+            company_id: r.company_id,
+        },
         account,
         earlier: r.earlier,
         has_draft: r.has_draft,
