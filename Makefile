@@ -10,7 +10,7 @@ export SQLX_OFFLINE := true
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e site build release sqlx-prepare lint bench-reports bench-outages bench-live
+.PHONY: run test setup unit e2e site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue
 
 setup:
 	@scripts/install-tools.sh
@@ -54,6 +54,10 @@ bench-outages: setup
 ## Prints the queries each case change costs and how fast it reaches open pages, with 10 and 1,000 live streams.
 bench-live: setup
 	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-live
+
+## Prints how long the supervisor's and a manager's queue take with 1,000 and 20,000 open tickets.
+bench-queue: setup
+	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-queue
 
 ## Refreshes .sqlx/ after a query or migration changes (needs the local database).
 sqlx-prepare:
