@@ -116,10 +116,6 @@ pub async fn customer_assignment(account_no: Text) -> Result<AssignmentDetail, A
 /// Moves a customer to another manager of the right tier; the old assignment is kept, ended.
 #[server(endpoint = "reassign")]
 pub async fn reassign(account_no: Text, manager_id: Text) -> Result<(), AppError> {
-    use super::{
-        model::{check_reassignment, Reassignment},
-        store,
-    };
     use crate::{
         auth::{model::Role, session::require_role},
         customers::{model::AccountNo, service as customers},
@@ -134,18 +130,7 @@ pub async fn reassign(account_no: Text, manager_id: Text) -> Result<(), AppError
     let pool = crate::db::pool()?;
     let customer = customers::by_account(&pool, account.as_str()).await?.ok_or(AppError::NotFound)?;
 
-    let mut tx = pool.begin().await?;
-    let current = store::current_manager_for_update(&mut tx, customer.id).await?;
-    let tier = store::manager_tier(&mut tx, manager_id)
-        .await?
-        .ok_or_else(|| AppError::field("manager_id", Problem::UnknownManager))?;
-    match check_reassignment(customer.group, current, manager_id, tier) {
-        Err(problem) => return Err(AppError::field("manager_id", problem)),
-        Ok(Reassignment::Unchanged) => {}
-        Ok(Reassignment::Move) => store::move_customer(&mut tx, customer.id, manager_id, user.user_id).await?,
-    }
-    tx.commit().await?;
-    Ok(())
+    super::service::reassign(&pool, customer.id, customer.group, manager_id, user.user_id).await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,4 +2,6 @@ pub mod api;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod store;
+pub mod service;
+#[cfg(feature = "ssr")]
+mod store;
