@@ -228,6 +228,10 @@ impl Problem {
             Problem::NotAPhoto => t.problem_not_a_photo.to_owned(),
             Problem::PhotoTooLarge { max_mb } => fill(t.problem_photo_too_large, &[("max", &max_mb.to_string())]),
             Problem::TooManyPhotos { max } => fill(t.problem_too_many_photos, &[("max", &max.to_string())]),
+            // Notice counted in whole days is said in days ("7 days", not "168 hours").
+            Problem::ShortNotice { hours } if hours >= 48 && hours % 24 == 0 => {
+                fill(t.problem_short_notice_days, &[("days", &(hours / 24).to_string())])
+            }
             Problem::ShortNotice { hours } => fill(t.problem_short_notice, &[("hours", &hours.to_string())]),
             Problem::EndsBeforeStart => t.problem_ends_before_start.to_owned(),
             Problem::UnknownArea => t.problem_unknown_area.to_owned(),
@@ -289,5 +293,20 @@ pub type AppResult<T> = Result<T, AppError>;
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Problem;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn notice_in_whole_days_is_said_in_days() {
+        let en = Locale::En.texts();
+        assert!(Problem::ShortNotice { hours: 168 }.message(en).contains("7 days"));
+        assert!(Problem::ShortNotice { hours: 24 }.message(en).contains("24 hours"));
+        assert!(Problem::ShortNotice { hours: 36 }.message(en).contains("36 hours"));
+        assert!(Problem::ShortNotice { hours: 168 }.message(Locale::Zh.texts()).contains("7 天"));
     }
 }

@@ -1,7 +1,7 @@
 //! Periodic work, run by every server process on a timer. What each run does is safe to do in
 //! several processes at once (see `app::tickets::sweep`, `app::outages::sweep` and
 //! `app::notifications::delivery`), so no process is special.
-use app::{db::PgPool, notifications::delivery, outages, tickets};
+use app::{db::PgPool, notifications::delivery, outages, shell, tickets};
 use std::time::Duration;
 
 pub fn start(pool: PgPool, every: Duration, deliveries: delivery::LogDelivery) {
@@ -24,6 +24,9 @@ pub fn start(pool: PgPool, every: Duration, deliveries: delivery::LogDelivery) {
                 }
                 Ok(_) => {}
                 Err(err) => tracing::warn!("outage sweep failed: {err}"),
+            }
+            if let Err(err) = shell::echo::forget(&pool, now).await {
+                tracing::warn!("forgetting kept forms failed: {err}");
             }
             if let Err(err) = delivery::deliver_due(&pool, &deliveries, now).await {
                 tracing::warn!("deliveries failed: {err}");

@@ -1,6 +1,7 @@
 //! The axum server around the Leptos app: database, router and middleware. `main` only wires
 //! configuration to these; tests build the same router.
 pub mod demo;
+pub mod echo;
 pub mod events;
 pub mod jobs;
 pub mod middleware;
@@ -150,7 +151,10 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
                 .route("/tickets/{number}/photos/{id}/{variant}", get(photos::ticket_photo))
                 .with_state(pool.clone()),
         );
-    let context = move || provide_context(pool.clone());
+    let context = {
+        let pool = pool.clone();
+        move || provide_context(pool.clone())
+    };
     let app = Router::new()
         .merge(live)
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
@@ -162,6 +166,7 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
         // match them: its server functions need the pool there too.
         .fallback(leptos_axum::file_and_error_handler_with_context(context, document))
         .with_state(options)
+        .layer(axum::middleware::from_fn_with_state(pool, echo::keep_plain_forms))
         .layer(axum::middleware::from_fn(middleware::well_formed_uploads))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))

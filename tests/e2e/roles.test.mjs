@@ -27,6 +27,11 @@ for (const { js, name: mode } of modes) {
         const text = await page.textContent('main');
         assert.ok(text.includes(role.also), `${role.home} should show ${role.also}`);
         await assertFitsPhone(page);
+        // Phone numbers (the manager, 95598, the supervision line) are tap targets.
+        const small = await page.$$eval('a[href^="tel:"]', (links) => links
+          .map((a) => ({ text: a.textContent, height: a.getBoundingClientRect().height }))
+          .filter((l) => l.height < 44));
+        assert.deepEqual(small, [], 'phone links at least 44px tall');
       } finally {
         await page.context().close();
       }
@@ -41,6 +46,9 @@ for (const { js, name: mode } of modes) {
       await error.filter({ hasText: 'not right' }).waitFor();
       assert.equal(new URL(page.url()).pathname, '/signin');
       assert.equal(await page.getAttribute('#field-password', 'aria-invalid'), 'true');
+      // The identifier is still there to correct; the password never comes back.
+      assert.equal(await page.inputValue('#field-identifier'), '13800000002');
+      if (!js) assert.equal(await page.inputValue('#field-password'), '');
     } finally {
       await page.context().close();
     }

@@ -34,6 +34,7 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await page.selectOption('#field-manager_id', target.value);
       await page.click('form.form button[type=submit]');
       await page.locator('.current-manager').filter({ hasText: targetName }).waitFor();
+      await page.locator('.form-done').filter({ hasText: '已改派' }).waitFor();
       // The history can render a moment after the current manager: wait for its new row first.
       await page.locator('ol.history li').nth(1).waitFor();
       assert.equal(await page.locator('ol.history li').count(), 2);
@@ -49,6 +50,38 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await customer.waitForSelector('article.manager .manager-name');
       const now = (await customer.textContent('article.manager .manager-name')).trim();
       assert.equal(now, targetName);
+    } finally {
+      await customer.context().close();
+    }
+  });
+}
+
+for (const { js, name: mode } of modes) {
+  test(`refusals say what is wrong where it is, and a customer sees nothing of the queue (${mode})`, async () => {
+    const page = await phone(js);
+    try {
+      await signIn(page, js, 'S0001');
+      await page.waitForURL(`${BASE}/supervisor`);
+      // An account number of the wrong length is said under the look-up field, not as a failed page.
+      await page.goto(`${BASE}/supervisor/customer?account=12345`);
+      await ready(page, js);
+      await page.locator('#account-lookup-error').filter({ hasText: '10' }).waitFor();
+      assert.equal(await page.inputValue('#account-lookup'), '12345');
+      assert.equal(await page.locator('.failure').count(), 0);
+      await assertFitsPhone(page);
+    } finally {
+      await page.context().close();
+    }
+    const customer = await phone(js);
+    try {
+      await signIn(customer, js, '13800000009');
+      await customer.waitForURL(`${BASE}/me`);
+      const response = await customer.goto(`${BASE}/queue`);
+      assert.equal(response.status(), 404);
+      await ready(customer, js);
+      await customer.waitForSelector('.failure');
+      assert.equal(await customer.locator('form.filters').count(), 0, 'no queue filters');
+      assert.equal(await customer.locator('h1', { hasText: '工单队列' }).count(), 0, 'no queue heading');
     } finally {
       await customer.context().close();
     }

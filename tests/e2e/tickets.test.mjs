@@ -85,6 +85,8 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       if (!js) await manager.reload();
       await manager.click(`a[href="/tickets/${number}"]`, { timeout: 10000 });
       await manager.waitForURL(`${BASE}/tickets/${number}`);
+      // The manager calls the customer back on the number given with the report.
+      assert.equal(await manager.getAttribute('a.contact-phone', 'href'), `tel:${HOUSEHOLDS[index]}`);
       await click(manager, js, 'button.action-accept');
       await manager.waitForSelector('.badge.status-accepted');
       await ready(manager, js);
@@ -92,10 +94,18 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await manager.click('form.message button[type=submit]');
       await manager.locator('.message-body').filter({ hasText: '马上安排抢修' }).waitFor();
       await ready(manager, js);
+      // A crew phone that is no phone is refused next to it and the crew's name stays typed.
       await manager.fill('#field-crew_name', '抢修一班 王师傅');
+      await manager.fill('#field-crew_phone', '12');
+      await manager.click('form.dispatch button[type=submit]');
+      await manager.locator('#field-crew_phone-error').filter({ hasText: /\S/ }).waitFor();
+      assert.equal(await manager.inputValue('#field-crew_name'), '抢修一班 王师傅');
+      await ready(manager, js);
       await manager.fill('#field-crew_phone', '13911112222');
       await manager.click('form.dispatch button[type=submit]');
       await manager.waitForSelector('.badge.status-dispatched');
+      // The step that went through says so.
+      await manager.locator('.actions .form-done').filter({ hasText: '已完成' }).waitFor();
       await click(manager, js, 'button.action-arrive');
       await manager.waitForSelector('.badge.status-on_site');
       await click(manager, js, 'button.action-restore');
@@ -111,6 +121,10 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       }
       await ready(customer, js);
       for (const aspect of ['overall', 'speed', 'attitude', 'professionalism']) {
+        // Each dimension's five choices are one row of large targets.
+        const boxes = await Promise.all([1, 2, 3, 4, 5].map((n) => customer.locator(`label[for=${aspect}-${n}]`).boundingBox()));
+        assert.ok(boxes.every((b) => Math.abs(b.y - boxes[0].y) < 1), `${aspect}: one row, got ${boxes.map((b) => b.y)}`);
+        assert.ok(boxes.every((b) => b.height >= 44 && b.width >= 44), `${aspect}: targets of 44px`);
         await customer.click(`label[for=${aspect}-4]`);
       }
       await customer.click('form.rating button[type=submit]');

@@ -5,6 +5,7 @@ mod support;
 mod access;
 mod assignments;
 mod constraints;
+mod forms;
 mod hostile_input;
 mod live;
 mod markup;

@@ -658,16 +658,22 @@ async fn a_storm_queue_of_more_than_500_is_ordered_before_it_is_paged(pool: sqlx
              select 'ticket', translate(lpad(g::text, 8, '0'), '0123456789', 'ABCDEFGHJK'), c.id,
                     coalesce(c.user_id, (select id from users where role = 'supervisor' limit 1)),
                     now() - g * interval '1 minute', gen_random_uuid(),
-                    date_trunc('minute', now()) + ((g % 97) - 40) * interval '1 minute' + interval '30 seconds',
-                    date_trunc('minute', now()) + ((g % 97) - 50) * interval '1 minute' + interval '30 seconds'
+                    -- Every eleventh has its power back: no deadline counts, hazard or not.
+                    case when g % 11 <> 0 then
+                        date_trunc('minute', now()) + ((g % 97) - 40) * interval '1 minute' + interval '30 seconds' end,
+                    case when g % 11 <> 0 then
+                        date_trunc('minute', now()) + ((g % 97) - 50) * interval '1 minute' + interval '30 seconds' end
              from generate_series(1, 650) g
              cross join lateral (select id, user_id from customers order by id
                                  offset g % (select count(*) from customers) limit 1) c
              returning id, due_at
          ), t as (
-             insert into tickets (id, category, urgent, description, address, contact_phone, area_type, arrive_by)
+             insert into tickets (id, category, urgent, description, address, contact_phone, area_type, arrive_by,
+                                  status, restored_at)
              select id, case when id % 13 = 0 then 'hazard' else 'no_power' end, id % 13 = 0, 'storm', '城关镇',
-                    '13800000001', 'urban', due_at
+                    '13800000001', 'urban', coalesce(due_at, now() - interval '2 hours'),
+                    case when due_at is null then 'restored' else 'submitted' end,
+                    case when due_at is null then now() - interval '1 hour' end
              from k returning id
          )
          select count(*) from t",

@@ -27,6 +27,9 @@ impl Role {
         }
     }
 
+    /// Who works the repair queue: managers their own customers', supervisors everyone's.
+    pub const QUEUE: &'static [Role] = &[Role::Manager, Role::Supervisor];
+
     pub fn is_staff(self) -> bool {
         matches!(self, Role::Manager | Role::Department | Role::Supervisor)
     }

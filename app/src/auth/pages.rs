@@ -2,7 +2,7 @@
 use super::api::SignIn;
 use crate::{
     i18n::use_texts,
-    ui::{field_message, last_error, Field, FormMessage},
+    ui::{Field, FormMessage, Forms},
 };
 use leptos::prelude::*;
 
@@ -10,7 +10,9 @@ use leptos::prelude::*;
 pub fn SignInPage() -> impl IntoView {
     let t = use_texts();
     let sign_in = ServerAction::<SignIn>::new();
-    let error = last_error(sign_in);
+    // A refused sign-in without JavaScript comes back with the identifier, never the password.
+    let form = Forms::new(sign_in).one();
+    let error = form.error;
     view! {
         <section class="card narrow">
             <h1>{t.sign_in}</h1>
@@ -20,14 +22,15 @@ pub fn SignInPage() -> impl IntoView {
                     hint=t.identifier_hint
                     name="identifier"
                     autocomplete="username"
-                    error=field_message(error, "identifier")
+                    value=form.typed("identifier")
+                    error=form.field("identifier")
                 />
                 <Field
                     label=t.password
                     name="password"
                     kind="password"
                     autocomplete="current-password"
-                    error=field_message(error, "password")
+                    error=form.field("password")
                 />
                 <FormMessage error/>
                 <button type="submit" class="button primary" disabled=move || sign_in.pending().get()>

@@ -34,7 +34,7 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+pub fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -117,8 +117,13 @@ fn secure_flag() -> &'static str {
     }
 }
 
+/// A `Set-Cookie` value for a cookie scripts cannot read and other sites do not send.
+pub fn cookie(name: &str, value: &str, max_age_seconds: i64) -> String {
+    format!("{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{}", secure_flag())
+}
+
 pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64) {
-    let cookie = format!("{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{}", secure_flag());
+    let cookie = cookie(name, value, max_age_seconds);
     if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
         response.append_header(header::SET_COOKIE, value);
     }

@@ -3,10 +3,10 @@
 //! functions; the rest is written once here.
 use super::model::{check_photo_choice, display_number, EventKind, EventView, Payload, MESSAGE_MAX};
 use crate::{
-    error::{AppError, Problem},
+    error::Problem,
     i18n::{use_texts, Texts},
     time::local_datetime,
-    ui::{field_message, photos::PhotoPicker, url_error, FormMessage},
+    ui::{field_message, photos::PhotoPicker, textarea_text, url_error, FormMessage, FormState},
 };
 use leptos::prelude::*;
 
@@ -48,19 +48,21 @@ pub fn timeline<S: 'static>(
 
 /// The fields of a case's message form, inside the kind's own `ActionForm` (it names the
 /// kind's server function): the case number, the message, and for staff the internal-note box.
-pub fn message_fields(number: String, staff: bool, error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn message_fields(number: String, staff: bool, form: FormState) -> impl IntoView {
     let t = use_texts();
+    let error = form.error;
+    let typed = textarea_text(form.typed("body").unwrap_or_default());
     view! {
         <input type="hidden" name="number" value=number/>
         <div class="field" class:invalid=move || field_message(error, "body").with(Option::is_some)>
             <label for="field-body">{if staff { t.reply_to_customer } else { t.message_manager }}</label>
-            <textarea id="field-body" name="body" rows="2" maxlength=MESSAGE_MAX></textarea>
+            <textarea id="field-body" name="body" rows="2" maxlength=MESSAGE_MAX>{typed}</textarea>
             <p class="field-error" aria-live="polite">{move || field_message(error, "body").get()}</p>
         </div>
         {staff.then(|| view! {
             <label class="check"><input type="checkbox" name="internal" value="1"/>" "{t.internal_note_hint}</label>
         })}
-        <FormMessage error/>
+        <FormMessage error done=form.done confirm=t.message_sent/>
         <button type="submit" class="button">{t.send}</button>
     }
 }

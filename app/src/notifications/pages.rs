@@ -5,7 +5,7 @@ use super::{
 use crate::{
     i18n::{fill, use_texts},
     time::local_datetime,
-    ui::{field_message, last_error, Field, FormMessage, Loaded},
+    ui::{successes, Field, FormMessage, Forms, Loaded},
 };
 use leptos::prelude::*;
 
@@ -13,12 +13,14 @@ use leptos::prelude::*;
 pub fn NotificationsPage() -> impl IntoView {
     let t = use_texts();
     let mark = ServerAction::<MarkNotificationsRead>::new();
-    let notices = Resource::new(move || mark.version().get(), |_| my_notifications());
+    let marked = Forms::new(mark).one();
+    let notices = Resource::new(move || successes(mark).get(), |_| my_notifications());
     view! {
         <h1>{t.notifications}</h1>
         <ActionForm action=mark attr:class="inline">
             <button type="submit" class="button">{t.mark_all_read}</button>
         </ActionForm>
+        <FormMessage error=marked.error done=marked.done confirm=t.marked_read/>
         " "<a href="/settings">{t.contact_preferences}</a>
         <Loaded resource=notices transition=true let:list>
             {list.is_empty().then(|| view! { <p class="empty">{t.no_notifications}</p> })}
@@ -39,7 +41,7 @@ pub fn NotificationsPage() -> impl IntoView {
 pub fn ContactPreferencesPage() -> impl IntoView {
     let t = use_texts();
     let save = ServerAction::<SaveContactPreferences>::new();
-    let prefs = Resource::new(move || save.version().get(), |_| contact_preferences());
+    let prefs = Resource::new(move || successes(save).get(), |_| contact_preferences());
     view! {
         <h1>{t.contact_preferences}</h1>
         <Loaded resource=prefs let:p>
@@ -51,20 +53,24 @@ pub fn ContactPreferencesPage() -> impl IntoView {
 #[component]
 fn PreferencesForm(p: ContactChoices, save: ServerAction<SaveContactPreferences>) -> impl IntoView {
     let t = use_texts();
-    let error = last_error(save);
-    let saved = move || save.value().with(|v| matches!(v, Some(Ok(()))));
+    let form = Forms::new(save).one();
+    let error = form.error;
+    // Refused without JavaScript, the form comes back as typed: the box as sent (absent when
+    // unticked), the rest by field.
+    let sms = if form.typed("email").is_some() { form.typed("sms").is_some() } else { p.sms };
     view! {
         <ActionForm action=save attr:class="form preferences" attr:novalidate=true>
             {p.phone.clone().map(|phone| view! {
-                <label class="check"><input type="checkbox" name="sms" value="1" checked=p.sms/>" "{fill(t.prefs_sms, &[("phone", &phone)])}</label>
+                <label class="check"><input type="checkbox" name="sms" value="1" checked=sms/>" "{fill(t.prefs_sms, &[("phone", &phone)])}</label>
             })}
-            <Field label=t.prefs_email name="email" kind="email" autocomplete="email" maxlength=EMAIL_MAX value=p.email
-                error=field_message(error, "email")/>
+            <Field label=t.prefs_email name="email" kind="email" autocomplete="email" maxlength=EMAIL_MAX value=form.typed_or("email", p.email)
+                error=form.field("email")/>
             <p class="hint">{t.prefs_quiet_hint}</p>
-            <Field label=t.prefs_quiet_from name="quiet_from" kind="time" value=p.quiet_from error=field_message(error, "quiet_from")/>
-            <Field label=t.prefs_quiet_to name="quiet_to" kind="time" value=p.quiet_to error=field_message(error, "quiet_to")/>
-            <FormMessage error/>
-            {move || saved().then(|| view! { <p class="saved" role="status">{t.prefs_saved}</p> })}
+            <Field label=t.prefs_quiet_from name="quiet_from" kind="time" value=form.typed_or("quiet_from", p.quiet_from)
+                error=form.field("quiet_from")/>
+            <Field label=t.prefs_quiet_to name="quiet_to" kind="time" value=form.typed_or("quiet_to", p.quiet_to)
+                error=form.field("quiet_to")/>
+            <FormMessage error done=form.done confirm=t.prefs_saved/>
             <button type="submit" class="button primary">{t.save}</button>
         </ActionForm>
     }

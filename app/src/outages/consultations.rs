@@ -1,13 +1,13 @@
 //! Large customers are consulted about planned outages touching their sites: the contact
 //! acknowledges or asks for another window, the member manager answers, and both see the
 //! exchange.
-use super::model::{ConsultationStatus, ConsultationStep, OutageStatus, NOTE_MAX};
+use super::model::{consultation_standing, ConsultationStatus, ConsultationStep, OutageStatus, NOTE_MAX};
 use crate::domain::Text;
 use crate::{
     error::AppError,
     i18n::use_texts,
     time::local_datetime,
-    ui::{field_message, last_error, FormMessage, Loaded},
+    ui::{self, successes, FormMessage, Forms, Loaded},
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -67,7 +67,8 @@ pub async fn consult(id: Text, step: Text, body: Text) -> Result<(), AppError> {
 pub fn ConsultationsPage() -> impl IntoView {
     let t = use_texts();
     let consult = ServerAction::<Consult>::new();
-    let list = Resource::new(move || consult.version().get(), |_| consultations());
+    let forms = Forms::new(consult);
+    let list = Resource::new(move || successes(consult).get(), |_| consultations());
     view! {
         <h1>{t.consultations}</h1>
         <Loaded resource=list let:list>
@@ -76,7 +77,7 @@ pub fn ConsultationsPage() -> impl IntoView {
             } else {
                 view! {
                     <ul class="consultations">
-                        {list.into_iter().map(|c| view! { <ConsultationCard c consult/> }).collect_view()}
+                        {list.into_iter().map(|c| view! { <ConsultationCard c forms/> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -85,16 +86,19 @@ pub fn ConsultationsPage() -> impl IntoView {
 }
 
 #[component]
-fn ConsultationCard(c: ConsultationView, consult: ServerAction<Consult>) -> impl IntoView {
+fn ConsultationCard(c: ConsultationView, forms: Forms<Consult>) -> impl IntoView {
     let t = use_texts();
-    let error = last_error(consult);
+    let form = forms.of("id", c.id);
+    let error = form.error;
+    let body_error = form.field("body");
+    let typed = ui::textarea_text(form.typed("body").unwrap_or_default());
     let id = c.id.to_string();
     let body_id = format!("consult-body-{}", c.id);
     view! {
         <li class="card consultation">
             <a href=format!("/outages/{}", c.outage_id)>{c.reason.clone()}</a>
             <p class="muted">{format!("{} – {}", local_datetime(c.starts_at), local_datetime(c.ends_at))}</p>
-            <p>{format!("{} · {}", c.site, c.account_no)}" "<span class="badge">{c.status.label(t)}</span></p>
+            <p>{format!("{} · {}", c.site, c.account_no)}" "<span class="badge">{consultation_standing(c.status, c.outage_status, !c.steps.is_empty(), t)}</span></p>
             <ol class="exchange">
                 {c.messages.iter().map(|m| view! {
                     <li>
@@ -104,14 +108,14 @@ fn ConsultationCard(c: ConsultationView, consult: ServerAction<Consult>) -> impl
                 }).collect_view()}
             </ol>
             {(!c.steps.is_empty()).then(|| view! {
-                <ActionForm action=consult attr:class="form consult" attr:novalidate=true>
+                <ActionForm action=forms.action() attr:class="form consult" attr:novalidate=true on:submit=form.sending()>
                     <input type="hidden" name="id" value=id.clone()/>
-                    <div class="field" class:invalid=move || field_message(error, "body").with(Option::is_some)>
+                    <div class="field" class:invalid=move || body_error.with(Option::is_some)>
                         <label for=body_id.clone()>{t.consultation_words}</label>
-                        <textarea id=body_id.clone() name="body" rows="2" maxlength=NOTE_MAX></textarea>
-                        <p class="field-error" aria-live="polite">{move || field_message(error, "body").get()}</p>
+                        <textarea id=body_id.clone() name="body" rows="2" maxlength=NOTE_MAX>{typed.clone()}</textarea>
+                        <p class="field-error" aria-live="polite">{move || body_error.get()}</p>
                     </div>
-                    <FormMessage error/>
+                    <FormMessage error done=form.done confirm=t.consultation_sent/>
                     <div class="actions">
                         {c.steps.iter().map(|s| view! {
                             <button type="submit" name="step" value=s.as_str() class=format!("button step-{}", s.as_str())>{s.label(t)}</button>

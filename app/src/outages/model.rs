@@ -603,14 +603,22 @@ text_enum!(
     }
 );
 
-impl ConsultationStatus {
-    pub fn label(self, t: &Texts) -> &'static str {
-        match self {
-            ConsultationStatus::Open => t.consultation_open,
-            ConsultationStatus::Acknowledged => t.consultation_acknowledged,
-            ConsultationStatus::ChangeRequested => t.consultation_change_requested,
-            ConsultationStatus::Answered => t.consultation_answered,
-        }
+/// What a consultation's badge says to the one looking at it: whose turn it is (the viewer's
+/// when they have a step to take), or that nothing is left to do because the outage was
+/// cancelled or is over.
+pub fn consultation_standing(
+    status: ConsultationStatus,
+    outage: OutageStatus,
+    your_turn: bool,
+    t: &Texts,
+) -> &'static str {
+    match (outage, status) {
+        (OutageStatus::Cancelled, _) => t.consultation_outage_cancelled,
+        (_, ConsultationStatus::Acknowledged) => t.consultation_acknowledged,
+        (OutageStatus::Restored, _) => t.consultation_outage_over,
+        _ if your_turn => t.consultation_open,
+        (_, ConsultationStatus::ChangeRequested) => t.consultation_awaiting_manager,
+        _ => t.consultation_awaiting_contact,
     }
 }
 
@@ -731,5 +739,20 @@ mod consultation_tests {
         assert_eq!(search_patterns("100%_"), vec!["%100\\%\\_%"]);
         assert!(search_patterns("   ").is_empty());
         assert_eq!(search_patterns("a b c d e f g").len(), 5);
+    }
+
+    #[test]
+    fn a_consultation_says_whose_turn_it_is_and_when_nothing_is_left_to_do() {
+        use super::{consultation_standing as standing, ConsultationStatus as C, OutageStatus as O};
+        let t = crate::i18n::Locale::En.texts();
+        assert_eq!(standing(C::Open, O::Scheduled, true, t), t.consultation_open);
+        assert_eq!(standing(C::Open, O::Scheduled, false, t), t.consultation_awaiting_contact);
+        assert_eq!(standing(C::ChangeRequested, O::Scheduled, true, t), t.consultation_open);
+        assert_eq!(standing(C::ChangeRequested, O::Scheduled, false, t), t.consultation_awaiting_manager);
+        assert_eq!(standing(C::Answered, O::Scheduled, false, t), t.consultation_awaiting_contact);
+        assert_eq!(standing(C::Open, O::Cancelled, false, t), t.consultation_outage_cancelled);
+        assert_eq!(standing(C::Acknowledged, O::Cancelled, false, t), t.consultation_outage_cancelled);
+        assert_eq!(standing(C::Acknowledged, O::Scheduled, false, t), t.consultation_acknowledged);
+        assert_eq!(standing(C::Open, O::Restored, false, t), t.consultation_outage_over);
     }
 }

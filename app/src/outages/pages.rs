@@ -10,7 +10,7 @@ use super::{
 use crate::{
     i18n::{fill, use_locale, use_texts, Texts},
     time::{local_datetime, local_input_value},
-    ui::{field_message, last_error, DateTimeForm, Field, FormMessage, Loaded, SearchForm},
+    ui::{self, field_message, successes, DateTimeForm, Field, FormMessage, Forms, Loaded, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -121,7 +121,10 @@ pub fn OutagePage() -> impl IntoView {
         move || {
             (
                 params.with(|p| p.get("id").unwrap_or_default()),
-                act.version().get() + estimate.version().get() + reschedule.version().get() + follow.version().get(),
+                successes(act).get()
+                    + successes(estimate).get()
+                    + successes(reschedule).get()
+                    + successes(follow).get(),
             )
         },
         |(id, _)| outage(id.into()),
@@ -145,7 +148,8 @@ fn OutageDetailView(
     let locale = use_locale();
     let o = detail.outage.clone();
     let id = o.id.to_string();
-    let act_error = last_error(act);
+    let acts = Forms::new(act).one();
+    let followed = Forms::new(follow).one();
     let follow_form = detail.can_follow.then(|| {
         let id = id.clone();
         view! {
@@ -174,6 +178,7 @@ fn OutageDetailView(
         let estimate_form = o.status.is_live().then(|| {
             view! {
                 <DateTimeForm action=estimate record_name="id" record=id.clone() name="estimate" class="form estimate"
+                    confirm=t.estimate_set
                     label=t.estimated_restoration submit=t.set_estimate current=o.estimated_restoration/>
             }
         });
@@ -182,7 +187,7 @@ fn OutageDetailView(
         view! {
             <section class="card manage">
                 <div class="actions">{buttons}</div>
-                <FormMessage error=act_error/>
+                <FormMessage error=acts.error done=acts.done confirm=t.outage_updated/>
                 {estimate_form}
                 {reschedule_form}
             </section>
@@ -201,6 +206,7 @@ fn OutageDetailView(
             {detail.late_notice_reason.clone().map(|r| view! { <p class="muted">{fill(t.outage_late_notice, &[("reason", &r)])}</p> })}
         </article>
         {detail.following.then(|| view! { <p class="card following">{t.outage_following}</p> })}
+        <FormMessage error=followed.error/>
         {follow_form}
         {manage}
     }
@@ -209,17 +215,18 @@ fn OutageDetailView(
 #[component]
 fn RescheduleForm(id: String, outage: OutageView, reschedule: ServerAction<RescheduleOutage>) -> impl IntoView {
     let t = use_texts();
-    let error = last_error(reschedule);
+    let form = Forms::new(reschedule).one();
+    let error = form.error;
     view! {
         <ActionForm action=reschedule attr:class="form reschedule" attr:novalidate=true>
             <input type="hidden" name="id" value=id/>
             <Field label=t.outage_from name="starts_at" kind="datetime-local"
-                value=local_input_value(outage.starts_at) error=field_message(error, "starts_at")/>
+                value=form.typed_or("starts_at", local_input_value(outage.starts_at)) error=form.field("starts_at")/>
             <Field label=t.outage_until name="ends_at" kind="datetime-local"
-                value=local_input_value(outage.ends_at) error=field_message(error, "ends_at")/>
+                value=form.typed_or("ends_at", local_input_value(outage.ends_at)) error=form.field("ends_at")/>
             <Field label=t.outage_late_notice_reason name="late_notice_reason" hint=t.outage_late_notice_hint
-                maxlength=LATE_NOTICE_REASON_MAX error=field_message(error, "late_notice_reason")/>
-            <FormMessage error/>
+                maxlength=LATE_NOTICE_REASON_MAX value=form.typed("late_notice_reason") error=form.field("late_notice_reason")/>
+            <FormMessage error done=form.done confirm=t.outage_moved_to/>
             <button type="submit" class="button">{t.outage_reschedule}</button>
         </ActionForm>
     }
@@ -262,9 +269,13 @@ pub fn PublishOutagePage() -> impl IntoView {
 fn PublishForm(setup: super::api::PublishSetup, publish: ServerAction<PublishOutage>) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let error = last_error(publish);
-    let kind_error = field_message(error, "kind");
-    let areas_error = field_message(error, "areas");
+    // Refused without JavaScript, the form comes back as it was filled in.
+    let form = Forms::new(publish).one();
+    let error = form.error;
+    let kind_error = form.field("kind");
+    let areas_error = form.field("areas");
+    let typed_kind = form.typed("kind");
+    let typed_areas: Vec<String> = (0..setup.areas.len()).filter_map(|i| form.typed(&format!("areas[{i}]"))).collect();
     view! {
         <ActionForm action=publish attr:class="form publish" attr:novalidate=true>
             <input type="hidden" name="submission_key" value=setup.submission_key/>
@@ -274,36 +285,38 @@ fn PublishForm(setup: super::api::PublishSetup, publish: ServerAction<PublishOut
                     let id = format!("kind-{}", k.as_str());
                     view! {
                         <label class="check" for=id.clone()>
-                            <input type="radio" name="kind" id=id.clone() value=k.as_str()/>" "{k.label(t)}
+                            <input type="radio" name="kind" id=id.clone() value=k.as_str()
+                                checked=typed_kind.as_deref() == Some(k.as_str())/>" "{k.label(t)}
                         </label>
                     }
                 }).collect_view()}
                 <p class="hint">{t.outage_notice_rules}</p>
                 <p class="field-error" id="field-kind-error" aria-live="polite">{move || kind_error.get()}</p>
             </fieldset>
-            <Field label=t.outage_reason name="reason" maxlength=REASON_MAX error=field_message(error, "reason")/>
+            <Field label=t.outage_reason name="reason" maxlength=REASON_MAX value=form.typed("reason") error=form.field("reason")/>
             <fieldset class="field areas-choice" aria-describedby="field-areas-error">
                 <legend>{t.outage_areas}</legend>
                 {setup.areas.iter().enumerate().map(|(i, a)| {
                     let id = format!("area-{}", a.code);
                     view! {
                         <label class="check" for=id.clone()>
-                            <input type="checkbox" id=id.clone() name=format!("areas[{i}]") value=a.code.clone()/>" "{a.name.get(locale).to_owned()}
+                            <input type="checkbox" id=id.clone() name=format!("areas[{i}]") value=a.code.clone()
+                                checked=typed_areas.contains(&a.code)/>" "{a.name.get(locale).to_owned()}
                         </label>
                     }
                 }).collect_view()}
                 <p class="field-error" id="field-areas-error" aria-live="polite">{move || areas_error.get()}</p>
             </fieldset>
             <Field label=t.outage_from name="starts_at" kind="datetime-local" hint=t.outage_from_hint
-                error=field_message(error, "starts_at")/>
-            <Field label=t.outage_until name="ends_at" kind="datetime-local" error=field_message(error, "ends_at")/>
+                value=form.typed("starts_at") error=form.field("starts_at")/>
+            <Field label=t.outage_until name="ends_at" kind="datetime-local" value=form.typed("ends_at") error=form.field("ends_at")/>
             {setup.supervisor.then(|| view! {
                 <Field label=t.outage_late_notice_reason name="late_notice_reason" hint=t.outage_late_notice_hint
-                    maxlength=LATE_NOTICE_REASON_MAX error=field_message(error, "late_notice_reason")/>
+                    maxlength=LATE_NOTICE_REASON_MAX value=form.typed("late_notice_reason") error=form.field("late_notice_reason")/>
             })}
             <div class="field" class:invalid=move || field_message(error, "public_note").with(Option::is_some)>
                 <label for="field-public_note">{t.outage_public_note}</label>
-                <textarea id="field-public_note" name="public_note" rows="3" maxlength=NOTE_MAX></textarea>
+                <textarea id="field-public_note" name="public_note" rows="3" maxlength=NOTE_MAX>{ui::textarea_text(form.typed("public_note").unwrap_or_default())}</textarea>
                 <p class="field-error" aria-live="polite">{move || field_message(error, "public_note").get()}</p>
             </div>
             <FormMessage error/>
@@ -346,9 +359,11 @@ pub fn StormPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     let link = ServerAction::<LinkStorm>::new();
-    let groups = Resource::new(move || (refresh.get(), link.version().get()), |_| storms());
-    let error = last_error(link);
+    let groups = Resource::new(move || (refresh.get(), successes(link).get()), |_| storms());
+    let forms = Forms::new(link);
     view! {
+        // A linked burst leaves the panel: the confirmation stays above where it was.
+        <FormMessage error=Signal::derive(|| None) done=forms.any_done() confirm=t.storm_linked/>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 groups.await.ok().filter(|g| !g.is_empty()).map(|groups| view! {
@@ -362,6 +377,8 @@ pub fn StormPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
                             ]);
                             let area = g.area_code.clone();
                             let key = g.submission_key.clone();
+                            let form = forms.of("area", &area);
+                            let error = form.error;
                             let fields = match g.under_way {
                                 Some(outage) => view! {
                                     <p>{fill(t.storm_under_way, &[
@@ -373,15 +390,16 @@ pub fn StormPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
                                     <button type="submit" class="button primary">{t.storm_join}</button>
                                 }.into_any(),
                                 None => view! {
-                                    <Field label=t.outage_reason name="reason" maxlength=REASON_MAX error=field_message(error, "reason")/>
+                                    <Field label=t.outage_reason name="reason" maxlength=REASON_MAX value=form.typed("reason")
+                                        error=form.field("reason")/>
                                     <Field label=t.estimated_restoration name="estimate" kind="datetime-local"
-                                        error=field_message(error, "estimate")/>
+                                        value=form.typed("estimate") error=form.field("estimate")/>
                                     <FormMessage error/>
                                     <button type="submit" class="button primary">{t.storm_link}</button>
                                 }.into_any(),
                             };
                             view! {
-                                <ActionForm action=link attr:class="form storm" attr:novalidate=true>
+                                <ActionForm action=link attr:class="form storm" attr:novalidate=true on:submit=form.sending()>
                                     <p class="storm-summary">{summary}</p>
                                     <input type="hidden" name="area" value=area/>
                                     <input type="hidden" name="submission_key" value=key/>

@@ -2,11 +2,18 @@
 //! which sends each user to their own home. The shell may use any feature; no feature and no
 //! part of `ui/` uses the shell.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod echo;
 mod frame;
 
 pub use frame::Frame;
 
-use crate::{error::AppError, i18n, ui::Loaded, App};
+use crate::{
+    error::AppError,
+    i18n,
+    ui::{Failure, Loaded},
+    App,
+};
 use api::who_am_i;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -23,6 +30,7 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <leptos_meta::MetaTags/>
+                {crate::ui::echo::page_echo().map(|echo| view! { <meta name=crate::ui::echo::META content=echo.encode()/> })}
             </head>
             <body>
                 <App/>
@@ -53,9 +61,20 @@ pub fn ReportRoute() -> impl IntoView {
 }
 
 /// `/queue`: the manager's queue, with the storm panel above it refreshed by the same live
-/// updates.
+/// updates. Anyone else gets the page for a missing address and nothing of the queue's.
 #[component]
 pub fn QueueRoute() -> impl IntoView {
     let above = Callback::new(|refresh: Signal<u32>| view! { <crate::outages::pages::StormPanel refresh/> }.into_any());
-    view! { <crate::tickets::pages::QueuePage above/> }
+    let viewer = expect_context::<Resource<Result<Option<api::Viewer>, AppError>>>();
+    view! {
+        <Loaded resource=viewer let:viewer>
+            {match viewer {
+                Some(v) if crate::auth::model::Role::QUEUE.contains(&v.role) => {
+                    view! { <crate::tickets::pages::QueuePage above/> }.into_any()
+                }
+                Some(_) => view! { <Failure error=AppError::NotFound/> }.into_any(),
+                None => view! { <Failure error=AppError::NotSignedIn/> }.into_any(),
+            }}
+        </Loaded>
+    }
 }

@@ -2,19 +2,24 @@
 use super::api::{customer_assignment, managers_overview, AssignmentDetail, Reassign};
 use crate::{
     case::model::MESSAGE_MAX,
+    domain::case_ref::display_number,
+    error::AppError,
     i18n::{fill, use_locale, use_texts},
     time::local_datetime,
-    ui::{field_message, last_error, FormMessage, Loaded, SearchForm},
+    ui::{self, field_message, successes, Failure, FormMessage, Forms, Loaded, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 #[component]
-fn AccountLookup(#[prop(optional, into)] value: Option<String>) -> impl IntoView {
+fn AccountLookup(
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = None)] message: Option<String>,
+) -> impl IntoView {
     let t = use_texts();
     view! {
         <SearchForm action="/supervisor/customer" id="account-lookup" name="account" inputmode="numeric"
-            label=t.find_customer_by_account placeholder=t.account_placeholder value/>
+            label=t.find_customer_by_account placeholder=t.account_placeholder value message/>
     }
 }
 
@@ -48,10 +53,23 @@ pub fn CustomerAssignmentPage() -> impl IntoView {
     let account = move || query.with(|q| q.get("account").unwrap_or_default());
     let reassign = ServerAction::<Reassign>::new();
     // Refetched after every reassignment, so the page shows the new manager at once.
-    let data = Resource::new(move || (account(), reassign.version().get()), |(a, _)| customer_assignment(a.into()));
+    let data = Resource::new(move || (account(), successes(reassign).get()), |(a, _)| customer_assignment(a.into()));
+    let typed = query.with_untracked(|q| q.get("account").unwrap_or_default());
+    // A malformed account number is said under the look-up field, not as a failed page; no
+    // number yet (the first visit) says nothing.
+    let failed = {
+        let typed = typed.clone();
+        Callback::new(move |error: AppError| match error.for_field("account") {
+            Some(problem) => {
+                let message = (!typed.trim().is_empty()).then(|| problem.message(use_texts()));
+                view! { <AccountLookup value=typed.clone() message/> }.into_any()
+            }
+            None => view! { <AccountLookup value=typed.clone()/><Failure error/> }.into_any(),
+        })
+    };
     view! {
-        <AccountLookup value=query.with_untracked(|q| q.get("account").unwrap_or_default())/>
-        <Loaded resource=data transition=true let:customer>
+        <Loaded resource=data transition=true failed let:customer>
+            <AccountLookup value=customer.account_no.clone()/>
             <AssignmentView customer reassign/>
         </Loaded>
     }
@@ -61,7 +79,8 @@ pub fn CustomerAssignmentPage() -> impl IntoView {
 fn AssignmentView(customer: AssignmentDetail, reassign: ServerAction<Reassign>) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let error = last_error(reassign);
+    let form = Forms::new(reassign).one();
+    let error = form.error;
     let current = customer.history.iter().find(|h| h.ended_at.is_none()).map(|h| h.manager_name.clone());
     view! {
         <h1>{customer.name}</h1>
@@ -92,7 +111,7 @@ fn AssignmentView(customer: AssignmentDetail, reassign: ServerAction<Reassign>) 
                         {move || field_message(error, "manager_id").get()}
                     </p>
                 </div>
-                <FormMessage error/>
+                <FormMessage error done=form.done confirm=t.reassigned/>
                 <button type="submit" class="button primary" disabled=move || reassign.pending().get()>{t.reassign}</button>
             </ActionForm>
         </section>
@@ -121,33 +140,45 @@ fn AssignmentView(customer: AssignmentDetail, reassign: ServerAction<Reassign>) 
 pub fn FollowUpsPage() -> impl IntoView {
     let t = use_texts();
     let close = ServerAction::<super::api::CloseFollowUp>::new();
-    let list = Resource::new(move || close.version().get(), |_| super::api::follow_ups());
-    let error = last_error(close);
+    let forms = Forms::new(close);
+    let list = Resource::new(move || successes(close).get(), |_| super::api::follow_ups());
     view! {
         <h1>{t.follow_ups}</h1>
-        <FormMessage error/>
+        // The call just closed leaves the list: its confirmation stays above it.
+        <FormMessage error=Signal::derive(|| None) done=forms.any_done() confirm=t.follow_up_closed/>
         <Loaded resource=list transition=true let:list>
             {list.is_empty().then(|| view! { <p class="empty">{t.no_follow_ups}</p> })}
             <ul class="follow-ups">
-                {list.into_iter().map(|f| view! {
-                    <li class="card follow-up">
-                        <a class="ticket-link" href=format!("/tickets/{}", f.ticket_number)>{f.ticket_number.clone()}</a>
-                        <p>{f.customer_name}" "<a href=format!("tel:{}", f.customer_phone)>{f.customer_phone.clone()}</a></p>
-                        <p class="badges"><span class="badge urgent">{fill(t.rated_stars, &[("stars", &f.overall.to_string())])}</span></p>
-                        {f.comment.map(|c| view! { <p class="message-body">{c}</p> })}
-                        <p class="muted">{local_datetime(f.opened_at)}</p>
-                        <ActionForm action=close attr:class="form" attr:novalidate=true>
-                            <input type="hidden" name="id" value=f.id.to_string()/>
-                            <div class="field">
-                                <label for=format!("note-{}", f.id)>{t.follow_up_note}</label>
-                                <textarea id=format!("note-{}", f.id) name="note" rows="2" maxlength=MESSAGE_MAX></textarea>
-                                <p class="field-error" aria-live="polite">{move || field_message(error, "note").get()}</p>
-                            </div>
-                            <button type="submit" class="button">{t.close_follow_up}</button>
-                        </ActionForm>
-                    </li>
-                }).collect_view()}
+                {list.into_iter().map(|f| view! { <FollowUpCard f forms/> }).collect_view()}
             </ul>
         </Loaded>
+    }
+}
+
+#[component]
+fn FollowUpCard(f: super::api::FollowUp, forms: Forms<super::api::CloseFollowUp>) -> impl IntoView {
+    let t = use_texts();
+    let form = forms.of("id", f.id);
+    let note_error = form.field("note");
+    let note_id = format!("note-{}", f.id);
+    let typed = ui::textarea_text(form.typed("note").unwrap_or_default());
+    view! {
+        <li class="card follow-up">
+            <a class="ticket-link" href=format!("/tickets/{}", f.ticket_number)>{display_number(&f.ticket_number)}</a>
+            <p>{f.customer_name}" "<a class="tel" href=format!("tel:{}", f.customer_phone)>{f.customer_phone.clone()}</a></p>
+            <p class="badges"><span class="badge urgent">{fill(t.rated_stars, &[("stars", &f.overall.to_string())])}</span></p>
+            {f.comment.map(|c| view! { <p class="message-body">{c}</p> })}
+            <p class="muted">{local_datetime(f.opened_at)}</p>
+            <ActionForm action=forms.action() attr:class="form" attr:novalidate=true on:submit=form.sending()>
+                <input type="hidden" name="id" value=f.id.to_string()/>
+                <div class="field" class:invalid=move || note_error.with(Option::is_some)>
+                    <label for=note_id.clone()>{t.follow_up_note}</label>
+                    <textarea id=note_id.clone() name="note" rows="2" maxlength=MESSAGE_MAX>{typed}</textarea>
+                    <p class="field-error" aria-live="polite">{move || note_error.get()}</p>
+                </div>
+                <FormMessage error=form.error/>
+                <button type="submit" class="button">{t.close_follow_up}</button>
+            </ActionForm>
+        </li>
     }
 }

@@ -279,7 +279,7 @@ pub async fn queue(status: Option<Text>, area: Option<Text>, page: Option<Text>)
         auth::{model::Role, session::require_role},
         customers::model::customer_scope,
     };
-    let user = require_role(&[Role::Manager, Role::Supervisor]).await?;
+    let user = require_role(Role::QUEUE).await?;
     let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
     let status =
         status.filter(|s| !s.is_empty()).map(|s| s.parse::<Status>()).transpose().map_err(|_| AppError::BadRequest)?;

@@ -301,9 +301,11 @@ pub fn due(status: Status, arrive_by: DateTime<Utc>, restore_by: Option<DateTime
     current_deadline(status, arrive_by, restore_by).map(|at| Due::with_margin(at, Duration::minutes(AT_RISK_MINUTES)))
 }
 
-/// A manager's queue: hazards first, then the nearest (or longest missed) deadline, then oldest.
+/// A manager's queue: hazards still waiting for the crew or the power first, then the nearest
+/// (or longest missed) deadline, then oldest. A hazard whose power is back (no deadline counts)
+/// waits with the rest for the customer's word.
 pub fn queue_key(urgent: bool, deadline: Option<DateTime<Utc>>, reported_at: DateTime<Utc>) -> impl Ord {
-    (!urgent, deadline.is_none(), deadline, reported_at)
+    (!(urgent && deadline.is_some()), deadline.is_none(), deadline, reported_at)
 }
 
 /// A supervisor's view across managers: missed deadlines first (longest missed at the top),
@@ -501,10 +503,11 @@ mod tests {
             ("restored", false, None, at(9, 0)),
             ("missed", false, Some(at(13, 30)), at(12, 0)),
             ("hazard", true, Some(at(16, 0)), at(14, 0)),
+            ("restored hazard", true, None, at(8, 0)),
         ];
         tickets.sort_by_key(|(_, urgent, deadline, reported)| queue_key(*urgent, *deadline, *reported));
         let order: Vec<_> = tickets.iter().map(|t| t.0).collect();
-        assert_eq!(order, ["hazard", "missed", "later", "restored"]);
+        assert_eq!(order, ["hazard", "missed", "later", "restored hazard", "restored"]);
     }
 
     #[test]
@@ -532,10 +535,12 @@ mod tests {
             ("hazard", true, Some(at(15, 0)), at(13, 30)),
             ("missed", false, Some(at(13, 30)), at(12, 0)),
             ("later", false, Some(at(15, 30)), at(13, 0)),
+            ("about to miss", false, Some(at(14, 5)), at(12, 30)),
+            ("restored hazard", true, None, at(11, 0)),
         ];
         tickets.sort_by_key(|(_, urgent, deadline, reported)| supervisor_key(*urgent, *deadline, *reported, now));
         let order: Vec<_> = tickets.iter().map(|t| t.0).collect();
-        assert_eq!(order, ["missed", "hazard", "later"]);
+        assert_eq!(order, ["missed", "hazard", "about to miss", "later", "restored hazard"]);
     }
 
     #[test]

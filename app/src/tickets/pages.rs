@@ -15,8 +15,8 @@ use crate::{
     i18n::{fill, use_texts, Texts},
     time::{local_datetime, local_time},
     ui::{
-        field_message, last_error, live::use_live_updates, location::ShareLocation, photos::PhotoPicker, url_error,
-        DateTimeForm, Failure, Field, FormMessage, Loaded, SearchForm,
+        field_message, live::use_live_updates, location::ShareLocation, photos::PhotoPicker, successes, textarea_text,
+        url_error, DateTimeForm, Failure, Field, FormMessage, Forms, Loaded, SearchForm,
     },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -273,7 +273,7 @@ pub fn TicketPage() -> impl IntoView {
     let rate = ServerAction::<Rate>::new();
     let live = use_live_updates(format!("/live/tickets/{}", number_untracked(params)));
     let data = Resource::new(
-        move || (number(), advance.version().get(), message.version().get(), rate.version().get(), live.get()),
+        move || (number(), successes(advance).get(), successes(message).get(), successes(rate).get(), live.get()),
         |(n, ..)| ticket(n.into()),
     );
     view! {
@@ -330,6 +330,11 @@ fn TicketDetail(
                     {format!("{} · {}", view.reported_by, local_datetime(view.reported_at))}
                     {view.on_behalf.then(|| format!(" · {}", t.on_behalf))}
                 </dd>
+                // Staff call the customer back on the number given with the report.
+                {(view.viewer_is_staff && !view.contact_phone.is_empty()).then(|| {
+                    let phone = view.contact_phone.clone();
+                    view! { <dt>{t.contact_phone}</dt><dd><a class="contact-phone" href=format!("tel:{phone}")>{phone.clone()}</a></dd> }
+                })}
                 {view.crew.clone().map(|(name, phone)| view! {
                     <dt>{t.crew}</dt><dd>{name}" "<a href=format!("tel:{phone}")>{phone.clone()}</a></dd>
                 })}
@@ -358,7 +363,9 @@ fn TicketDetail(
 #[component]
 fn Actions(number: String, actions: Vec<Action>, advance: ServerAction<Advance>) -> impl IntoView {
     let t = use_texts();
-    let error = last_error(advance);
+    let form = Forms::new(advance).one();
+    let (error, done) = (form.error, form.done);
+    let crew = (form.typed("crew_name"), form.typed("crew_phone"));
     let plain: Vec<Action> = actions.iter().copied().filter(|a| *a != Action::Dispatch).collect();
     let dispatch = actions.contains(&Action::Dispatch);
     (!actions.is_empty()).then(|| view! {
@@ -377,12 +384,14 @@ fn Actions(number: String, actions: Vec<Action>, advance: ServerAction<Advance>)
                     <h2>{t.dispatch_crew}</h2>
                     <input type="hidden" name="number" value=number/>
                     <input type="hidden" name="action" value="dispatch"/>
-                    <Field label=t.crew_name name="crew_name" maxlength=CREW_NAME_MAX error=field_message(error, "crew_name")/>
-                    <Field label=t.crew_phone name="crew_phone" kind="tel" inputmode="tel" error=field_message(error, "crew_phone")/>
+                    <Field label=t.crew_name name="crew_name" maxlength=CREW_NAME_MAX value=crew.0
+                        error=field_message(error, "crew_name")/>
+                    <Field label=t.crew_phone name="crew_phone" kind="tel" inputmode="tel" value=crew.1
+                        error=field_message(error, "crew_phone")/>
                     <button type="submit" class="button primary action-dispatch">{t.action_dispatch}</button>
                 </ActionForm>
             })}
-            <FormMessage error/>
+            <FormMessage error done confirm=t.ticket_updated/>
         </section>
     })
 }
@@ -437,13 +446,13 @@ fn FollowedView(followed: FollowedRepair) -> impl IntoView {
 fn MergeForm(number: String) -> impl IntoView {
     let t = use_texts();
     let merge = ServerAction::<Merge>::new();
-    let error = last_error(merge);
+    let form = Forms::new(merge).one();
     view! {
         <section class="card">
             <ActionForm action=merge attr:class="form merge" attr:novalidate=true>
                 <input type="hidden" name="number" value=number/>
-                <Field label=t.merge_into name="into" autocomplete="off" error=field_message(error, "into")/>
-                <FormMessage error/>
+                <Field label=t.merge_into name="into" autocomplete="off" value=form.typed("into") error=form.field("into")/>
+                <FormMessage error=form.error done=form.done confirm=t.ticket_merged/>
                 <button type="submit" class="button">{t.merge}</button>
             </ActionForm>
         </section>
@@ -457,6 +466,7 @@ fn EstimateForm(number: String, current: Option<chrono::DateTime<chrono::Utc>>) 
     view! {
         <section class="card">
             <DateTimeForm action=set record_name="number" record=number name="estimate" label=t.estimated_restoration
+                confirm=t.estimate_set
                 submit=t.set_estimate current/>
         </section>
     }
@@ -464,10 +474,9 @@ fn EstimateForm(number: String, current: Option<chrono::DateTime<chrono::Utc>>) 
 
 #[component]
 fn MessageForm(number: String, staff: bool, message: ServerAction<PostMessage>) -> impl IntoView {
-    let error = last_error(message);
     view! {
         <ActionForm action=message attr:class="form message" attr:novalidate=true>
-            {message_fields(number, staff, error)}
+            {message_fields(number, staff, Forms::new(message).one())}
         </ActionForm>
     }
 }
@@ -475,16 +484,20 @@ fn MessageForm(number: String, staff: bool, message: ServerAction<PostMessage>) 
 #[component]
 fn RatingForm(number: String, rate: ServerAction<Rate>) -> impl IntoView {
     let t = use_texts();
-    let error = last_error(rate);
+    let form = Forms::new(rate).one();
+    let error = form.error;
+    let typed = form.clone();
     let scale = move |name: &'static str, label: &'static str| {
         let message = field_message(error, name);
+        let chosen = typed.typed(name);
         view! {
             <fieldset class="field stars">
                 <legend>{label}</legend>
                 {(1..=5).map(|n| {
                     let id = format!("{name}-{n}");
                     view! {
-                        <input type="radio" name=name id=id.clone() value=n.to_string() class="choice"/>
+                        <input type="radio" name=name id=id.clone() value=n.to_string() class="choice"
+                            checked=chosen.as_deref() == Some(n.to_string().as_str())/>
                         <label for=id class="star">{n.to_string()}</label>
                     }
                 }).collect_view()}
@@ -503,7 +516,7 @@ fn RatingForm(number: String, rate: ServerAction<Rate>) -> impl IntoView {
                 {scale("professionalism", t.rate_professionalism)}
                 <div class="field">
                     <label for="field-comment">{t.rate_comment}</label>
-                    <textarea id="field-comment" name="comment" rows="2" maxlength=COMMENT_MAX></textarea>
+                    <textarea id="field-comment" name="comment" rows="2" maxlength=COMMENT_MAX>{textarea_text(form.typed("comment").unwrap_or_default())}</textarea>
                 </div>
                 <FormMessage error/>
                 <button type="submit" class="button primary">{t.send_rating}</button>

@@ -381,7 +381,7 @@ pub async fn list(pool: &PgPool, q: ListQuery<'_>) -> AppResult<Vec<SummaryRow>>
              and ($7::text is null or a.code = $7)
            order by
              case when $5 then $8 and coalesce(k.due_at < $9, false) end desc,
-             case when $5 then t.urgent end desc,
+             case when $5 then t.urgent and k.due_at is not null end desc,
              case when $5 then k.due_at end asc nulls last,
              case when $5 then k.opened_at end asc,
              k.opened_at desc, k.id

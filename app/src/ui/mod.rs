@@ -5,6 +5,7 @@ use crate::{error::AppError, i18n::use_texts, time::local_input_value};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::components::Redirect;
 
+pub mod echo;
 pub mod live;
 pub mod location;
 pub mod photos;
@@ -79,14 +80,150 @@ where
     }
 }
 
-/// The error an action's last run left, if any: from the action itself with JavaScript, or
-/// decoded from the URL the server redirected back to without it.
-pub fn last_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+/// Which of the forms sharing one action (one per card of a list, or a page's only form) was
+/// sent last, so its message and confirmation show under it and nowhere else. Made where the
+/// action is, above the list that is drawn anew when its data changes.
+pub struct Forms<S: ServerFn + 'static>
+where
+    S::Output: 'static,
+{
+    action: ServerAction<S>,
+    last: RwSignal<Option<String>>,
+}
+
+impl<S: ServerFn + 'static> Clone for Forms<S>
+where
+    S::Output: 'static,
+{
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: ServerFn + 'static> Copy for Forms<S> where S::Output: 'static {}
+
+impl<S> Forms<S>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
+    pub fn new(action: ServerAction<S>) -> Self {
+        Self { action, last: RwSignal::new(None) }
+    }
+
+    pub fn action(self) -> ServerAction<S> {
+        self.action
+    }
+
+    /// Whether the form sent last, whichever it was, went through.
+    pub fn any_done(self) -> Signal<bool> {
+        let Forms { action, last } = self;
+        let without_js = echo::page_echo().is_some_and(|e| e.path == S::PATH && !e.refused);
+        Signal::derive(move || match last.with(Option::is_some) {
+            true => action.value().with(|v| matches!(v, Some(Ok(_)))),
+            false => without_js,
+        })
+    }
+
+    /// The page's only form of this action.
+    pub fn one(self) -> FormState {
+        self.state(None)
+    }
+
+    /// The form of one record: the hidden field `name` that names it, and its value.
+    pub fn of(self, name: &'static str, value: impl ToString) -> FormState {
+        self.state(Some((name, value.to_string())))
+    }
+
+    fn state(self, record: Option<(&'static str, String)>) -> FormState {
+        let Forms { action, last } = self;
+        let key = record.as_ref().map(|(_, value)| value.clone()).unwrap_or_default();
+        // Sent without JavaScript: the server kept the form, and says whether it was this one.
+        let echo = echo::page_echo().filter(|e| e.path == S::PATH);
+        let echoed = match (&echo, &record) {
+            (Some(echo), Some((name, value))) => echo.field(name) == Some(value.as_str()),
+            (Some(_), None) => true,
+            // The address still names an error but nothing was kept (a reload): a single form
+            // may show it; a card of a list cannot tell whether it was the one.
+            (None, record) => record.is_none(),
+        };
+        let done_without_js = echoed && echo.as_ref().is_some_and(|e| !e.refused);
+        let typed = echo.filter(|e| echoed && e.refused);
+        // Sent from this page: the form named last, or, for a page's only form, any run (the
+        // form may have been drawn anew since, with the page's data).
+        let only = record.is_none();
+        let mine = {
+            let key = key.clone();
+            move || match last.with(|l| l.as_deref().map(|l| l == key)) {
+                Some(mine) => Some(mine),
+                None => (only && action.version().get() > 0).then_some(true),
+            }
+        };
+        let error = {
+            let mine = mine.clone();
+            Signal::derive(move || {
+                let error = action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()));
+                error.filter(|_| mine().unwrap_or(echoed))
+            })
+        };
+        let done = Signal::derive(move || match mine() {
+            Some(mine) => mine && action.value().with(|v| matches!(v, Some(Ok(_)))),
+            None => done_without_js,
+        });
+        FormState { error, done, typed, key, last }
+    }
+}
+
+/// One form as its user sees it after sending it: its error, whether it went through, and,
+/// when the server refused it without JavaScript, what had been typed into it.
+#[derive(Clone)]
+pub struct FormState {
+    pub error: Signal<Option<AppError>>,
+    pub done: Signal<bool>,
+    typed: Option<echo::FormEcho>,
+    key: String,
+    last: RwSignal<Option<String>>,
+}
+
+impl FormState {
+    /// What was typed into field `name` of this form before a refusal, to put back.
+    pub fn typed(&self, name: &str) -> Option<String> {
+        self.typed.as_ref().and_then(|e| e.field(name)).map(str::to_owned)
+    }
+
+    /// What was typed, else the stored value.
+    pub fn typed_or(&self, name: &str, stored: impl Into<Option<String>>) -> Option<String> {
+        self.typed(name).or_else(|| stored.into())
+    }
+
+    /// For the form's `on:submit`: notes that this form is the one sent.
+    pub fn sending(&self) -> impl Fn(leptos::ev::SubmitEvent) + Clone + 'static {
+        let (last, key) = (self.last, self.key.clone());
+        move |_| last.set(Some(key.clone()))
+    }
+
+    /// The translated message for one of its fields.
+    pub fn field(&self, name: &'static str) -> Signal<Option<String>> {
+        field_message(self.error, name)
+    }
+}
+
+/// Counts an action's successful runs: what a page's data refetches on, so a refused form
+/// keeps what was typed rather than being drawn anew from the stored values.
+pub fn successes<S>(action: ServerAction<S>) -> Memo<usize>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Memo::new(move |previous: Option<&usize>| {
+        let version = action.version().get();
+        let ok = action.value().with(|v| matches!(v, Some(Ok(_))));
+        if ok {
+            version
+        } else {
+            previous.copied().unwrap_or(0)
+        }
+    })
 }
 
 /// The error a plain form's server function sent back in the address (`?__path=…&__err=…`),
@@ -151,7 +288,7 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional, into)] value: Option<String>,
+    #[prop(into, default = None)] value: Option<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -190,8 +327,9 @@ pub fn DateTimeForm<S, P>(
     /// The time's field.
     name: &'static str,
     label: &'static str,
-    /// The button's text.
+    /// The button's text, and the words once the time is set.
     submit: &'static str,
+    confirm: &'static str,
     current: Option<chrono::DateTime<chrono::Utc>>,
     #[prop(default = "form")] class: &'static str,
 ) -> impl IntoView
@@ -208,28 +346,34 @@ where
     S::Output: Send + Sync + 'static,
     S::Client: leptos::server_fn::client::Client<AppError>,
 {
-    let error = last_error(action);
+    let form = Forms::new(action).one();
     view! {
         <ActionForm action attr:class=class attr:novalidate=true>
             <input type="hidden" name=record_name value=record/>
-            <Field label name kind="datetime-local" value=current.map(local_input_value).unwrap_or_default()
-                error=field_message(error, name)/>
-            <FormMessage error/>
+            <Field label name kind="datetime-local"
+                value=form.typed_or(name, current.map(local_input_value)).unwrap_or_default() error=form.field(name)/>
+            <FormMessage error=form.error done=form.done confirm/>
             <button type="submit" class="button">{submit}</button>
         </ActionForm>
     }
 }
 
-/// The form-wide message of an action's error (throttling, server trouble), above the button.
+/// The form-wide message of an action's error (throttling, server trouble), above the button;
+/// with `done`, the words saying what happened once the form went through (announced).
 #[component]
-pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn FormMessage(
+    error: Signal<Option<AppError>>,
+    #[prop(optional, into)] done: Option<Signal<bool>>,
+    #[prop(optional)] confirm: &'static str,
+) -> impl IntoView {
     let t = use_texts();
-    move || {
-        error.with(|e| e.as_ref().and_then(|e| e.message(t))).map(|m| {
-            view! {
-                <p class="form-error" role="alert">{m}</p>
-            }
-        })
+    view! {
+        {move || {
+            error.with(|e| e.as_ref().and_then(|e| e.message(t))).map(|m| {
+                view! { <p class="form-error" role="alert">{m}</p> }
+            })
+        }}
+        <p class="form-done" role="status">{move || done.is_some_and(|d| d.get()).then_some(confirm)}</p>
     }
 }
 
@@ -336,20 +480,20 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[tokio::test]
     async fn the_date_time_form_is_the_estimate_form_it_replaced() {
-        use super::{field_message, last_error, DateTimeForm, Field, FormMessage};
+        use super::{field_message, DateTimeForm, Field, FormMessage};
         use crate::time::local_input_value;
         use leptos::prelude::*;
         let current = chrono::DateTime::parse_from_rfc3339("2026-11-24T01:05:00Z").ok().map(|at| at.to_utc());
         for class in ["form", "form estimate"] {
             let by_hand = render(move || {
                 let set = ServerAction::<SetWhen>::new();
-                let error = last_error(set);
+                let error = Signal::derive(move || set.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())));
                 view! {
                     <ActionForm action=set attr:class=class attr:novalidate=true>
                         <input type="hidden" name="id" value="7"/>
                         <Field label="Estimated" name="estimate" kind="datetime-local"
                             value=current.map(local_input_value).unwrap_or_default() error=field_message(error, "estimate")/>
-                        <FormMessage error/>
+                        <FormMessage error done=Signal::derive(|| false) confirm="Set."/>
                         <button type="submit" class="button">"Set"</button>
                     </ActionForm>
                 }
@@ -359,7 +503,7 @@ mod tests {
                 let set = ServerAction::<SetWhen>::new();
                 view! {
                     <DateTimeForm action=set record_name="id" record="7".to_owned() name="estimate" label="Estimated"
-                        submit="Set" current class/>
+                        submit="Set" confirm="Set." current class/>
                 }
             })
             .await;
