@@ -19,6 +19,9 @@ pub enum Problem {
     },
     BadPhone,
     BadAccountNo,
+    /// A well-formed account number that is none of those the caller may report for: another
+    /// party's reads exactly like one that does not exist.
+    UnknownAccount,
     BadIdentifier,
     WrongCredentials,
     UnknownManager,
@@ -213,6 +216,7 @@ impl Problem {
             Problem::TooLong { max } => fill(t.problem_too_long, &[("max", &max.to_string())]),
             Problem::BadPhone => t.problem_bad_phone.to_owned(),
             Problem::BadAccountNo => t.problem_bad_account_no.to_owned(),
+            Problem::UnknownAccount => t.problem_unknown_account.to_owned(),
             Problem::BadIdentifier => t.problem_bad_identifier.to_owned(),
             Problem::WrongCredentials => t.problem_wrong_credentials.to_owned(),
             Problem::UnknownManager => t.problem_unknown_manager.to_owned(),

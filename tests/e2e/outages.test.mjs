@@ -24,10 +24,21 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       // Publishing without choosing anything names each missing field.
       await manager.click('form.publish button[type=submit]');
       await manager.locator('#field-kind-error').filter({ hasText: '请选择' }).waitFor();
+      // Planned work two days ahead is refused in days, and everything typed stays.
       await ready(manager, js);
-      await manager.check('#kind-fault');
+      await manager.check('#kind-planned');
       await manager.fill('#field-reason', reason);
       await manager.check('#area-QFS');
+      await manager.fill('#field-starts_at', localInput(48));
+      await manager.fill('#field-ends_at', localInput(52));
+      await manager.click('form.publish button[type=submit]');
+      await manager.locator('#field-starts_at-error').filter({ hasText: '7 天' }).waitFor();
+      assert.equal(await manager.inputValue('#field-reason'), reason);
+      assert.ok(await manager.isChecked('#kind-planned') && await manager.isChecked('#area-QFS'), 'choices kept');
+      assert.equal(await manager.inputValue('#field-starts_at'), localInput(48).slice(0, 16));
+      await ready(manager, js);
+      await manager.check('#kind-fault');
+      await manager.fill('#field-starts_at', '');
       await manager.fill('#field-ends_at', localInput(3));
       await manager.click('form.publish button[type=submit]');
       await manager.waitForURL(/\/outages\/\d+$/);
@@ -38,6 +49,10 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await customer.waitForURL(`${BASE}/me`);
       const banner = customer.locator('.outage-banner', { hasText: reason });
       await banner.waitFor();
+      // A warning, not a header link: amber, a full-width tap target.
+      const look = await banner.evaluate((b) => ({ bg: getComputedStyle(b).backgroundColor, height: b.getBoundingClientRect().height }));
+      assert.equal(look.bg, 'rgb(255, 242, 214)');
+      assert.ok(look.height >= 44, `banner ${look.height}px`);
       await assertFitsPhone(customer);
       await customer.goto(`${BASE}/notifications`);
       await customer.locator('.notice', { hasText: '停电已开始' }).first().waitFor();

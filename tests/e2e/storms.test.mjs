@@ -4,31 +4,17 @@
 // off) finds that one under way and joins it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, phone, ready, signIn, assertFitsPhone, modes, localInput } from './helpers.mjs';
+import { BASE, phone, ready, signIn, assertFitsPhone, modes, localInput, sendReport } from './helpers.mjs';
 
 // Households in Shuanghe (SH), served by area manager M1008; no other journey touches them.
 const HOUSEHOLDS = [['13800000032', '13800000036', '13800000040'], ['13800000044', '13800000048', '13800000052']];
 
-/** Reports a fault as the report form sends it; returns the signed-in page and the ticket number. */
+/** Reports a fault for a household; returns its signed-in page and the ticket number. */
 async function report(js, household) {
   const page = await phone(js);
   await signIn(page, js, household);
   await page.waitForURL(`${BASE}/me`);
-  const form = await (await page.request.post(`${BASE}/api/report_form`)).json();
-  const sent = await page.request.post(`${BASE}/api/report_fault`, {
-    maxRedirects: 0,
-    headers: { accept: 'text/html' },
-    multipart: {
-      account_no: form.accounts[0].account_no,
-      category: 'area_dark',
-      description: '整条街都黑了',
-      address: form.accounts[0].address,
-      contact_phone: form.phone,
-      submission_key: form.submission_key,
-    },
-  });
-  assert.equal(sent.status(), 302);
-  return { page, number: sent.headers().location.split('/').pop() };
+  return { page, number: await sendReport(page, 'area_dark', '整条街都黑了') };
 }
 
 for (const [index, { js, name: mode }] of modes.entries()) {

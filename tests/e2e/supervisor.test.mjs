@@ -2,7 +2,7 @@
 // with JavaScript on and off; the customer then sees the new manager.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, phone, ready, signIn, assertFitsPhone, modes } from './helpers.mjs';
+import { BASE, phone, ready, signIn, assertFitsPhone, modes, sendReport } from './helpers.mjs';
 
 for (const [index, { js, name: mode }] of modes.entries()) {
   // A different household per mode, so the two runs do not depend on each other.
@@ -87,3 +87,56 @@ for (const { js, name: mode } of modes) {
     }
   });
 }
+
+// Households 14 and 18 (community manager M1004): their repairs end in low ratings, so the
+// supervisor owes two follow-up calls; no other journey touches them.
+test('a message shows under the follow-up card that was sent, and a closed call says so (JavaScript on)', async () => {
+  const staff = await phone(true);
+  const households = [];
+  try {
+    await signIn(staff, true, 'M1004');
+    await staff.waitForURL(`${BASE}/manager`);
+    for (const household of ['13800000014', '13800000018']) {
+      const page = await phone(true);
+      households.push(page);
+      await signIn(page, true, household);
+      await page.waitForURL(`${BASE}/me`);
+      const number = await sendReport(page, 'no_power');
+      for (const step of [{ action: 'accept' }, { action: 'dispatch', crew_name: '抢修二班', crew_phone: '13911113333' }, { action: 'arrive' }, { action: 'restore' }]) {
+        const done = await staff.request.post(`${BASE}/api/advance`, { form: { number, ...step } });
+        assert.equal(done.status(), 200, `${step.action}: ${await done.text()}`);
+      }
+      const rated = await page.request.post(`${BASE}/api/rate`, {
+        form: { number, overall: '1', speed: '1', attitude: '2', professionalism: '2', comment: '太慢了' },
+      });
+      assert.equal(rated.status(), 200, await rated.text());
+    }
+  } finally {
+    for (const page of households) await page.context().close();
+    await staff.context().close();
+  }
+
+  const supervisor = await phone(true);
+  try {
+    await signIn(supervisor, true, 'S0001');
+    await supervisor.waitForURL(`${BASE}/supervisor`);
+    await supervisor.goto(`${BASE}/supervisor/follow-ups`);
+    await ready(supervisor, true);
+    const cards = supervisor.locator('li.follow-up');
+    assert.ok(await cards.count() >= 2, 'two follow-ups owed');
+    // An empty note on the first card: the message is under that card only.
+    await cards.nth(0).locator('button[type=submit]').click();
+    await cards.nth(0).locator('.field-error').filter({ hasText: '请填写' }).waitFor();
+    const messages = await supervisor.locator('li.follow-up .field-error').evaluateAll((ps) => ps.filter((p) => p.textContent.trim()).length);
+    assert.equal(messages, 1, 'one message, under the card sent');
+    // Closing the second with a note says so, and its card leaves the list.
+    const before = await cards.count();
+    await cards.nth(1).locator('textarea').fill('已致电，客户接受道歉');
+    await cards.nth(1).locator('button[type=submit]').click();
+    await supervisor.locator('.form-done').filter({ hasText: '回访已结束' }).waitFor();
+    await supervisor.waitForFunction((n) => document.querySelectorAll('li.follow-up').length === n - 1, before);
+    await assertFitsPhone(supervisor);
+  } finally {
+    await supervisor.context().close();
+  }
+});

@@ -26,6 +26,15 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await manager.waitForURL(`${BASE}/manager`);
       await manager.goto(`${BASE}/queue`);
       await ready(manager, js);
+      // The status filter shows its longest choice whole.
+      const room = await manager.$eval('select[name=status]', (select) => {
+        const style = getComputedStyle(select);
+        const context = document.createElement('canvas').getContext('2d');
+        context.font = style.font;
+        const widest = Math.max(...[...select.options].map((o) => context.measureText(o.text).width));
+        return select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - widest;
+      });
+      assert.ok(room >= 0, `the status filter clips its text by ${-room}px`);
 
       await signIn(customer, js, HOUSEHOLDS[index]);
       await customer.waitForURL(`${BASE}/me`);
@@ -131,8 +140,41 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await customer.waitForSelector('text=您的评价');
       assert.equal(await customer.locator('form.rating').count(), 0, 'rated once');
       await assertFitsPhone(customer);
+
+      // Notifications say what happened, each a row tall enough to tap.
+      await customer.goto(`${BASE}/notifications`);
+      await ready(customer, js);
+      const notices = await customer.locator('.notice > a').allTextContents();
+      assert.ok(notices.some((n) => /^已派抢修人员：抢修一班 王师傅，预计 \d\d:\d\d 前到达$/.test(n.trim())), notices.join(' | '));
+      assert.ok(notices.some((n) => n.includes('已恢复供电')), notices.join(' | '));
+      const heights = await customer.locator('.notice > a').evaluateAll((as) => as.map((a) => a.getBoundingClientRect().height));
+      assert.ok(heights.every((h) => h >= 44), `notification rows ${heights}`);
+      assert.ok((await customer.textContent('.notice .muted')).includes(number.slice(0, 4) + '-'), 'the number as on the ticket');
     } finally {
       await customer.context().close();
+      await manager.context().close();
+    }
+  });
+}
+
+for (const { js, name: mode } of modes) {
+  test(`a manager reports for a customer who phoned, in words about the customer (${mode})`, async () => {
+    const manager = await phone(js);
+    try {
+      await signIn(manager, js, 'M1003');
+      await manager.waitForURL(`${BASE}/manager`);
+      // A number that is none of the manager's customers says so, not "10 digits".
+      await manager.goto(`${BASE}/report?account=3999999999`);
+      await ready(manager, js);
+      await manager.locator('main').filter({ hasText: '没有这个号码' }).waitFor();
+      await manager.goto(`${BASE}/report?account=3100000013`);
+      await ready(manager, js);
+      assert.equal((await manager.textContent('fieldset.categories legend')).trim(), '客户反映的情况');
+      assert.equal((await manager.textContent('label[for=field-description]')).trim(), '客户描述（选填）');
+      assert.equal((await manager.textContent('label[for=field-contact_phone]')).trim(), '客户联系电话');
+      assert.equal(await manager.locator('button:has-text("发送我的位置")').count(), 0, 'the manager is not at the fault');
+      await assertFitsPhone(manager);
+    } finally {
       await manager.context().close();
     }
   });

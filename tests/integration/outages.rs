@@ -625,6 +625,27 @@ async fn large_customers_are_consulted_and_their_manager_answers(pool: sqlx::PgP
         assert_eq!(seen.messages.len(), 2);
         assert_eq!(seen.status, app::outages::model::ConsultationStatus::Answered);
     }
+    // The badge says whose turn it is to each side, and that nothing is left once cancelled.
+    let zh = app::i18n::Locale::Zh.texts();
+    // Hydration markers (`<!>`) aside, the badge's words.
+    let badge =
+        |html: &str, text: &str| html.replace("<!>", "").contains(&format!(r#"<span class="badge">{text}</span>"#));
+    let html = consultations_page(&portal, &hospital).await;
+    assert!(badge(&html, zh.consultation_open), "the contact's turn: {html}");
+    let html = consultations_page(&portal, &member).await;
+    assert!(badge(&html, zh.consultation_awaiting_contact), "the manager waits: {html}");
+    let id_text = id.to_string();
+    let cancelled = portal.call("move_outage", &[("id", &id_text), ("action", "cancel")], Some(&supervisor)).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", String::from_utf8_lossy(&cancelled.body));
+    for session in [&hospital, &member] {
+        let html = consultations_page(&portal, session).await;
+        assert!(badge(&html, zh.consultation_outage_cancelled), "nothing to do: {html}");
+        assert!(!badge(&html, zh.consultation_open));
+    }
+}
+
+async fn consultations_page(portal: &Portal, session: &crate::support::Session) -> String {
+    String::from_utf8(portal.get("/consultations", Some(session)).await.body).unwrap()
 }
 
 #[sqlx::test(migrations = "../migrations")]

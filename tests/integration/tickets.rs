@@ -215,7 +215,7 @@ async fn a_customer_cannot_report_for_or_open_another_customers_account(pool: sq
     let theirs = portal.send_report(&fields, Some(&customer)).await;
     fields[0] = ("account_no", "3999999999");
     let missing = portal.send_report(&fields, Some(&customer)).await;
-    assert_eq!(theirs.error(), AppError::field("account_no", Problem::BadAccountNo));
+    assert_eq!(theirs.error(), AppError::field("account_no", Problem::UnknownAccount));
     assert_eq!(theirs.body, missing.body);
     assert_eq!(count_tickets(&portal).await, 0);
 
@@ -526,7 +526,7 @@ async fn a_manager_opens_a_ticket_for_a_customer_who_phoned_in(pool: sqlx::PgPoo
 
     let other = portal.call_fn(ReportForm { account: Some(t(&theirs)) }, Some(&manager)).await;
     let missing = portal.call_fn(ReportForm { account: Some(t("3999999999")) }, Some(&manager)).await;
-    assert_eq!(other.error(), AppError::field("account", Problem::BadAccountNo));
+    assert_eq!(other.error(), AppError::field("account", Problem::UnknownAccount));
     assert_eq!(other.body, missing.body, "another manager's customer reads like no customer");
     let none = portal.call_fn(ReportForm { account: None }, Some(&manager)).await;
     assert_eq!(none.error(), AppError::field("account", Problem::Required));
@@ -549,7 +549,7 @@ async fn a_manager_opens_a_ticket_for_a_customer_who_phoned_in(pool: sqlx::PgPoo
     fields[5] = ("submission_key", "2f1e9a64-6a1b-4a59-9b5a-3f1d0c7e8a11");
     assert_eq!(
         portal.send_report(&fields, Some(&manager)).await.error().for_field("account_no"),
-        Some(Problem::BadAccountNo)
+        Some(Problem::UnknownAccount)
     );
 
     let ticket: TicketView = view(&portal, &manager, &number).await.json();

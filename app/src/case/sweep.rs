@@ -24,7 +24,7 @@ pub async fn alert_deadlines(pool: &PgPool, now: DateTime<Utc>) -> AppResult<usi
             let kind = if state == DeadlineState::Missed { Kind::DeadlineMissed } else { Kind::DeadlineAtRisk };
             let key = dedupe_key(kind, row.id, at.timestamp(), row.supervisor_id);
             let mut conn = pool.acquire().await?;
-            if notifications::notify(&mut conn, row.supervisor_id, kind, Subject::Case(row.id), &key).await? {
+            if notifications::notify(&mut conn, row.supervisor_id, kind, Subject::Case(row.id), &key, None).await? {
                 alerts += 1;
             }
         }

@@ -1,4 +1,4 @@
-use super::model::Kind;
+use super::model::{Detail, Kind};
 use crate::domain::Text;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -14,6 +14,8 @@ pub struct Notice {
     pub about: String,
     pub at: DateTime<Utc>,
     pub unread: bool,
+    /// What happened, when the notification says.
+    pub detail: Option<Detail>,
 }
 
 #[server(endpoint = "my_notifications")]
@@ -29,7 +31,8 @@ pub async fn my_notifications() -> Result<Vec<Notice>, AppError> {
                 (None, Some(id)) => (format!("/outages/{id}"), r.outage_reason.unwrap_or_default()),
                 (None, None) => ("/notifications".to_owned(), String::new()),
             };
-            Ok(Notice { kind: r.kind, href, about, at: r.created_at, unread: r.read_at.is_none() })
+            let detail = r.detail.map(|d| d.0);
+            Ok(Notice { kind: r.kind, href, about, at: r.created_at, unread: r.read_at.is_none(), detail })
         })
         .collect()
 }

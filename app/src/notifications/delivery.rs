@@ -2,7 +2,7 @@
 //! server process runs the same loop: due deliveries are claimed with SKIP LOCKED inside a
 //! transaction, so two processes never take the same one, and a delivery is marked sent in the
 //! transaction that claimed it. Quiet hours postpone; failures retry with back-off.
-use super::model::{deliver_at, retry_after, Kind, DELIVERY_ATTEMPTS};
+use super::model::{deliver_at, notice_text, retry_after, Detail, Kind, DELIVERY_ATTEMPTS};
 use crate::{db::PgPool, error::AppResult, i18n::ZH};
 use chrono::{DateTime, Utc};
 use std::{io::Write, path::PathBuf};
@@ -58,7 +58,7 @@ pub async fn deliver_due(pool: &PgPool, delivery: &impl Delivery, now: DateTime<
         let mut tx = pool.begin().await?;
         let due = sqlx::query!(
             r#"select d.id, d.channel, d.address, d.attempts, n.kind, p.quiet_from as "quiet_from?", p.quiet_to as "quiet_to?",
-                      c.number as "number?", o.reason as "reason?"
+                      c.number as "number?", o.reason as "reason?", n.detail as "detail: sqlx::types::Json<Detail>"
                from deliveries d
                join notifications n on n.id = d.notification_id
                left join contact_preferences p on p.user_id = n.user_id
@@ -86,7 +86,8 @@ pub async fn deliver_due(pool: &PgPool, delivery: &impl Delivery, now: DateTime<
                 continue;
             }
             let kind: Kind = row.kind.parse()?;
-            let text = format!("【{}】{}：{}", ZH.app_name, kind.label(&ZH), about(row.number, row.reason));
+            let said = notice_text(kind, row.detail.as_ref().map(|d| &d.0), &ZH);
+            let text = format!("【{}】{}：{}", ZH.app_name, said, about(row.number, row.reason));
             let message = Message { channel: &row.channel, address: &row.address, text };
             match delivery.send(&message).await {
                 Ok(()) => {

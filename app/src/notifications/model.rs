@@ -55,6 +55,56 @@ pub enum Subject {
     Outage(i64),
 }
 
+/// What happened, in the words a notification can say, written with it: a repair's step with
+/// its crew and the time it is due by. Features say what happened in these terms; the
+/// notification says it in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Detail {
+    /// The report is accepted; a crew is due by `crew_by`.
+    Accepted {
+        crew_by: DateTime<Utc>,
+    },
+    CrewDispatched {
+        crew: String,
+        crew_by: DateTime<Utc>,
+    },
+    /// The crew is there; power is due back by `power_by` when a commitment counts.
+    CrewOnSite {
+        power_by: Option<DateTime<Utc>>,
+    },
+    PowerRestored,
+    Closed,
+    Cancelled,
+    /// Reopened because the power is off again; a crew is due by `crew_by`.
+    Reopened {
+        crew_by: DateTime<Utc>,
+    },
+}
+
+impl Detail {
+    pub fn text(&self, t: &Texts) -> String {
+        use crate::{i18n::fill, time::local_time};
+        match self {
+            Detail::Accepted { crew_by } => fill(t.notice_accepted, &[("time", &local_time(*crew_by))]),
+            Detail::CrewDispatched { crew, crew_by } => {
+                fill(t.notice_crew_dispatched, &[("crew", crew), ("time", &local_time(*crew_by))])
+            }
+            Detail::CrewOnSite { power_by: Some(at) } => fill(t.notice_crew_on_site_by, &[("time", &local_time(*at))]),
+            Detail::CrewOnSite { power_by: None } => t.notice_crew_on_site.to_owned(),
+            Detail::PowerRestored => t.notice_power_restored.to_owned(),
+            Detail::Closed => t.notice_closed.to_owned(),
+            Detail::Cancelled => t.notice_cancelled.to_owned(),
+            Detail::Reopened { crew_by } => fill(t.notice_reopened, &[("time", &local_time(*crew_by))]),
+        }
+    }
+}
+
+/// A notification's words: what happened when it says, else what kind of news it is.
+pub fn notice_text(kind: Kind, detail: Option<&Detail>, t: &Texts) -> String {
+    detail.map_or_else(|| kind.label(t).to_owned(), |d| d.text(t))
+}
+
 /// One notification per event and person: the key names the event, so however many server
 /// processes notice it, the insert succeeds once. A deadline's key includes the deadline
 /// itself, so a reopened repair with a new deadline is reported again; an outage reminder's
@@ -71,6 +121,23 @@ pub fn key_prefix(kind: Kind, subject_id: i64, moment: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notification_says_what_happened() {
+        let en = crate::i18n::Locale::En.texts();
+        // 06:35 UTC is 14:35 in the utility's time.
+        let by = chrono::DateTime::parse_from_rfc3339("2026-12-02T06:35:00Z").unwrap().to_utc();
+        let dispatched = Detail::CrewDispatched { crew: "Wang".into(), crew_by: by };
+        assert_eq!(notice_text(Kind::TicketUpdate, Some(&dispatched), en), "Crew dispatched: Wang, arriving by 14:35");
+        assert!(notice_text(Kind::TicketUpdate, Some(&Detail::CrewOnSite { power_by: Some(by) }), en).contains("14:35"));
+        assert_eq!(notice_text(Kind::TicketUpdate, None, en), en.notice_ticket_update);
+        let zh = crate::i18n::Locale::Zh.texts();
+        assert!(notice_text(Kind::TicketUpdate, Some(&dispatched), zh).contains("Wang"));
+        // Stored as JSON and read back the same.
+        let stored = serde_json::to_value(&dispatched).unwrap();
+        assert_eq!(stored["what"], "crew_dispatched");
+        assert_eq!(serde_json::from_value::<Detail>(stored).unwrap(), dispatched);
+    }
 
     #[test]
     fn the_same_event_for_the_same_person_has_one_key() {

@@ -1,6 +1,6 @@
 use super::{
     api::{contact_preferences, my_notifications, ContactChoices, MarkNotificationsRead, SaveContactPreferences},
-    model::EMAIL_MAX,
+    model::{notice_text, EMAIL_MAX},
 };
 use crate::{
     i18n::{fill, use_texts},
@@ -27,7 +27,7 @@ pub fn NotificationsPage() -> impl IntoView {
             <ul class="notices">
                 {list.into_iter().map(|n| view! {
                     <li class="card notice" class:unread=n.unread>
-                        <a href=n.href>{n.kind.label(t)}</a>
+                        <a href=n.href>{notice_text(n.kind, n.detail.as_ref(), t)}</a>
                         <p class="muted">{format!("{} · {}", local_datetime(n.at), n.about)}</p>
                     </li>
                 }).collect_view()}

@@ -1,4 +1,4 @@
-use super::model::{Kind, Subject};
+use super::model::{Detail, Kind, Subject};
 use crate::{db::PgPool, domain::case_ref::CaseKind, error::AppResult};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -11,20 +11,23 @@ pub async fn notify(
     kind: Kind,
     subject: Subject,
     dedupe_key: &str,
+    detail: Option<&Detail>,
 ) -> AppResult<bool> {
     let (case_id, outage_id) = match subject {
         Subject::Case(id) => (Some(id), None),
         Subject::Outage(id) => (None, Some(id)),
     };
     let id = sqlx::query_scalar!(
-        "insert into notifications (user_id, kind, case_id, outage_id, dedupe_key) values ($1, $2, $3, $4, $5)
+        "insert into notifications (user_id, kind, case_id, outage_id, dedupe_key, detail)
+         values ($1, $2, $3, $4, $5, $6)
          on conflict (dedupe_key) do nothing
          returning id",
         user_id,
         kind.as_str(),
         case_id,
         outage_id,
-        dedupe_key
+        dedupe_key,
+        detail.map(sqlx::types::Json) as _
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -63,12 +66,14 @@ pub struct NotificationRow {
     pub outage_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    pub detail: Option<sqlx::types::Json<Detail>>,
 }
 
 pub async fn recent(pool: &PgPool, user_id: i64) -> AppResult<Vec<NotificationRow>> {
     Ok(sqlx::query_as!(
         NotificationRow,
-        r#"select n.kind as "kind: Kind", c.kind as "case_kind?: CaseKind", c.number as "number?", n.outage_id, o.reason as "outage_reason?", n.created_at, n.read_at
+        r#"select n.kind as "kind: Kind", c.kind as "case_kind?: CaseKind", c.number as "number?", n.outage_id, o.reason as "outage_reason?", n.created_at, n.read_at,
+                  n.detail as "detail: sqlx::types::Json<Detail>"
            from notifications n
            left join cases c on c.id = n.case_id
            left join outages o on o.id = n.outage_id

@@ -464,7 +464,7 @@ pub async fn consult(
     };
     for person in told {
         let key = dedupe_key(kind, row.outage_id, message_id, person);
-        notifications::notify(&mut tx, person, kind, Subject::Outage(row.outage_id), &key).await?;
+        notifications::notify(&mut tx, person, kind, Subject::Outage(row.outage_id), &key, None).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -124,7 +124,7 @@ pub async fn report_form(account: Option<Text>) -> Result<ReportSetup, AppError>
         let customer = customers::by_account(&pool, account.as_str())
             .await?
             .filter(|c| in_scope(scope, c.owner))
-            .ok_or_else(|| AppError::field("account", crate::error::Problem::BadAccountNo))?;
+            .ok_or_else(|| AppError::field("account", crate::error::Problem::UnknownAccount))?;
         return Ok(ReportSetup {
             draft: draft.filter(|d| d.account_no == customer.account_no),
             accounts: vec![ReportAccount {
@@ -210,7 +210,7 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
     let target = context
         .account
         .filter(|t| customer_scope(&user).is_some_and(|scope| in_scope(scope, t.owner)))
-        .ok_or_else(|| AppError::field("account_no", Problem::BadAccountNo))?;
+        .ok_or_else(|| AppError::field("account_no", Problem::UnknownAccount))?;
     let checked = service::Report {
         customer_id: target.customer_id,
         area: target.area_type,

@@ -9,6 +9,7 @@ use crate::{
     domain::text::parse_text,
     error::{FieldError, Problem},
     i18n::Texts,
+    notifications::model::Detail,
     text_enum,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -201,6 +202,23 @@ pub fn clock_after(action: Action, clock: Clock, area: AreaType, now: DateTime<U
 /// explained it), not about their own steps nor the quiet closing of a confirmed-by-silence repair.
 pub fn tells_customer(action: Action, actor: Actor) -> bool {
     actor == Actor::Manager || action == Action::OutageRestored
+}
+
+/// What the customer is told a step did, with the crew and the time the next commitment falls
+/// due; `None` for a step that has no words of its own (the kind's label says it).
+pub fn step_detail(to: Status, crew: Option<&str>, clock: &Clock) -> Option<Detail> {
+    match to {
+        Status::Accepted => Some(Detail::Accepted { crew_by: clock.arrive_by }),
+        Status::Dispatched => {
+            crew.map(|crew| Detail::CrewDispatched { crew: crew.to_owned(), crew_by: clock.arrive_by })
+        }
+        Status::OnSite => Some(Detail::CrewOnSite { power_by: clock.restore_by }),
+        Status::Restored => Some(Detail::PowerRestored),
+        Status::Closed => Some(Detail::Closed),
+        Status::Cancelled => Some(Detail::Cancelled),
+        Status::Reopened => Some(Detail::Reopened { crew_by: clock.arrive_by }),
+        Status::Submitted | Status::Merged => None,
+    }
 }
 
 /// Reports a storm links to a fault outage: those no crew has been sent to yet (a crew on its
@@ -541,6 +559,25 @@ mod tests {
         tickets.sort_by_key(|(_, urgent, deadline, reported)| supervisor_key(*urgent, *deadline, *reported, now));
         let order: Vec<_> = tickets.iter().map(|t| t.0).collect();
         assert_eq!(order, ["missed", "hazard", "about to miss", "later", "restored hazard"]);
+    }
+
+    #[test]
+    fn each_step_tells_the_customer_what_happened() {
+        let clock = Clock {
+            arrive_by: at(14, 35),
+            arrived_at: None,
+            restore_by: Some(at(18, 0)),
+            restored_at: None,
+            closed_at: None,
+        };
+        assert_eq!(
+            step_detail(Status::Dispatched, Some("王师傅"), &clock),
+            Some(Detail::CrewDispatched { crew: "王师傅".into(), crew_by: at(14, 35) })
+        );
+        assert_eq!(step_detail(Status::Accepted, None, &clock), Some(Detail::Accepted { crew_by: at(14, 35) }));
+        assert_eq!(step_detail(Status::OnSite, None, &clock), Some(Detail::CrewOnSite { power_by: Some(at(18, 0)) }));
+        assert_eq!(step_detail(Status::Restored, None, &clock), Some(Detail::PowerRestored));
+        assert_eq!(step_detail(Status::Merged, None, &clock), None);
     }
 
     #[test]

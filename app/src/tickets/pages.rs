@@ -93,6 +93,12 @@ fn ReportFormView(form: super::api::ReportSetup, notice: Option<ViewFn>) -> impl
     let first = form.accounts.iter().find(|a| a.account_no == draft.account_no).or(form.accounts.first()).cloned();
     let several = form.accounts.len() > 1;
     let category_error = field_message(error, "category");
+    // Staff filling it in for a customer who phoned are asked about the customer, not "you".
+    let (asked, described, reached) = if form.on_behalf {
+        (t.what_happened_staff, t.describe_fault_staff, t.contact_phone_staff)
+    } else {
+        (t.what_happened, t.describe_fault, t.contact_phone)
+    };
     let heading = if form.on_behalf {
         fill(t.report_for, &[("name", first.as_ref().map(|a| a.name.as_str()).unwrap_or_default())])
     } else {
@@ -136,7 +142,7 @@ fn ReportFormView(form: super::api::ReportSetup, notice: Option<ViewFn>) -> impl
                 view! { <input type="hidden" name="account_no" value=first.as_ref().map(|a| a.account_no.clone())/> }.into_any()
             }}
             <fieldset class="field categories" aria-describedby="field-category-error">
-                <legend>{t.what_happened}</legend>
+                <legend>{asked}</legend>
                 {Category::ALL.iter().map(|c| {
                     let id = format!("category-{}", c.as_str());
                     view! {
@@ -149,18 +155,19 @@ fn ReportFormView(form: super::api::ReportSetup, notice: Option<ViewFn>) -> impl
                 <p class="field-error" id="field-category-error" aria-live="polite">{move || category_error.get()}</p>
             </fieldset>
             <div class="field" class:invalid=move || field_message(error, "description").with(Option::is_some)>
-                <label for="field-description">{t.describe_fault}</label>
+                <label for="field-description">{described}</label>
                 <textarea id="field-description" name="description" rows="3" maxlength=DESCRIPTION_MAX>{crate::ui::textarea_text(draft.description.clone())}</textarea>
                 <p class="field-error" aria-live="polite">{move || field_message(error, "description").get()}</p>
             </div>
             <Field label=t.address name="address" autocomplete="street-address" maxlength=ADDRESS_MAX
                 value=form.draft.as_ref().map(|d| d.address.clone()).or(first.map(|a| a.address)).unwrap_or_default()
                 error=field_message(error, "address")/>
-            <Field label=t.contact_phone name="contact_phone" kind="tel" inputmode="tel" autocomplete="tel"
+            <Field label=reached name="contact_phone" kind="tel" inputmode="tel" autocomplete="tel"
                 value=form.draft.as_ref().map_or(form.phone, |d| d.contact_phone.clone())
                 error=field_message(error, "contact_phone")/>
             <PhotoPicker label=t.choose_photos error=field_message(error, "photos") choice=photo_choice check=photo_check/>
-            <ShareLocation/>
+            // The phone in staff hands is not at the fault.
+            {(!form.on_behalf).then(|| view! { <ShareLocation/> })}
             <FormMessage error/>
             <button type="submit" class="button primary" disabled=move || pending.get()>{t.send_report}</button>
         </form>

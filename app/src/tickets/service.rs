@@ -4,8 +4,8 @@
 use super::{
     api::{FollowedRepair, RatingView, TicketSummary, TicketView},
     model::{
-        available_actions, clock_after, due, needs_follow_up, next_status, promise, tells_customer, Action, Actor,
-        Category, Status, AUTO_CLOSE_HOURS, DRAFT_KEPT_HOURS,
+        available_actions, clock_after, due, needs_follow_up, next_status, promise, step_detail, tells_customer,
+        Action, Actor, Category, Status, AUTO_CLOSE_HOURS, DRAFT_KEPT_HOURS,
     },
     store::{self, ListQuery, NewTicket, TicketRow},
 };
@@ -21,7 +21,7 @@ use crate::{
     db::PgPool,
     error::{AppError, AppResult, Refusal},
     notifications::{
-        model::{dedupe_key, Kind, Subject},
+        model::{dedupe_key, Detail, Kind, Subject},
         service as notifications,
     },
 };
@@ -37,10 +37,16 @@ pub struct Crew {
 }
 
 /// Tells the ticket's customer (never about internal notes).
-async fn tell_customer(tx: &mut Tx<'_>, ticket_id: i64, kind: Kind, moment: i64) -> AppResult<i64> {
+async fn tell_customer(
+    tx: &mut Tx<'_>,
+    ticket_id: i64,
+    kind: Kind,
+    moment: i64,
+    detail: Option<&Detail>,
+) -> AppResult<i64> {
     let told = store::customer_user_id(tx, ticket_id).await?;
     let key = dedupe_key(kind, ticket_id, moment, told);
-    notifications::notify(tx, told, kind, Subject::Case(ticket_id), &key).await?;
+    notifications::notify(tx, told, kind, Subject::Case(ticket_id), &key, detail).await?;
     Ok(told)
 }
 
@@ -71,7 +77,8 @@ pub async fn step(
     let event = NewEvent { kind: EventKind::Status, actor_id, status: Some(to.as_str()), body: None, payload };
     case::record(tx, ticket_id, event).await?;
     if tells_customer(action, actor) {
-        tell_customer(tx, ticket_id, Kind::TicketUpdate, now.timestamp_micros()).await?;
+        let detail = step_detail(to, crew.map(|c| c.name.as_str()), &clock);
+        tell_customer(tx, ticket_id, Kind::TicketUpdate, now.timestamp_micros(), detail.as_ref()).await?;
     }
     Ok(to)
 }
@@ -181,7 +188,7 @@ pub async fn merge(
         payload: Some(merged_from),
     };
     case::record(&mut tx, target.id, event).await?;
-    tell_customer(&mut tx, source.id, Kind::Merged, 0).await?;
+    tell_customer(&mut tx, source.id, Kind::Merged, 0, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -224,7 +231,7 @@ pub async fn post_message(
     let mut tx = pool.begin().await?;
     let kind = case::post(&mut tx, ticket.id, user, body, internal).await?;
     if kind == EventKind::Message && user.role.is_staff() {
-        tell_customer(&mut tx, ticket.id, Kind::TicketReply, Utc::now().timestamp_micros()).await?;
+        tell_customer(&mut tx, ticket.id, Kind::TicketReply, Utc::now().timestamp_micros(), None).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -249,7 +256,7 @@ pub async fn rate(
         store::open_follow_up(&mut tx, ticket.id).await?;
         let supervisor = case::supervisor_of(&mut tx, ticket.id).await?;
         let key = dedupe_key(Kind::FollowUp, ticket.id, 0, supervisor);
-        notifications::notify(&mut tx, supervisor, Kind::FollowUp, Subject::Case(ticket.id), &key).await?;
+        notifications::notify(&mut tx, supervisor, Kind::FollowUp, Subject::Case(ticket.id), &key, None).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -392,7 +399,7 @@ pub async fn link_to_outage(tx: &mut Tx<'_>, outage_id: i64, ticket_ids: &[i64])
     let mut told = Vec::new();
     for (ticket_id, user_id) in store::link_to_outage(tx, outage_id, ticket_ids).await? {
         let key = dedupe_key(Kind::TicketLinked, ticket_id, outage_id, user_id);
-        notifications::notify(tx, user_id, Kind::TicketLinked, Subject::Case(ticket_id), &key).await?;
+        notifications::notify(tx, user_id, Kind::TicketLinked, Subject::Case(ticket_id), &key, None).await?;
         told.push(user_id);
     }
     Ok(told)
