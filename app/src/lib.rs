@@ -51,6 +51,8 @@ pub fn App() -> impl IntoView {
         <Title text=t.app_name/>
         <Meta name="theme-color" content="#0b5d3b"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Link rel="manifest" href=format!("/manifest.webmanifest?lang={}", locale.tag())/>
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
         // Every page waits for its data on the server and arrives whole (SsrMode::Async):
         // readable with JavaScript off, and nothing shifts when the WASM arrives.
         <Router>

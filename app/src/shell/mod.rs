@@ -23,6 +23,8 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <leptos_meta::MetaTags/>
+                // The service worker (offline page, see server::pwa) once the page has loaded.
+                <script inner_html=include_str!("register-sw.js")></script>
             </head>
             <body>
                 <App/>
