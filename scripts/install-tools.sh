@@ -43,6 +43,6 @@ if ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 1
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ] || [ ! -d tests/e2e/node_modules/lighthouse ]; then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi

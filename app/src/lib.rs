@@ -51,6 +51,8 @@ pub fn App() -> impl IntoView {
         <Title text=t.app_name/>
         <Meta name="theme-color" content="#0b5d3b"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Link rel="manifest" href=format!("/manifest.webmanifest?lang={}", locale.tag())/>
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
         // Every page waits for its data on the server and arrives whole (SsrMode::Async):
         // readable with JavaScript off, and nothing shifts when the WASM arrives.
         <Router>
@@ -86,6 +88,10 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    // The kept form was this page's: forms of pages reached by in-app navigation were not sent.
+    if let Ok(Some(echo)) = document().query_selector(&format!("meta[name={}]", ui::echo::META)) {
+        echo.remove();
+    }
     // Marks the page interactive: CSS and browser tests can tell the niceties are live.
     if let Some(html) = document().document_element() {
         let _ = html.set_attribute("data-hydrated", "");

@@ -6,6 +6,7 @@ pub mod events;
 pub mod jobs;
 pub mod middleware;
 pub mod photos;
+pub mod pwa;
 pub mod viewer;
 
 use app::{shell::document, App};
@@ -157,6 +158,7 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
     };
     let app = Router::new()
         .merge(live)
+        .merge(pwa::routes(pwa::Pwa::new(std::path::Path::new(&*options.site_root))))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();

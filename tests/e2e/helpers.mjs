@@ -1,6 +1,8 @@
 // Shared by the browser journeys: Debian's Chromium, a phone-sized page, signing in.
 import { before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { crc32, deflateSync } from 'node:zlib';
 
@@ -14,13 +16,17 @@ before(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  await gateActions();
 });
 after(async () => { await browser?.close(); });
 
 // Every uncaught page error and console error of the current journey: the journey fails on any.
 // A dead client (a WASM that does not load, a panic while hydrating) shows up here first.
 let problems = [];
-afterEach(() => {
+afterEach(async () => {
+  // The page each phone shows last is checked too (a journey that closed its phone had it
+  // checked then).
+  await Promise.all([...open].map(checkNow));
   const seen = problems;
   problems = [];
   assert.deepEqual(seen, [], 'the pages of this journey logged errors');
@@ -52,7 +58,117 @@ export async function phone(js, locale = 'zh-CN', extra = {}) {
     javaScriptEnabled: js, locale, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, ...extra,
   });
   context.on('page', watch);
+  context.on('page', (page) => inspect(page, js));
   return context.newPage();
+}
+
+// Every page a journey visits is checked once it is there, by axe-core with JavaScript on (any
+// violation of its default rules, WCAG A/AA and best practices) and for sideways scrolling at
+// 360 px in both modes, whatever led to it: `goto`, a link, a form, a redirect, a client-side
+// route. A page counts as visited when its main frame navigates (in-document routing included); it is checked just
+// before the journey next acts on that phone (an action, a navigation, closing it) or at the
+// end of the journey, so the check sees the page the journey saw, settled, and never races a
+// navigation. Problems are added to the journey's: it fails, naming the page and the rule.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const open = new Set();
+const state = new WeakMap();
+
+function inspect(page, js) {
+  const s = { js, dirty: false, running: Promise.resolve() };
+  state.set(page, s);
+  open.add(page);
+  page.on('close', () => open.delete(page));
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame() && frame.url().startsWith(BASE)) s.dirty = true;
+  });
+}
+
+/** Checks the page now if it shows something not yet checked; waits for a check under way. */
+function checkNow(page) {
+  const s = state.get(page);
+  if (!s) return Promise.resolve();
+  if (s.dirty && !page.isClosed()) {
+    s.dirty = false;
+    s.running = s.running.then(() => check(page, s.js));
+  }
+  return s.running;
+}
+
+async function check(page, js) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await page.waitForLoadState('load');
+      if (js) {
+        // The page as the hydrated app leaves it (an app page: the offline page has no WASM),
+        // its data arrived (a client-side route shows "loading" meanwhile).
+        await page.waitForFunction(() => (document.documentElement.hasAttribute('data-hydrated')
+          || !document.querySelector('link[rel=modulepreload][href^="/pkg/"]'))
+          && !document.querySelector('.loading'), null, { timeout: 20000 });
+      }
+      const url = page.url();
+      // axe needs the page's scripting (its timers), which a phone with JavaScript off never
+      // runs: there the page is checked for sideways scrolling only; every page is also
+      // visited with JavaScript on by the journeys' other mode.
+      const found = await within(30000, page.evaluate(js ? `(async () => {
+        if (!window.axe) { ${AXE} }
+        const result = await axe.run(document, { resultTypes: ['violations'] });
+        return {
+          violations: result.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' at '
+            + v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')),
+          overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        };
+      })()` : `({ violations: [], overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth })`));
+      const where = `${url.slice(BASE.length) || '/'} (JavaScript ${js ? 'on' : 'off'})`;
+      for (const v of found.violations) problems.push(`axe on ${where}: ${v}`);
+      if (found.overflow > 0) problems.push(`${where} scrolls sideways by ${found.overflow}px at 360px`);
+      return;
+    } catch (error) {
+      // The page went on (a redirect, a form the page sent itself) while it was checked: check
+      // where it arrived instead. A closed page has nothing left to check.
+      if (page.isClosed()) return;
+      if (!/context was destroyed|navigat/i.test(error.message) || attempt === 2) {
+        problems.push(`checking ${page.url()} failed: ${error.message}`);
+        return;
+      }
+    }
+  }
+}
+
+function within(ms, promise) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+// The journey's next step on a phone first checks the page it is on.
+function gate(proto, names, pageOf) {
+  for (const name of names) {
+    const original = proto[name];
+    if (typeof original !== 'function' || original.gated) continue;
+    const gated = async function (...args) {
+      const page = pageOf(this);
+      if (page) await checkNow(page);
+      return original.apply(this, args);
+    };
+    gated.gated = true;
+    proto[name] = gated;
+  }
+}
+const ACTIONS = ['click', 'dblclick', 'tap', 'fill', 'type', 'press', 'pressSequentially', 'check', 'uncheck',
+  'setChecked', 'selectOption', 'setInputFiles', 'hover', 'dragTo', 'clear', 'selectText', 'focus'];
+async function gateActions() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  gate(Object.getPrototypeOf(page), [...ACTIONS, 'goto', 'reload', 'goBack', 'goForward', 'close'], (p) => p);
+  gate(Object.getPrototypeOf(page.mainFrame()), [...ACTIONS, 'goto'], (f) => f.page());
+  gate(Object.getPrototypeOf(page.locator('body')), ACTIONS, (l) => l.page());
+  const contextProto = Object.getPrototypeOf(context);
+  const close = contextProto.close;
+  contextProto.close = async function (...args) {
+    await Promise.all(this.pages().map(checkNow));
+    return close.apply(this, args);
+  };
+  await context.close();
 }
 
 /** With JavaScript on, waits until the WASM has hydrated the page, so the JS path is what's tested. */

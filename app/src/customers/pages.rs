@@ -50,8 +50,10 @@ pub fn ManagerCardView(card: ManagerCard) -> impl IntoView {
     let t = use_texts();
     let tel = format!("tel:{}", card.phone);
     let supervision_tel = format!("tel:{}", card.supervision_phone);
+    // Kept by the page for the offline page (server::pwa): the manager to call without a network.
+    let (offline_name, offline_phone) = (card.name.clone(), card.phone.clone());
     view! {
-        <article class="card manager">
+        <article class="card manager" data-offline-name=offline_name data-offline-phone=offline_phone>
             <p class="manager-name">{card.name}</p>
             <p class="badges">
                 <span class=format!("badge tier-{}", card.tier.as_str())>{card.tier.label(t)}</span>

@@ -334,7 +334,7 @@ pub fn OutageBanner(outages: Vec<super::api::BannerItem>) -> impl IntoView {
         .map(|o| {
             let text = banner_text(&o, t);
             view! {
-                <a class=format!("banner outage-banner status-{}", o.status.as_str()) href=format!("/outages/{}", o.id) role="status">
+                <a class=format!("banner outage-banner status-{}", o.status.as_str()) href=format!("/outages/{}", o.id)>
                     {text}
                 </a>
             }

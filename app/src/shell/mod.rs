@@ -31,6 +31,8 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options/>
                 <leptos_meta::MetaTags/>
                 {crate::ui::echo::page_echo().map(|echo| view! { <meta name=crate::ui::echo::META content=echo.encode()/> })}
+                // The service worker (offline page, see server::pwa) once the page has loaded.
+                <script inner_html=include_str!("register-sw.js")></script>
             </head>
             <body>
                 <App/>
