@@ -54,6 +54,7 @@ pub fn CustomerAssignmentPage() -> impl IntoView {
     let reassign = ServerAction::<Reassign>::new();
     // Refetched after every reassignment, so the page shows the new manager at once.
     let data = Resource::new(move || (account(), successes(reassign).get()), |(a, _)| customer_assignment(a.into()));
+    let t = use_texts();
     let typed = query.with_untracked(|q| q.get("account").unwrap_or_default());
     // A malformed account number is said under the look-up field, not as a failed page; no
     // number yet (the first visit) says nothing.
@@ -61,8 +62,8 @@ pub fn CustomerAssignmentPage() -> impl IntoView {
         let typed = typed.clone();
         Callback::new(move |error: AppError| match error.for_field("account") {
             Some(problem) => {
-                let message = (!typed.trim().is_empty()).then(|| problem.message(use_texts()));
-                view! { <AccountLookup value=typed.clone() message/> }.into_any()
+                let message = (!typed.trim().is_empty()).then(|| problem.message(t));
+                view! { <h1>{t.customer_assignment}</h1><AccountLookup value=typed.clone() message/> }.into_any()
             }
             None => view! { <AccountLookup value=typed.clone()/><Failure error/> }.into_any(),
         })
