@@ -17,8 +17,8 @@ use axum::{
 /// A form larger than this is not kept (a fault report's text is far below it).
 const KEPT_MAX_BYTES: usize = 64 * 1024;
 
-/// The cookie lives as long as the browser session: one token serves every form sent.
-const COOKIE_SECONDS: i64 = 24 * 3600;
+/// As long as the form is kept; the page the redirect leads to removes it sooner.
+const COOKIE_SECONDS: i64 = echo::KEPT_MINUTES * 60;
 
 fn accepts_html(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
@@ -49,27 +49,28 @@ pub async fn keep_plain_forms(State(pool): State<PgPool>, mut request: Request, 
         };
         let refused = location.contains("__err=");
         let form = FormEcho::sent(&path, refused, form_pairs(&String::from_utf8_lossy(&bytes)));
-        let token = token.unwrap_or_else(|| {
-            let token = new_token();
-            if let Ok(value) = HeaderValue::from_str(&cookie(COOKIE, &token, COOKIE_SECONDS)) {
-                response.headers_mut().append(header::SET_COOKIE, value);
-            }
-            token
-        });
+        let token = token.unwrap_or_else(new_token);
+        if let Ok(value) = HeaderValue::from_str(&cookie(COOKIE, &token, COOKIE_SECONDS)) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
         if let Err(err) = echo::keep(&pool, &token_hash(&token), &form).await {
             tracing::warn!("a plain form could not be kept for its page: {err}");
         }
         return response;
     }
     let navigation = request.method() == Method::GET && accepts_html(headers);
-    if let (Some(token), true) = (token, navigation) {
-        match echo::take(&pool, &token_hash(&token), chrono::Utc::now()).await {
-            Ok(Some(form)) => {
-                request.extensions_mut().insert(form);
-            }
-            Ok(None) => {}
-            Err(err) => tracing::warn!("a kept form could not be read: {err}"),
+    let Some(token) = token.filter(|_| navigation) else { return next.run(request).await };
+    match echo::take(&pool, &token_hash(&token), chrono::Utc::now()).await {
+        Ok(Some(form)) => {
+            request.extensions_mut().insert(form);
         }
+        Ok(None) => {}
+        Err(err) => tracing::warn!("a kept form could not be read: {err}"),
     }
-    next.run(request).await
+    // Taken: the cookie goes too, so only the page after a plain form pays for the look-up.
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&cookie(COOKIE, "", 0)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }

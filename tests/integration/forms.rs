@@ -24,7 +24,10 @@ impl<'a> Browser<'a> {
             let pair = set.split(';').next().unwrap_or_default().to_owned();
             let name = pair.split('=').next().unwrap_or_default().to_owned();
             self.cookies.retain(|c| !c.starts_with(&format!("{name}=")));
-            self.cookies.push(pair);
+            // As a browser does, a cookie set to expire at once is dropped.
+            if !set.contains("Max-Age=0") {
+                self.cookies.push(pair);
+            }
         }
     }
 

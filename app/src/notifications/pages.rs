@@ -14,7 +14,8 @@ pub fn NotificationsPage() -> impl IntoView {
     let t = use_texts();
     let mark = ServerAction::<MarkNotificationsRead>::new();
     let marked = Forms::new(mark).one();
-    let notices = Resource::new(move || successes(mark).get(), |_| my_notifications());
+    let marked_count = successes(mark);
+    let notices = Resource::new(move || marked_count.get(), |_| my_notifications());
     view! {
         <h1>{t.notifications}</h1>
         <ActionForm action=mark attr:class="inline">
@@ -41,7 +42,8 @@ pub fn NotificationsPage() -> impl IntoView {
 pub fn ContactPreferencesPage() -> impl IntoView {
     let t = use_texts();
     let save = ServerAction::<SaveContactPreferences>::new();
-    let prefs = Resource::new(move || successes(save).get(), |_| contact_preferences());
+    let saved = successes(save);
+    let prefs = Resource::new(move || saved.get(), |_| contact_preferences());
     view! {
         <h1>{t.contact_preferences}</h1>
         <Loaded resource=prefs let:p>

@@ -68,7 +68,8 @@ pub fn ConsultationsPage() -> impl IntoView {
     let t = use_texts();
     let consult = ServerAction::<Consult>::new();
     let forms = Forms::new(consult);
-    let list = Resource::new(move || successes(consult).get(), |_| consultations());
+    let consulted = successes(consult);
+    let list = Resource::new(move || consulted.get(), |_| consultations());
     view! {
         <h1>{t.consultations}</h1>
         <Loaded resource=list let:list>

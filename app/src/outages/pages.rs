@@ -117,16 +117,9 @@ pub fn OutagePage() -> impl IntoView {
     let estimate = ServerAction::<SetOutageEstimate>::new();
     let reschedule = ServerAction::<RescheduleOutage>::new();
     let follow = ServerAction::<FollowOutage>::new();
+    let changed = [successes(act), successes(estimate), successes(reschedule), successes(follow)];
     let detail = Resource::new(
-        move || {
-            (
-                params.with(|p| p.get("id").unwrap_or_default()),
-                successes(act).get()
-                    + successes(estimate).get()
-                    + successes(reschedule).get()
-                    + successes(follow).get(),
-            )
-        },
+        move || (params.with(|p| p.get("id").unwrap_or_default()), changed.iter().map(|m| m.get()).sum::<usize>()),
         |(id, _)| outage(id.into()),
     );
     view! {
@@ -359,7 +352,8 @@ pub fn StormPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     let link = ServerAction::<LinkStorm>::new();
-    let groups = Resource::new(move || (refresh.get(), successes(link).get()), |_| storms());
+    let linked = successes(link);
+    let groups = Resource::new(move || (refresh.get(), linked.get()), |_| storms());
     let forms = Forms::new(link);
     view! {
         // A linked burst leaves the panel: the confirmation stays above where it was.

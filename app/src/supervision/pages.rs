@@ -53,7 +53,8 @@ pub fn CustomerAssignmentPage() -> impl IntoView {
     let account = move || query.with(|q| q.get("account").unwrap_or_default());
     let reassign = ServerAction::<Reassign>::new();
     // Refetched after every reassignment, so the page shows the new manager at once.
-    let data = Resource::new(move || (account(), successes(reassign).get()), |(a, _)| customer_assignment(a.into()));
+    let reassigned = successes(reassign);
+    let data = Resource::new(move || (account(), reassigned.get()), |(a, _)| customer_assignment(a.into()));
     let t = use_texts();
     let typed = query.with_untracked(|q| q.get("account").unwrap_or_default());
     // A malformed account number is said under the look-up field, not as a failed page; no
@@ -142,7 +143,8 @@ pub fn FollowUpsPage() -> impl IntoView {
     let t = use_texts();
     let close = ServerAction::<super::api::CloseFollowUp>::new();
     let forms = Forms::new(close);
-    let list = Resource::new(move || successes(close).get(), |_| super::api::follow_ups());
+    let closed = successes(close);
+    let list = Resource::new(move || closed.get(), |_| super::api::follow_ups());
     view! {
         <h1>{t.follow_ups}</h1>
         // The call just closed leaves the list: its confirmation stays above it.

@@ -279,8 +279,9 @@ pub fn TicketPage() -> impl IntoView {
     let message = ServerAction::<PostMessage>::new();
     let rate = ServerAction::<Rate>::new();
     let live = use_live_updates(format!("/live/tickets/{}", number_untracked(params)));
+    let (advanced, messaged, rated) = (successes(advance), successes(message), successes(rate));
     let data = Resource::new(
-        move || (number(), successes(advance).get(), successes(message).get(), successes(rate).get(), live.get()),
+        move || (number(), advanced.get(), messaged.get(), rated.get(), live.get()),
         |(n, ..)| ticket(n.into()),
     );
     view! {

@@ -209,7 +209,8 @@ impl FormState {
 }
 
 /// Counts an action's successful runs: what a page's data refetches on, so a refused form
-/// keeps what was typed rather than being drawn anew from the stored values.
+/// keeps what was typed rather than being drawn anew from the stored values. Made once,
+/// beside the action, not inside the resource's key.
 pub fn successes<S>(action: ServerAction<S>) -> Memo<usize>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
