@@ -176,3 +176,54 @@ async fn the_metrics_page_counts_requests_by_route_streams_and_the_backlog(pool:
         assert!(text.contains(series), "{series} in:\n{text}");
     }
 }
+
+/// The `Set-Cookie` of a reply for one cookie, as the browser would send it back (`name=value`).
+fn cookie_set(reply: &Reply, name: &str) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_report_the_database_could_not_take_comes_back_typed_once_it_serves_again(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let form: app::tickets::api::ReportSetup =
+        portal.call_fn(ReportForm { account: None }, Some(&customer)).await.json();
+    let mut fields = report(&form, "no_power");
+    fields[2] = ("description", "东头变压器冒烟，整条街停电");
+    let down = portal.second_process().await;
+    down.pool.close().await;
+
+    // Without JavaScript: the plain form is sent back to the form's page, with the draft.
+    let refused = down.post_multipart("report_fault", &fields, &[], Some(&customer), Some("/report")).await;
+    assert!(refused.status.is_redirection(), "{}", refused.status);
+    let kept = cookie_set(&refused, "portal_report_draft").expect("the draft rides in a cookie");
+    let tickets: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&portal.pool).await.unwrap();
+    assert_eq!(tickets, 0, "nothing stored");
+
+    // Once the portal serves again the form comes back as typed, to that session only.
+    let with_draft = Session(format!("{}; {kept}", customer.0));
+    let again: app::tickets::api::ReportSetup =
+        portal.call_fn(ReportForm { account: None }, Some(&with_draft)).await.json();
+    let draft = again.draft.clone().expect("the draft is offered");
+    assert_eq!(draft.description, "东头变压器冒烟，整条街停电");
+    assert_eq!(draft.contact_phone, form.phone);
+    let next_person = portal.sign_in("13800000001").await;
+    let theirs = Session(format!("{}; {kept}", next_person.0));
+    let fresh: app::tickets::api::ReportSetup =
+        portal.call_fn(ReportForm { account: None }, Some(&theirs)).await.json();
+    assert_eq!(fresh.draft, None, "a new sign-in on the same phone is not offered it");
+
+    // Sent again, it goes through and the cookie is removed.
+    let mut fields = report(&again, "no_power");
+    fields[2] = ("description", "东头变压器冒烟，整条街停电");
+    let filed = portal.post_multipart("report_fault", &fields, &[], Some(&with_draft), Some("/report")).await;
+    assert!(filed.location().is_some_and(|l| l.starts_with("/tickets/")), "{:?}", filed.location());
+    assert_eq!(cookie_set(&filed, "portal_report_draft").as_deref(), Some("portal_report_draft="));
+}

@@ -116,7 +116,8 @@ pub async fn report_form(account: Option<Text>) -> Result<ReportSetup, AppError>
     let pool = crate::db::pool()?;
     let submission_key = uuid::Uuid::new_v4().to_string();
     let since = Utc::now() - chrono::Duration::hours(super::model::DRAFT_KEPT_HOURS);
-    let draft = super::service::draft(&pool, user.user_id, since).await?;
+    let kept_in_browser = crate::auth::session::request_token_hash().ok().and_then(|hash| super::kept::kept(&hash));
+    let draft = super::service::draft(&pool, user.user_id, since).await?.or(kept_in_browser);
     if user.role.is_staff() {
         let account =
             AccountNo::parse(account.as_deref().unwrap_or_default()).map_err(|p| AppError::field("account", p))?;
@@ -158,22 +159,46 @@ pub async fn report_form(account: Option<Text>) -> Result<ReportSetup, AppError>
 /// `photos`.
 #[server(input = leptos::server_fn::codec::MultipartFormData, endpoint = "report_fault")]
 pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    let token_hash = crate::auth::session::request_token_hash()?;
+    let upload = crate::case::upload::read_upload(data).await?;
+    let typed = typed_draft(&upload);
+    let filed = file_report(&token_hash, upload).await;
+    match &filed {
+        // The database could not take the report, nor its draft: the browser keeps the text.
+        Err(AppError::Unavailable) => super::kept::keep(&token_hash, &typed),
+        Ok(()) => super::kept::forget(),
+        Err(_) => {}
+    }
+    filed
+}
+
+/// What was typed into the report form's text fields.
+#[cfg(feature = "ssr")]
+fn typed_draft(upload: &crate::case::upload::Upload) -> ReportDraft {
+    ReportDraft {
+        account_no: upload.text("account_no").to_owned(),
+        category: upload.text("category").to_owned(),
+        description: upload.text("description").to_owned(),
+        address: upload.text("address").to_owned(),
+        contact_phone: upload.text("contact_phone").to_owned(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn file_report(token_hash: &[u8], mut upload: crate::case::upload::Upload) -> Result<(), AppError> {
     use super::{
         model::{check_report, parse_location, ReportInput},
         service,
     };
     use crate::{
-        auth::session::{admit, request_token_hash},
-        case::upload::read_upload,
+        auth::session::admit,
         customers::model::{customer_scope, in_scope, AccountNo},
         error::{FieldError, Problem},
     };
-    let token_hash = request_token_hash()?;
-    let mut upload = read_upload(data).await?;
     let key = uuid::Uuid::parse_str(upload.text("submission_key").trim()).ok();
     let account_no = AccountNo::parse(upload.text("account_no")).ok();
     let pool = crate::db::pool()?;
-    let context = service::report_context(&pool, &token_hash, account_no.as_ref().map(AccountNo::as_str), key)
+    let context = service::report_context(&pool, token_hash, account_no.as_ref().map(AccountNo::as_str), key)
         .await?
         .ok_or(AppError::NotSignedIn)?;
     let user = admit(context.user, access::MAY_REPORT)?;
@@ -196,14 +221,7 @@ pub async fn report_fault(data: leptos::server_fn::codec::MultipartData) -> Resu
         (checked, photo_problem) => {
             let mut problems = checked.err().unwrap_or_default();
             problems.extend(photo_problem.map(|p| FieldError::new("photos", p)));
-            let draft = ReportDraft {
-                account_no: upload.text("account_no").to_owned(),
-                category: upload.text("category").to_owned(),
-                description: upload.text("description").to_owned(),
-                address: upload.text("address").to_owned(),
-                contact_phone: upload.text("contact_phone").to_owned(),
-            };
-            service::save_draft(&pool, user.user_id, &draft).await?;
+            service::save_draft(&pool, user.user_id, &typed_draft(&upload)).await?;
             return Err(AppError::Invalid(problems));
         }
     };

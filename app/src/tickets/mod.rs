@@ -2,6 +2,8 @@
 #[cfg(feature = "ssr")]
 pub mod access;
 pub mod api;
+#[cfg(feature = "ssr")]
+mod kept;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
