@@ -10,7 +10,8 @@ export SQLX_OFFLINE := true
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue
+.PHONY: run test setup unit e2e site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue \
+	cluster cluster-down cluster-test backup restore
 
 setup:
 	@scripts/install-tools.sh
@@ -18,6 +19,14 @@ setup:
 ## Serves the portal on http://127.0.0.1:3000 with the demo county loaded once.
 run: setup site
 	@url="$$(scripts/db.sh)"; DATABASE_URL="$$url" scripts/serve.sh
+
+## The same portal as a cluster: PORTAL_CLUSTER_SIZE (2) server processes behind nginx on
+## http://127.0.0.1:3000 (PORTAL_CLUSTER_PORT); `make cluster-down` stops what it started.
+cluster: setup site
+	@scripts/cluster.sh up
+
+cluster-down:
+	@scripts/cluster.sh down
 
 ## Unit tests, integration tests against PostgreSQL, then browser tests in headless Chromium
 ## on the release build, served as `make run` serves it.
