@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 src=${1:?usage: scripts/backup-test.sh SOURCE_DATABASE_URL}
 server=${src%/*}
 copy=portal_backup_test
-psql "$server/postgres" -Xqc "drop database if exists $copy with (force)" >/dev/null
+PGOPTIONS="-c client_min_messages=warning" psql "$server/postgres" -Xqc "drop database if exists $copy with (force)" >/dev/null
 work=$(mktemp -d)
 export PORTAL_CLUSTER_DIR=$PWD/.cluster-test/restored
 trap 'PORTAL_CLUSTER_DIR=$PORTAL_CLUSTER_DIR scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT

@@ -13,7 +13,7 @@ export PORTAL_CLUSTER_DIR=$PWD/.cluster-test
 # A run killed too hard to clean up (SIGKILL) may have left its cluster: stop that one first.
 scripts/cluster.sh down >/dev/null 2>&1 || true
 rm -rf "$PORTAL_CLUSTER_DIR"
-psql "$base/postgres" -qc "drop database if exists $db with (force)" -c "create database $db" >/dev/null
+PGOPTIONS="-c client_min_messages=warning" psql "$base/postgres" -qc "drop database if exists $db with (force)" -c "create database $db" >/dev/null
 
 export DATABASE_URL=$base/$db PORTAL_CLUSTER_SIZE=2 PORTAL_SWEEP_SECONDS=1
 export PORTAL_CLUSTER_PORT=${PORTAL_CLUSTER_TEST_PORT:-3200} PORTAL_CLUSTER_APP_PORT=$(( ${PORTAL_CLUSTER_TEST_PORT:-3200} + 11 ))

@@ -234,7 +234,7 @@ test('stopping and restarting a process under load loses no GET and no session',
   let seq = 0;
   const gets = [
     ['/signin', null, 200], ['/outages', null, 200], ['/outages?area=HS', null, 200],
-    ['/me', 'household', 200], [`/tickets/${ticket}`, 'household', 200], ['/', 'household', 303],
+    ['/me', 'household', 200], [`/tickets/${ticket}`, 'household', 200], ['/', 'household', 200],
   ];
   let phase = 'before';
   async function worker(w) {
@@ -256,8 +256,8 @@ test('stopping and restarting a process under load loses no GET and no session',
           const reply = await call(path, { cookie: who ? household.cookie : undefined, headers });
           (stats.served[`${reply.instance} ${phase}`] ??= 0);
           stats.served[`${reply.instance} ${phase}`]++;
-          if (reply.status !== want && !(path === '/' && reply.status >= 300 && reply.status < 400)) {
-            problems.push(`GET ${path} (${phase}): ${reply.status} from ${reply.instance}: ${reply.text.slice(0, 200)}`);
+          if (reply.status !== want) {
+            problems.push(`GET ${path} (${phase}): ${reply.status} from ${reply.instance}: ${reply.text.slice(0, 120)}`);
           }
         }
       } catch (error) {
@@ -300,7 +300,7 @@ test('stopping and restarting a process under load loses no GET and no session',
   assert.equal(stopped.code, 0, `app-1 exits within 10 s of SIGTERM: ${stopped.output}`);
   assert.ok(held.ended && !held.closed, 'the stream on the stopping process was ended by it');
   assert.equal(started.code, 0, `app-1 starts again: ${started.output}`);
-  assert.deepEqual(problems, [], 'no GET failed');
+  assert.deepEqual(problems.slice(0, 10), [], `no GET failed (${problems.length} did; the first 10 above)`);
   assert.ok(stats.get > 100, 'a steady stream of requests was sent');
   assert.ok((stats.served['app-1 restarted'] ?? 0) > 0, 'the restarted process serves again');
   // A POST nginx could not retry (it had reached the stopping process) may fail with 502; any
