@@ -29,8 +29,8 @@ cluster-down:
 	@scripts/cluster.sh down
 
 ## Unit tests, integration tests against PostgreSQL, then browser tests in headless Chromium
-## on the release build, served as `make run` serves it.
-test: setup unit e2e
+## on the release build, served as `make run` serves it, then the cluster and backup test.
+test: setup unit e2e cluster-test
 
 # cargo-leptos builds debug with this flag; the tests use it too so both share one build.
 unit:
@@ -39,6 +39,19 @@ unit:
 
 e2e: site
 	scripts/e2e.sh
+
+## Two server processes behind nginx (scripts/cluster.sh) on a fresh test database, driven
+## through nginx (tests/cluster); then that database backed up, restored and compared.
+cluster-test: site
+	scripts/cluster-test.sh
+
+## A dump of the portal's database (DATABASE_URL, else the project-local one) in backups/.
+backup:
+	@scripts/backup.sh
+
+## Restores FILE=backups/….dump into a new database (INTO=name, else a dated one); prints its URL.
+restore:
+	@scripts/restore.sh "$(FILE)" $(INTO)
 
 ## The release site users get: server, WASM through wasm-opt, pre-compressed assets.
 site:
