@@ -13,7 +13,8 @@ copy=portal_backup_test
 PGOPTIONS="-c client_min_messages=warning" psql "$server/postgres" -Xqc "drop database if exists $copy with (force)" >/dev/null
 work=$(mktemp -d)
 export PORTAL_CLUSTER_DIR=$PWD/.cluster-test/restored
-trap 'PORTAL_CLUSTER_DIR=$PORTAL_CLUSTER_DIR scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap 'scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 
 file=$(DATABASE_URL=$src PORTAL_BACKUP_DIR=$work scripts/backup.sh)
 DATABASE_URL=$src scripts/restore.sh "$file" "$copy" >/dev/null

@@ -9,7 +9,7 @@
 #   scripts/cluster.sh status    what runs, where
 #
 # Settings, read by `up` (later commands use what `up` recorded in the cluster folder):
-#   PORTAL_CLUSTER_DIR       state folder: pids, logs, nginx.conf (default .cluster, git-ignored)
+#   PORTAL_CLUSTER_DIR       state folder: pids, logs, nginx.conf (default .cluster in the checkout)
 #   PORTAL_CLUSTER_SIZE      server processes (default 2)
 #   PORTAL_CLUSTER_PORT      nginx's port on 127.0.0.1 (default 3000)
 #   PORTAL_CLUSTER_APP_PORT  first server process's port (default 3011; app-2 the next free one...)
@@ -238,5 +238,5 @@ case "${1:-}" in
   stop) load_settings; [ "${2:-}" -ge 1 ] 2>/dev/null && [ "$2" -le "$size" ] || die "stop N: N from 1 to $size"; stop_app "$2" ;;
   start) load_settings; [ "${2:-}" -ge 1 ] 2>/dev/null && [ "$2" -le "$size" ] || die "start N: N from 1 to $size"; start_app "$2"; wait_ready "$2" ;;
   status) status ;;
-  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac
