@@ -10,7 +10,7 @@ export SQLX_OFFLINE := true
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue \
+.PHONY: run test setup unit e2e drill-db-outage site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue \
 	cluster cluster-down cluster-test backup restore
 
 setup:
@@ -28,9 +28,10 @@ cluster: setup site
 cluster-down:
 	@scripts/cluster.sh down
 
-## Unit tests, integration tests against PostgreSQL, then browser tests in headless Chromium
-## on the release build, served as `make run` serves it, then the cluster and backup test.
-test: setup unit e2e cluster-test
+## Unit tests, integration tests against PostgreSQL, browser tests in headless Chromium on the
+## release build, served as `make run` serves it, then the database-outage drill, then the
+## cluster and backup test.
+test: setup unit e2e drill-db-outage cluster-test
 
 # cargo-leptos builds debug with this flag; the tests use it too so both share one build.
 unit:
@@ -52,6 +53,13 @@ backup:
 ## Restores FILE=backups/….dump into a new database (INTO=name, else a dated one); prints its URL.
 restore:
 	@scripts/restore.sh "$(FILE)" $(INTO)
+
+## Crashes a PostgreSQL of its own for 10 s under load against the release server; prints what
+## was acknowledged, found and lost, and fails if anything acknowledged is missing.
+# A debug build of the load generator (it shares the unit tests' build); the server under test
+# is the release one.
+drill-db-outage: setup site
+	RUSTFLAGS="--cfg erase_components" cargo run -p bench --bin drill-db-outage
 
 ## The release site users get: server, WASM through wasm-opt, pre-compressed assets.
 site:

@@ -6,6 +6,10 @@
 # acknowledged report survives a crash or a power cut. `scripts/db.sh test` starts a second,
 # separate server for the test suites only, which trades durability for speed (fsync off):
 # its databases are made and thrown away by the tests.
+#
+# `scripts/db.sh outage` starts a third, durable server that the database-outage drill
+# (`make drill-db-outage`) may crash on purpose; `scripts/db.sh outage kill` crashes it
+# (an immediate stop: no checkpoint, clients cut off, as a lost machine does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +19,10 @@ if [ "${1:-}" = test ]; then
   root=$PWD/.pgdata/test
   default_port=$(( ${PORTAL_PG_PORT:-54329} + 10 ))
   speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+elif [ "${1:-}" = outage ]; then
+  root=$PWD/.pgdata/outage
+  default_port=$(( ${PORTAL_PG_PORT:-54329} + 20 ))
+  speed=""
 else
   root=$PWD/.pgdata
   default_port=${PORTAL_PG_PORT:-54329}
@@ -55,6 +63,12 @@ if [ ! -e "$data" ] && ! as_pg test -x "$root" 2>/dev/null; then
 fi
 # The server is given the real path: the link's own path runs through the unreachable folder.
 data=$(readlink -f "$data")
+
+if [ "${2:-}" = kill ]; then
+  [ "$1" = outage ] || { echo "only the outage drill's server is crashed on purpose" >&2; exit 1; }
+  as_pg pg_ctl -D "$data" -m immediate -w stop >/dev/null
+  exit 0
+fi
 
 if [ ! -f "$data/PG_VERSION" ]; then
   install -d -o "$owner" -m 700 "$data"

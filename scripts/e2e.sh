@@ -12,7 +12,7 @@ port=${PORTAL_E2E_PORT:-3100}
 # Another server (a `make run`, another checkout's tests) may hold the port: take the next free one.
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 log=target/e2e-server.log
-DATABASE_URL="$base/$db" LEPTOS_SITE_ADDR=127.0.0.1:$port RUST_LOG=info scripts/serve.sh >"$log" 2>&1 &
+DATABASE_URL="$base/$db" LEPTOS_SITE_ADDR=127.0.0.1:$port PORTAL_METRICS_ADDR= RUST_LOG=info scripts/serve.sh >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

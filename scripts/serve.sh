@@ -10,4 +10,6 @@ cd "$(dirname "$0")/.."
   || { echo "no release build: run 'make site'" >&2; exit 1; }
 export PORTAL_DEMO_DATA=1 LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site
 export LEPTOS_SITE_ADDR=${LEPTOS_SITE_ADDR:-127.0.0.1:3000}
+# Prometheus metrics on loopback only; set it empty to serve none.
+export PORTAL_METRICS_ADDR=${PORTAL_METRICS_ADDR-127.0.0.1:9464}
 exec target/release/server

@@ -99,7 +99,12 @@ pub enum AppError {
     Throttled { retry_after_seconds: u32 },
     #[error("malformed request")]
     BadRequest,
+    /// The browser could not reach the portal at all (no network, no answer).
     #[error("server unreachable")]
+    Unreachable,
+    /// The portal answered but cannot serve just now (its database is down or read-only, or
+    /// it is out of connections): nothing was stored, and trying again soon should work.
+    #[error("service unavailable")]
     Unavailable,
     #[error("internal error, reference {reference}")]
     Internal { reference: Reference },
@@ -188,6 +193,7 @@ impl AppError {
                 fill(t.err_throttled, &[("minutes", &retry_after_seconds.div_ceil(60).to_string())])
             }
             AppError::BadRequest => t.err_bad_request.to_owned(),
+            AppError::Unreachable => t.err_unreachable.to_owned(),
             AppError::Unavailable => t.err_unavailable.to_owned(),
             AppError::Internal { reference } => fill(t.err_internal, &[("reference", reference.as_str())]),
         })
@@ -202,7 +208,7 @@ impl AppError {
             AppError::Refused(_) => 409,
             AppError::Throttled { .. } => 429,
             AppError::BadRequest => 400,
-            AppError::Unavailable => 503,
+            AppError::Unreachable | AppError::Unavailable => 503,
             AppError::Internal { .. } => 500,
         }
     }
@@ -261,7 +267,7 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unavailable,
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unreachable,
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::Deserialization(_)
@@ -275,16 +281,56 @@ impl FromServerFnError for AppError {
                 #[cfg(not(feature = "ssr"))]
                 {
                     let _ = other;
-                    AppError::Unavailable
+                    AppError::Unreachable
                 }
             }
         }
     }
 }
 
+/// Whether a database error means the database cannot serve just now (stopped, restarting,
+/// unreachable, out of connections, out of disk, read-only) rather than that the portal did
+/// something wrong. Those are answered "unavailable, try again" (503), not as an internal error:
+/// nothing the user typed was at fault and a retry soon will likely work.
+#[cfg(feature = "ssr")]
+pub fn database_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| unavailable_sqlstate(&code)),
+        _ => false,
+    }
+}
+
+/// The SQLSTATE codes (PostgreSQL's appendix A) that say the server cannot take work now.
+pub fn unavailable_sqlstate(code: &str) -> bool {
+    // Class 08: connection exceptions.
+    code.starts_with("08")
+        || matches!(
+            code,
+            // admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down)
+            "57P01" | "57P02" | "57P03"
+            // database_dropped is not here: that is a deployment mistake, not an outage.
+            // disk_full, out_of_memory, too_many_connections
+            | "53100" | "53200" | "53300"
+            // read_only_sql_transaction: a read-only server (a replica promoted late, a full disk
+            // guarded by default_transaction_read_only).
+            | "25006"
+        )
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
+        if database_unavailable(&err) {
+            // Logged once per request as a warning: an outage writes many of these, and none is a bug.
+            tracing::warn!(cause = %err, "database unavailable");
+            if matches!(err, sqlx::Error::PoolTimedOut) {
+                // Requests that waited the whole acquire timeout for a connection (the pool's
+                // waiters are not counted by sqlx itself).
+                metrics::counter!("portal_db_pool_timeouts_total").increment(1);
+            }
+            return AppError::Unavailable;
+        }
         AppError::internal(err)
     }
 }
@@ -304,6 +350,30 @@ impl axum::response::IntoResponse for AppError {
 mod tests {
     use super::Problem;
     use crate::i18n::Locale;
+
+    #[test]
+    fn an_unreachable_or_read_only_database_reads_as_unavailable() {
+        for code in ["08006", "08001", "57P01", "57P03", "53300", "53100", "25006"] {
+            assert!(super::unavailable_sqlstate(code), "{code}");
+        }
+        // Unique violation, syntax error, undefined table, serialization failure: the portal's own.
+        for code in ["23505", "42601", "42P01", "40001", "3D000"] {
+            assert!(!super::unavailable_sqlstate(code), "{code}");
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn pool_and_io_failures_read_as_unavailable() {
+        use super::{database_unavailable, AppError};
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert!(database_unavailable(&sqlx::Error::Io(refused)));
+        assert!(database_unavailable(&sqlx::Error::PoolTimedOut));
+        assert!(database_unavailable(&sqlx::Error::PoolClosed));
+        assert!(!database_unavailable(&sqlx::Error::RowNotFound));
+        assert_eq!(AppError::from(sqlx::Error::PoolTimedOut), AppError::Unavailable);
+        assert!(matches!(AppError::from(sqlx::Error::RowNotFound), AppError::Internal { .. }));
+    }
 
     #[test]
     fn notice_in_whole_days_is_said_in_days() {

@@ -10,6 +10,10 @@
 //! removed), so no stream outlives its session by more than that. Events carry no content: a
 //! page that hears "changed" fetches again through the server function, which applies every
 //! access rule.
+//!
+//! While the listener is disconnected (the database restarting, say) changes go unheard: once it
+//! is back every open page is told "changed" once, so none stays stale. When the process stops,
+//! every stream ends, so browsers reconnect to another process.
 use crate::viewer::Viewer;
 use app::{
     auth::{session::user_from_headers, store::SESSION_ENDED_CHANNEL},
@@ -27,10 +31,18 @@ use axum::{
     http::HeaderMap,
     response::sse::{Event, KeepAlive, Sse},
 };
-use futures::{stream, Stream};
+use futures::{stream, Stream, StreamExt};
 use sqlx::postgres::PgListener;
-use std::{convert::Infallible, time::Duration};
+use std::{
+    convert::Infallible,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 use tokio::{sync::broadcast, time::Instant};
+use tokio_util::sync::CancellationToken;
 
 /// How often an open stream asks whether its session still exists.
 pub const SESSION_RECHECK: Duration = Duration::from_secs(60);
@@ -41,30 +53,50 @@ enum Signal {
     Changed(Change),
     /// A session of this user ended (signed out).
     SessionEnded(i64),
+    /// The listener was reconnected: what changed meanwhile went unheard.
+    Resync,
 }
 
 /// One process's fan-out of what PostgreSQL announces.
 #[derive(Clone)]
 pub struct Hub {
     signals: broadcast::Sender<Signal>,
+    listening: Arc<AtomicBool>,
+    stopping: CancellationToken,
 }
 
 impl Hub {
-    /// Starts listening; the task lives as long as the process and reconnects by itself.
-    pub fn start(pool: PgPool) -> Self {
+    /// Starts listening; the task reconnects by itself and ends when `stopping` is cancelled,
+    /// which also ends every stream.
+    pub fn start(pool: PgPool, stopping: CancellationToken) -> Self {
         let (signals, _) = broadcast::channel(4096);
-        tokio::spawn(listen(pool, signals.clone()));
-        Hub { signals }
+        let listening = Arc::new(AtomicBool::new(false));
+        let task = listen(pool, signals.clone(), listening.clone());
+        let until = stopping.clone();
+        tokio::spawn(async move { until.run_until_cancelled(task).await });
+        Hub { signals, listening, stopping }
+    }
+
+    /// Whether the listener is connected now (readiness).
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
     }
 }
 
-async fn listen(pool: PgPool, signals: broadcast::Sender<Signal>) {
+async fn listen(pool: PgPool, signals: broadcast::Sender<Signal>, listening: Arc<AtomicBool>) {
+    let mut first = true;
     loop {
         match PgListener::connect_with(&pool).await {
             Ok(mut listener) => {
                 if let Err(err) = listener.listen_all([CHANGES_CHANNEL, SESSION_ENDED_CHANNEL]).await {
                     tracing::warn!("LISTEN for live updates: {err}");
                 } else {
+                    listening.store(true, Ordering::Relaxed);
+                    if !first {
+                        tracing::info!("live updates listening again");
+                        let _ = signals.send(Signal::Resync);
+                    }
+                    first = false;
                     loop {
                         match listener.recv().await {
                             Ok(notification) => {
@@ -79,6 +111,7 @@ async fn listen(pool: PgPool, signals: broadcast::Sender<Signal>) {
                                 }
                             }
                             Err(err) => {
+                                listening.store(false, Ordering::Relaxed);
                                 tracing::warn!("live updates interrupted: {err}");
                                 break;
                             }
@@ -106,6 +139,7 @@ impl FromRef<LiveState> for PgPool {
 
 /// An open stream: what it watches, for whom, and how to ask again about its session.
 struct Open {
+    _counted: Counted,
     receiver: broadcast::Receiver<Signal>,
     pool: PgPool,
     headers: HeaderMap,
@@ -113,15 +147,33 @@ struct Open {
     scope: CustomerScope,
     watch: Watch,
     recheck: tokio::time::Interval,
+    stopping: CancellationToken,
+}
+
+/// Counts a stream in the open-streams gauge for as long as it lives.
+struct Counted;
+
+impl Counted {
+    fn new() -> Self {
+        metrics::gauge!(crate::ops::OPEN_STREAMS).increment(1.0);
+        Counted
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        metrics::gauge!(crate::ops::OPEN_STREAMS).decrement(1.0);
+    }
 }
 
 impl Open {
-    /// Whether the session this stream was opened with still gives the same viewer.
-    async fn session_holds(&self) -> bool {
-        matches!(
-            user_from_headers(&self.pool, &self.headers).await,
-            Ok(Some(user)) if user.user_id == self.user_id && customer_scope(&user) == Some(self.scope)
-        )
+    /// Whether the session this stream was opened with still gives the same viewer; an error
+    /// when the database could not say.
+    async fn session_holds(&self) -> Result<bool, AppError> {
+        Ok(matches!(
+            user_from_headers(&self.pool, &self.headers).await?,
+            Some(user) if user.user_id == self.user_id && customer_scope(&user) == Some(self.scope)
+        ))
     }
 }
 
@@ -132,16 +184,24 @@ fn changes(open: Open) -> impl Stream<Item = Result<Event, Infallible>> {
                 signal = open.receiver.recv() => match signal {
                     Ok(Signal::Changed(change)) => heard(open.watch, &change, open.scope),
                     Ok(Signal::SessionEnded(user_id)) if user_id == open.user_id => {
-                        if open.session_holds().await { Heard::Ignore } else { Heard::End }
+                        // Signed out means gone: end unless the session provably holds.
+                        if open.session_holds().await.unwrap_or(false) { Heard::Ignore } else { Heard::End }
                     }
                     Ok(Signal::SessionEnded(_)) => Heard::Ignore,
+                    Ok(Signal::Resync) => Heard::Tell(open.watch),
                     // Fell behind: say "changed" once, the page refetches everything anyway.
                     Err(broadcast::error::RecvError::Lagged(_)) => Heard::Tell(open.watch),
                     Err(broadcast::error::RecvError::Closed) => Heard::End,
                 },
                 _ = open.recheck.tick() => {
-                    if open.session_holds().await { Heard::Ignore } else { Heard::End }
+                    // A database that cannot answer now ends no stream: the page would only
+                    // reconnect into the same outage.
+                    match open.session_holds().await {
+                        Ok(false) => Heard::End,
+                        Ok(true) | Err(_) => Heard::Ignore,
+                    }
                 }
+                _ = open.stopping.cancelled() => Heard::End,
             };
             match heard_now {
                 Heard::Ignore => continue,
@@ -156,6 +216,18 @@ fn changes(open: Open) -> impl Stream<Item = Result<Event, Infallible>> {
     })
 }
 
+/// The first event of every stream. Its id makes the browser send `Last-Event-ID` when it
+/// reconnects by itself (this process stopped, the network dropped), which is how a stream
+/// knows it is a reconnection: changes may have been missed meanwhile, so it says "changed" at
+/// once and the page catches up.
+fn opening(headers: &HeaderMap) -> Vec<Result<Event, Infallible>> {
+    let mut first = vec![Ok(Event::default().event("ready").id("live").data("ready"))];
+    if headers.contains_key("last-event-id") {
+        first.push(Ok(Event::default().event("changed").data("changed")));
+    }
+    first
+}
+
 fn open_stream(
     state: LiveState,
     headers: HeaderMap,
@@ -164,9 +236,19 @@ fn open_stream(
     watch: Watch,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let recheck = tokio::time::interval_at(Instant::now() + SESSION_RECHECK, SESSION_RECHECK);
-    let open =
-        Open { receiver: state.hub.signals.subscribe(), pool: state.pool, headers, user_id, scope, watch, recheck };
-    Sse::new(changes(open)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    let first = stream::iter(opening(&headers));
+    let open = Open {
+        _counted: Counted::new(),
+        receiver: state.hub.signals.subscribe(),
+        pool: state.pool,
+        headers,
+        user_id,
+        scope,
+        watch,
+        recheck,
+        stopping: state.hub.stopping.clone(),
+    };
+    Sse::new(first.chain(changes(open))).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 /// `GET /live/tickets/{number}`: "changed" whenever that ticket (or the one it follows) changes.
@@ -193,4 +275,17 @@ pub async fn queue_stream(
     }
     let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
     Ok(open_stream(state, headers, user.user_id, scope, Watch::Queue))
+}
+
+#[cfg(test)]
+mod tests {
+    /// A fresh page has just fetched everything: it is told only that the stream is open. A
+    /// browser reconnecting by itself may have missed changes: it is told to catch up at once.
+    #[test]
+    fn only_a_reconnection_is_told_to_catch_up_at_once() {
+        let mut headers = http::HeaderMap::new();
+        assert_eq!(super::opening(&headers).len(), 1);
+        headers.insert("last-event-id", http::HeaderValue::from_static("live"));
+        assert_eq!(super::opening(&headers).len(), 2);
+    }
 }

@@ -5,6 +5,7 @@ pub mod echo;
 pub mod events;
 pub mod jobs;
 pub mod middleware;
+pub mod ops;
 pub mod photos;
 pub mod pwa;
 pub mod viewer;
@@ -35,14 +36,31 @@ pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool,
     pool_options(max_connections).connect(database_url).await
 }
 
+/// How long a request waits for a database connection before it is answered "unavailable,
+/// try again": with the database gone, a page says so within a few seconds instead of hanging.
+pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A connection idle longer than this is pinged before use. A busy connection is not (a ping per
+/// use would add a round trip to every query), but after the database restarts every idle
+/// connection is dead: pinging those first means the first requests after a restart get fresh
+/// connections instead of failing one dead connection each.
+pub const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// How the portal's pool behaves, for `connect` and for tests that build the same pool.
 pub fn pool_options(max_connections: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(std::time::Duration::from_secs(5))
-        // A ping before every use would add a round trip to each query of a request; a
-        // connection that died shows up as an error on use and the pool drops it.
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for < PING_IF_IDLE_FOR {
+                    return Ok(true);
+                }
+                // A failed ping closes this connection and the pool takes or opens another.
+                Ok(sqlx::Connection::ping(conn).await.is_ok())
+            })
+        })
 }
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
@@ -67,6 +85,25 @@ pub fn remove_stale_precompressed(dir: &std::path::Path) -> std::io::Result<()> 
         }
     }
     Ok(())
+}
+
+/// The log as the server writes it: one line per event, plain text for a terminal or JSON lines
+/// (`PORTAL_LOG_FORMAT=json`) for a log collector. Either way a line written while a request is
+/// answered carries the request's span: its method, path, id and user.
+pub fn log_subscriber<W>(
+    json: bool,
+    filter: tracing_subscriber::EnvFilter,
+    writer: W,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let lines = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
+    if json {
+        Box::new(lines.json().with_current_span(true).with_span_list(false).finish())
+    } else {
+        Box::new(lines.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).finish())
+    }
 }
 
 /// The request-id header: kept when the caller (a proxy in front) sent one, else a new UUID;
@@ -127,9 +164,15 @@ pub fn init_executor() {
     });
 }
 
-/// Pages and server functions (`leptos_routes_with_context` registers both under `/api/`),
-/// static files, and the middleware every request passes through.
+/// [`router_until`] for a process that is never asked to stop (tests, benchmarks).
 pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
+    router_until(pool, options, tokio_util::sync::CancellationToken::new())
+}
+
+/// Pages and server functions (`leptos_routes_with_context` registers both under `/api/`),
+/// static files, health and readiness, and the middleware every request passes through. When
+/// `stopping` is cancelled, live streams end and readiness says so.
+pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::sync::CancellationToken) -> Router {
     init_executor();
     let routes = generate_route_list(App);
     // The WASM, JS and CSS: served pre-compressed when the build left .br/.gz files beside
@@ -142,10 +185,11 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
+    let hub = events::Hub::start(pool.clone(), stopping.clone());
     let live = Router::new()
         .route("/live/tickets/{number}", get(events::ticket_stream))
         .route("/live/queue", get(events::queue_stream))
-        .with_state(events::LiveState { pool: pool.clone(), hub: events::Hub::start(pool.clone()) })
+        .with_state(events::LiveState { pool: pool.clone(), hub: hub.clone() })
         .merge(
             Router::new()
                 .route("/tickets/{number}/photos/{id}", get(photos::ticket_photo))
@@ -158,12 +202,14 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
     };
     let app = Router::new()
         .merge(live)
+        .merge(ops::routes(ops::Readiness { pool: pool.clone(), hub, stopping }))
         .merge(pwa::routes(pwa::Pwa::new(std::path::Path::new(&*options.site_root))))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || document(options.clone())
         })
+        .route_layer(axum::middleware::from_fn(ops::note_route))
         // Addresses no route lists (`/outages/`, say) still render the app, whose router may
         // match them: its server functions need the pool there too.
         .fallback(leptos_axum::file_and_error_handler_with_context(context, document))
@@ -175,7 +221,9 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_MAX_BYTES))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(CompressionLayer::new());
+        .layer(axum::middleware::from_fn(ops::retry_after_when_unavailable))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(ops::count_requests));
     // Outermost, so the span covers every layer above: a refused write, a panic caught by
     // CatchPanicLayer and its logged reference all carry the request's id.
     traced(app)
@@ -247,13 +295,9 @@ mod tests {
     async fn log_lines_of_a_request_name_its_id_path_and_user() {
         let log = Log::default();
         let writer = log.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_max_level(tracing::Level::INFO)
-            .with_writer(move || writer.clone())
-            .finish();
+        let filter = tracing_subscriber::EnvFilter::new("info");
         // This test's runtime has one thread: spawned tasks log to this subscriber too.
-        let _default = tracing::subscriber::set_default(subscriber);
+        let plain = tracing::subscriber::set_default(super::log_subscriber(false, filter, move || writer.clone()));
         super::init_executor();
         super::middleware::log_panics();
         let app = super::traced(
@@ -277,7 +321,7 @@ mod tests {
 
         // A proxy's id is kept and sent back; a panic's line carries it.
         let request = http::Request::get("/boom").header(super::REQUEST_ID, "lb-42").body(Body::empty()).unwrap();
-        let response = app.oneshot(request).await.unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
         assert_eq!(response.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(response.headers()[super::REQUEST_ID], "lb-42");
         let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
@@ -288,5 +332,23 @@ mod tests {
         for field in ["request_id=lb-42", "path=/boom", &format!("reference={reference}")] {
             assert!(line.contains(field), "{field} missing from {line}");
         }
+
+        // The same as JSON lines: the span's fields are fields of the line's object.
+        drop(plain);
+        let json_log = Log::default();
+        let writer = json_log.clone();
+        let filter = tracing_subscriber::EnvFilter::new("info");
+        let _json = tracing::subscriber::set_default(super::log_subscriber(true, filter, move || writer.clone()));
+        let request = http::Request::get("/api/fails").header(super::REQUEST_ID, "lb-43").body(Body::empty()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+        let reference = String::from_utf8(body.to_vec()).unwrap();
+        let line: serde_json::Value = serde_json::from_str(&json_log.line_with(&reference)).unwrap();
+        assert_eq!(line["level"], "ERROR");
+        assert_eq!(line["fields"]["reference"], reference.as_str());
+        assert_eq!(line["fields"]["cause"], "the disk is on fire");
+        assert_eq!(line["span"]["request_id"], "lb-43");
+        assert_eq!(line["span"]["path"], "/api/fails");
+        assert_eq!(line["span"]["user_id"], 7);
     }
 }

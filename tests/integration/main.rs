@@ -10,6 +10,7 @@ mod hostile_input;
 mod live;
 mod markup;
 mod migration;
+mod operations;
 mod outages;
 mod photos;
 mod sign_in;

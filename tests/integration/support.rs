@@ -18,6 +18,8 @@ pub const PASSWORD: &str = server::demo::PASSWORD;
 pub struct Portal {
     router: Router,
     pub pool: PgPool,
+    /// Cancelling it is what SIGTERM does to a server process.
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 pub struct Reply {
@@ -65,12 +67,20 @@ impl Portal {
         Self::on(&self.pool).await
     }
 
+    /// Another process on the same database, deployed as `main` deploys one (named, behind a proxy).
+    pub async fn deployed(&self, deployment: &server::ops::Deployment) -> Self {
+        let mut process = Self::on(&self.pool).await;
+        process.router = deployment.apply(process.router);
+        process
+    }
+
     async fn on(database: &PgPool) -> Self {
         let pool = server::pool_options(10)
             .connect_with((*database.connect_options()).clone())
             .await
             .expect("the portal's pool connects");
-        Self { router: server::router(pool.clone(), options()), pool }
+        let stopping = tokio_util::sync::CancellationToken::new();
+        Self { router: server::router_until(pool.clone(), options(), stopping.clone()), pool, stopping }
     }
 
     /// A request that gets no answer fails its test, saying which one, instead of holding up
@@ -195,15 +205,35 @@ impl Portal {
         self.send(request.body(Body::empty()).expect("request")).await
     }
 
-    /// Opens a server-sent event stream as a signed-in page does.
+    /// Opens a live stream as a signed-in page does and reads its opening event; the body
+    /// returned is past it.
     pub async fn open_stream(&self, path: &str, session: Option<&Session>) -> (StatusCode, Body) {
+        self.reopen_stream(path, session, None).await
+    }
+
+    /// A stream as the browser reopens it by itself, saying the last event id it had.
+    pub async fn reopen_stream(
+        &self,
+        path: &str,
+        session: Option<&Session>,
+        last_event_id: Option<&str>,
+    ) -> (StatusCode, Body) {
         let mut request = Request::get(path).header(header::ACCEPT, "text/event-stream");
         if let Some(Session(cookie)) = session {
             request = request.header(header::COOKIE, cookie);
         }
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
         let response =
             self.router.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("router");
-        (response.status(), response.into_body())
+        let status = response.status();
+        let mut body = response.into_body();
+        if status.is_success() {
+            let opening = next_event(&mut body, std::time::Duration::from_secs(2)).await.expect("an opening event");
+            assert!(opening.contains("event: ready") && opening.contains("id: live"), "{opening}");
+        }
+        (status, body)
     }
 
     pub async fn sign_in(&self, identifier: &str) -> Session {

@@ -52,13 +52,49 @@ pub async fn sign_in(client: &reqwest::Client, base: &str, identifier: &str) -> 
         .form(&[("identifier", identifier), ("password", server::demo::PASSWORD)])
         .send()
         .await?;
-    Ok(reply
-        .headers()
+    Ok(session_cookie(reply.headers()).ok_or("sign-in gave no session")?)
+}
+
+/// The session cookie a sign-in's answer sets, as a cookie header value.
+pub fn session_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find(|c| c.starts_with("portal_session="))
         .and_then(|c| c.split(';').next())
-        .ok_or("sign-in gave no session")?
-        .to_owned())
+        .map(str::to_owned)
+}
+
+const REPORT_BOUNDARY: &str = "----portal-bench-report";
+
+/// The content type of [`report_form`]'s body.
+pub fn report_content_type() -> String {
+    format!("multipart/form-data; boundary={REPORT_BOUNDARY}")
+}
+
+/// A fault report as the form sends it to `/api/report_fault`: multipart, the photo input left
+/// empty. Built in one buffer, as a browser sends a small form: reqwest's own multipart body
+/// goes out a part per write, and those extra loopback writes are the load generator's cost,
+/// not the portal's.
+pub fn report_form(account: &str, address: &str, phone: &str, description: &str, key: &str) -> Vec<u8> {
+    let fields = [
+        ("account_no", account),
+        ("category", "no_power"),
+        ("description", description),
+        ("address", address),
+        ("contact_phone", phone),
+        ("submission_key", key),
+    ];
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{REPORT_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{REPORT_BOUNDARY}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n\r\n--{REPORT_BOUNDARY}--\r\n"
+    ));
+    body.into_bytes()
 }

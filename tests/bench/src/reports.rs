@@ -118,11 +118,11 @@ impl Portal {
         let failures: usize = stream::iter(requests)
             .map(|(i, key)| {
                 let (cookie, phone, account, address) = &sessions[i % sessions.len()];
-                let body = report_form(account, address, phone, &key);
+                let body = bench::report_form(account, address, phone, "bench-http", &key);
                 let request = client
                     .post(format!("{base}/api/report_fault"))
                     .header("cookie", cookie)
-                    .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+                    .header("content-type", bench::report_content_type())
                     .body(body);
                 async move { request.send().await.map(|r| r.status().is_success()).unwrap_or(false) }
             })
@@ -133,31 +133,6 @@ impl Portal {
         let elapsed = started.elapsed();
         Ok(HttpRun { rate: REQUESTS as f64 / elapsed.as_secs_f64(), repeats, failures })
     }
-}
-
-const BOUNDARY: &str = "----portal-bench-report";
-
-/// The report as the form sends it: multipart, the photo input left empty. Built in one buffer,
-/// as a browser sends a small form: reqwest's own multipart body goes out a part per write, and
-/// those extra loopback writes are the load generator's cost, not the portal's.
-fn report_form(account: &str, address: &str, phone: &str, key: &str) -> Vec<u8> {
-    let fields = [
-        ("account_no", account),
-        ("category", "no_power"),
-        ("description", "bench-http"),
-        ("address", address),
-        ("contact_phone", phone),
-        ("submission_key", key),
-    ];
-    let mut body = String::new();
-    for (name, value) in fields {
-        body.push_str(&format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
-    }
-    body.push_str(&format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n\r\n--{BOUNDARY}--\r\n"
-    ));
-    body.into_bytes()
 }
 
 /// The same writes a report makes (ticket, its first event, the notification, in the same
