@@ -13,6 +13,7 @@
 #   PORTAL_CLUSTER_SIZE      server processes (default 2)
 #   PORTAL_CLUSTER_PORT      nginx's port on 127.0.0.1 (default 3000)
 #   PORTAL_CLUSTER_APP_PORT  first server process's port (default 3011; app-2 the next free one...)
+#   PORTAL_CLUSTER_METRICS_PORT  first process's Prometheus /metrics port (default 9465; 9464 is make run's)
 #   DATABASE_URL             the database (default: the project-local PostgreSQL, scripts/db.sh)
 #   PORTAL_SWEEP_SECONDS, RUST_LOG  passed to every process
 # A port already taken moves to the next free one, as scripts/db.sh and scripts/e2e.sh do.
@@ -23,7 +24,12 @@ dir=$(realpath -m "${PORTAL_CLUSTER_DIR:-.cluster}")
 settings=$dir/settings
 
 die() { echo "cluster: $*" >&2; exit 1; }
-alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# A process that has exited but is not yet reaped (a zombie: ours are reparented to PID 1, which
+# may take a while) counts as gone.
+alive() {
+  local stat
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null && stat=$(cat "/proc/$1/stat" 2>/dev/null) && [[ ${stat##*) } != Z* ]]
+}
 pid_of() { cat "$1" 2>/dev/null || true; }
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # A pid file names our process only while that pid still runs the program we started (a pid
@@ -59,7 +65,7 @@ anything_running() {
 # Starts app-N in a session of its own (so a Ctrl-C in the terminal that ran `make cluster`
 # does not reach it), its log and pid in $dir/app-N/.
 start_app() {
-  local n=$1 port=${app_ports[$(($1 - 1))]} out=$dir/app-$1
+  local n=$1 port=${app_ports[$(($1 - 1))]} metrics=${metrics_ports[$(($1 - 1))]} out=$dir/app-$1
   if [ -n "$(app_pid "$n")" ]; then return 0; fi
   port_free "$port" || die "port $port for app-$n is taken by another program"
   mkdir -p "$out"
@@ -67,7 +73,7 @@ start_app() {
   # The pid is written by the process itself before it becomes the server (exec keeps the pid).
   env DATABASE_URL="$database_url" LEPTOS_ENV=PROD LEPTOS_SITE_ROOT="$root/target/site" \
     LEPTOS_SITE_ADDR="127.0.0.1:$port" PORTAL_INSTANCE="app-$n" PORTAL_TRUSTED_PROXIES=127.0.0.1 \
-    PORTAL_DEMO_DATA=1 PORTAL_DELIVERY_LOG="$out/deliveries.log" \
+    PORTAL_DEMO_DATA=1 PORTAL_DELIVERY_LOG="$out/deliveries.log" PORTAL_METRICS_ADDR="127.0.0.1:$metrics" \
     ${sweep_seconds:+PORTAL_SWEEP_SECONDS=$sweep_seconds} RUST_LOG="${rust_log:-info,sqlx=warn}" \
     setsid bash -c 'echo $$ >"$1"; exec "$2"' _ "$out/pid" "$root/target/release/server" \
     >>"$out/server.log" 2>&1 </dev/null &
@@ -168,12 +174,16 @@ up() {
     [[ $size =~ ^[1-9][0-9]*$ ]] || die "PORTAL_CLUSTER_SIZE must be a number of processes"
     front_port=$(next_free "${PORTAL_CLUSTER_PORT:-3000}")
     app_ports=()
-    local p=${PORTAL_CLUSTER_APP_PORT:-3011} n
+    metrics_ports=()
+    local p=${PORTAL_CLUSTER_APP_PORT:-3011} m=${PORTAL_CLUSTER_METRICS_PORT:-9465} n
     for n in $(seq 1 "$size"); do
       p=$(next_free "$p")
       [ "$p" = "$front_port" ] && p=$(next_free $((p + 1)))
       app_ports+=("$p")
       p=$((p + 1))
+      m=$(next_free "$m")
+      metrics_ports+=("$m")
+      m=$((m + 1))
     done
     # The project-local PostgreSQL is stopped by `down` only if it was not running before.
     local was_running=yes
@@ -183,7 +193,7 @@ up() {
     sweep_seconds=${PORTAL_SWEEP_SECONDS:-}
     rust_log=${RUST_LOG:-}
     # Sourced inside a function later: -g keeps the values global there.
-    declare -p size front_port app_ports database_url sweep_seconds rust_log | sed 's/^declare /declare -g /' >"$settings"
+    declare -p size front_port app_ports metrics_ports database_url sweep_seconds rust_log | sed 's/^declare /declare -g /' >"$settings"
     # A fresh start that fails half-way stops what it had started.
     trap 'if [ $? != 0 ]; then echo "cluster: start failed; stopping what it started" >&2; down >/dev/null || true; fi' EXIT
   fi
@@ -210,7 +220,7 @@ status() {
   running() { if [ -n "$1" ]; then echo "pid $1"; else echo stopped; fi; }
   echo "nginx    http://127.0.0.1:$front_port  $(running "$(nginx_pid)")  (log $dir/nginx/access.log)"
   for n in $(seq 1 "$size"); do
-    echo "app-$n    http://127.0.0.1:${app_ports[$((n - 1))]}  $(running "$(app_pid "$n")")  (log $dir/app-$n/server.log, SMS/email $dir/app-$n/deliveries.log)"
+    echo "app-$n    http://127.0.0.1:${app_ports[$((n - 1))]}  $(running "$(app_pid "$n")")  (log $dir/app-$n/server.log, SMS/email $dir/app-$n/deliveries.log, metrics http://127.0.0.1:${metrics_ports[$((n - 1))]}/metrics)"
   done
   echo "database ${database_url}$([ -f "$dir/postgres" ] && echo "  (started by the cluster: stopped with it)")"
 }
