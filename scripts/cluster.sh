@@ -38,8 +38,8 @@ runs() {
   local cmdline
   alive "$1" && cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) && [[ $cmdline == *"$2"* ]]
 }
-app_pid() { local p; p=$(pid_of "$dir/app-$1/pid"); if runs "$p" release/server; then echo "$p"; fi; }
-nginx_pid() { local p; p=$(pid_of "$dir/nginx/nginx.pid"); if runs "$p" "nginx: master"; then echo "$p"; fi; }
+app_pid() { local p; p=$(pid_of "$dir/app-$1/pid"); if runs "$p" "$root/target/release/server"; then echo "$p"; fi; }
+nginx_pid() { local p; p=$(pid_of "$dir/nginx/nginx.pid"); if runs "$p" "$dir/nginx/nginx.conf"; then echo "$p"; fi; }
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 # pg_ctl refuses to run as root; the project-local server belongs to the postgres user then.
