@@ -10,7 +10,8 @@ export SQLX_OFFLINE := true
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e drill-db-outage site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue
+.PHONY: run test setup unit e2e drill-db-outage site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue \
+	cluster cluster-down cluster-test backup restore
 
 setup:
 	@scripts/install-tools.sh
@@ -19,9 +20,18 @@ setup:
 run: setup site
 	@url="$$(scripts/db.sh)"; DATABASE_URL="$$url" scripts/serve.sh
 
+## The same portal as a cluster: PORTAL_CLUSTER_SIZE (2) server processes behind nginx on
+## http://127.0.0.1:3000 (PORTAL_CLUSTER_PORT); `make cluster-down` stops what it started.
+cluster: setup site
+	@scripts/cluster.sh up
+
+cluster-down:
+	@scripts/cluster.sh down
+
 ## Unit tests, integration tests against PostgreSQL, browser tests in headless Chromium on the
-## release build, served as `make run` serves it, then the database-outage drill.
-test: setup unit e2e drill-db-outage
+## release build, served as `make run` serves it, then the database-outage drill, then the
+## cluster and backup test.
+test: setup unit e2e drill-db-outage cluster-test
 
 # cargo-leptos builds debug with this flag; the tests use it too so both share one build.
 unit:
@@ -30,6 +40,19 @@ unit:
 
 e2e: site
 	scripts/e2e.sh
+
+## Two server processes behind nginx (scripts/cluster.sh) on a fresh test database, driven
+## through nginx (tests/cluster); then that database backed up, restored and compared.
+cluster-test: site
+	scripts/cluster-test.sh
+
+## A dump of the portal's database (DATABASE_URL, else the project-local one) in backups/.
+backup:
+	@scripts/backup.sh
+
+## Restores FILE=backups/….dump into a new database (INTO=name, else a dated one); prints its URL.
+restore:
+	@scripts/restore.sh "$(FILE)" $(INTO)
 
 ## Crashes a PostgreSQL of its own for 10 s under load against the release server; prints what
 ## was acknowledged, found and lost, and fails if anything acknowledged is missing.

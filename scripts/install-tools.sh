@@ -34,6 +34,9 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v brotli >/dev/null || missing+=(brotli)
 command -v node >/dev/null || missing+=(nodejs npm)
+# nginx for `make cluster`, which runs an instance of its own under .cluster/ (the package's
+# own service, on port 80, is not used).
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 # wasm-opt comes from binaryen's npm package (pinned in tools/package-lock.json), not Debian:
