@@ -29,11 +29,8 @@ async fn main() -> ExitCode {
     }
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    use server::ops::setting as env;
     let conf = get_configuration(None)?;
     let options = conf.leptos_options;
     let addr = options.site_addr;

@@ -153,6 +153,12 @@ pub async fn count_requests(request: Request, next: Next) -> Response {
     response
 }
 
+/// A setting from the environment; set but empty reads as unset (`PORTAL_METRICS_ADDR=` turns
+/// metrics off).
+pub fn setting(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
 /// Where this process runs: its name among the cluster's processes and the proxies in front.
 #[derive(Clone, Debug, Default)]
 pub struct Deployment {
@@ -164,13 +170,12 @@ pub struct Deployment {
 
 impl Deployment {
     pub fn from_env() -> Result<Self, String> {
-        let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
-        let instance = var("PORTAL_INSTANCE")
+        let instance = setting("PORTAL_INSTANCE")
             .map(|name| {
                 HeaderValue::from_str(&name).map_err(|_| format!("PORTAL_INSTANCE {name:?} is not a header value"))
             })
             .transpose()?;
-        let trusted_proxies = var("PORTAL_TRUSTED_PROXIES")
+        let trusted_proxies = setting("PORTAL_TRUSTED_PROXIES")
             .map(|list| TrustedProxies::parse(&list).map_err(|e| format!("PORTAL_TRUSTED_PROXIES {list:?}: {e}")))
             .transpose()?
             .unwrap_or_default();
