@@ -10,7 +10,7 @@ export SQLX_OFFLINE := true
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e drill-db-outage site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue \
+.PHONY: run test setup unit e2e drill-db-outage site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue bench-storm \
 	cluster cluster-down cluster-test backup restore
 
 setup:
@@ -88,6 +88,13 @@ bench-live: setup
 ## Prints how long the supervisor's and a manager's queue take with 1,000 and 20,000 open tickets.
 bench-queue: setup
 	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-queue
+
+## Plays a storm against the running portal (`make cluster` or `make run` first; PORTAL_URL, default
+## http://127.0.0.1:3000) and the database it serves: 5,000 households, 2,000 open ticket pages,
+## 300 reports a minute, managers linking and restoring, 50 look-ups a second, for 5 minutes
+## (STORM_MINUTES). Its own households are added to that database and removed afterwards.
+bench-storm: setup
+	url="$$(scripts/db.sh)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-storm
 
 ## Refreshes .sqlx/ after a query or migration changes (needs the local database).
 sqlx-prepare:
