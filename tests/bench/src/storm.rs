@@ -268,8 +268,8 @@ impl Bench {
     /// A fault report as the form sends it, with a fresh submission key; the ticket's number.
     async fn report(&self, h: &Household) -> Option<String> {
         let key = uuid::Uuid::new_v4().to_string();
-        let body = bench::report_form(&h.account_no, REPORT_TEXT, &h.address, &h.phone, &key);
-        let request = self.api("report_fault", &h.cookie).header(header::CONTENT_TYPE, bench::REPORT_CONTENT_TYPE);
+        let body = bench::report_form(&h.account_no, &h.address, &h.phone, REPORT_TEXT, &key);
+        let request = self.api("report_fault", &h.cookie).header(header::CONTENT_TYPE, bench::report_content_type());
         let answer = self.call(Kind::Report, request.body(body)).await?;
         let number = location(&answer, "/tickets/");
         if number.is_none() {
@@ -639,19 +639,19 @@ fn print_figures(bench: &Bench, plan: &Plan, elapsed: Duration, held: usize) {
     }
     println!("  streams held at the end: {held} of {} planned", plan.streams);
     let live = bench.live.delivery();
-    match &live.delays {
-        Some(d) => println!(
-            "  live events after a restore: {} expected, {} heard, {} missed; restore answered → page p50 {:.0} ms, \
-             p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
-            live.expected,
-            live.expected - live.missed,
-            live.missed,
-            d.p50,
-            d.p95,
-            d.p99,
-            d.max,
-        ),
-        None => println!("  live events after a restore: {} expected, none heard", live.expected),
+    println!(
+        "  live events after a restore: {} expected, {} heard, {} missed",
+        live.expected,
+        live.expected - live.missed,
+        live.missed
+    );
+    for (from, delays) in [("restore sent", &live.from_sent), ("restore answered", &live.from_answer)] {
+        if let Some(d) = delays {
+            println!(
+                "    {from} → page: p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+                d.p50, d.p95, d.p99, d.max
+            );
+        }
     }
     println!(
         "  other live events: {} within {} s of a page opening (its own report, announced after it subscribed), {} later",
@@ -681,10 +681,11 @@ fn print_figures(bench: &Bench, plan: &Plan, elapsed: Duration, held: usize) {
     );
     let report = s.summary(Kind::Report);
     println!("  {}  report p99 ≤ 500 ms ({:.1} ms)", verdict(report.count > 0 && report.p99 <= 500.0), report.p99);
-    let max = live.delays.as_ref().map_or(0.0, |d| d.max);
+    // Checked from sending the restore: the commit is somewhere before its answer.
+    let max = live.from_sent.as_ref().map_or(0.0, |d| d.max);
     let on_time = live.expected > 0 && live.missed == 0 && max <= LIVE_TARGET.as_millis() as f64;
     println!(
-        "  {}  every live event within {} s (max {max:.0} ms, {} of {} missed)",
+        "  {}  every live event within {} s of sending the change (max {max:.0} ms, {} of {} missed)",
         verdict(on_time),
         LIVE_TARGET.as_secs(),
         live.missed,

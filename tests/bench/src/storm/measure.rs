@@ -132,8 +132,11 @@ pub struct Live {
 pub struct Delivery {
     pub expected: usize,
     /// The delay from each change's answer to its event on the page (0 if the event came
-    /// first): what the pages heard of the changes they should have.
-    pub delays: Option<Summary>,
+    /// first): a lower bound of commit → page, since the commit comes before the answer.
+    pub from_answer: Option<Summary>,
+    /// The delay from sending each change to its event on the page: an upper bound of
+    /// commit → page, which the target is checked against.
+    pub from_sent: Option<Summary>,
     pub missed: usize,
     /// Events no manager action accounts for, heard within [`AT_OPEN`] of the page opening:
     /// its own report, announced to the process after the page had subscribed.
@@ -188,15 +191,16 @@ impl Live {
         // Per stream, how many of its arrivals are matched or passed over.
         let mut used: Vec<usize> = vec![0; streams.len()];
         let mut matched: Vec<Vec<usize>> = vec![Vec::new(); streams.len()];
-        let (mut delays, mut missed) = (histogram(), 0);
+        let (mut from_answer, mut from_sent, mut missed) = (histogram(), histogram(), 0);
         for (i, sent, answered) in &expected {
             let arrivals = &streams[*i].arrivals;
             match arrivals.iter().skip(used[*i]).position(|a| a >= sent) {
                 Some(at) => {
                     used[*i] += at + 1;
                     matched[*i].push(used[*i] - 1);
-                    let delay = arrivals[used[*i] - 1].saturating_duration_since(*answered);
-                    delays.saturating_record(delay.as_micros() as u64);
+                    let arrival = arrivals[used[*i] - 1];
+                    from_answer.saturating_record(arrival.saturating_duration_since(*answered).as_micros() as u64);
+                    from_sent.saturating_record(arrival.saturating_duration_since(*sent).as_micros() as u64);
                 }
                 None => missed += 1,
             }
@@ -214,7 +218,8 @@ impl Live {
         }
         Delivery {
             expected: expected.len(),
-            delays: (!delays.is_empty()).then(|| summary(&delays)),
+            from_answer: (!from_answer.is_empty()).then(|| summary(&from_answer)),
+            from_sent: (!from_sent.is_empty()).then(|| summary(&from_sent)),
             missed,
             at_open,
             other,
