@@ -405,8 +405,7 @@ async fn report(load: &Load, cookie: &str, account: &str, address: &str, phone: 
         .await;
     let reply = load.note(started, reply)?;
     // The report answers with the way to its ticket, a first one and a retry alike.
-    let location = reply.headers().get("location")?.to_str().ok()?;
-    let number = location.strip_prefix("/tickets/")?.to_owned();
+    let number = bench::redirected_below(reply.headers(), "/tickets/")?;
     load.seen.lock().unwrap().reports.push((key.to_owned(), number.clone()));
     Some(number)
 }

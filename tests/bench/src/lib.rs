@@ -66,6 +66,13 @@ pub fn session_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Where an answer sends the browser, below `prefix`: a report's ticket number after
+/// `/tickets/`, an outage's id after `/outages/`.
+pub fn redirected_below(headers: &reqwest::header::HeaderMap, prefix: &str) -> Option<String> {
+    let to = headers.get(reqwest::header::LOCATION)?.to_str().ok()?;
+    to.strip_prefix(prefix).map(str::to_owned)
+}
+
 const REPORT_BOUNDARY: &str = "----portal-bench-report";
 
 /// The content type of [`report_form`]'s body.

@@ -225,9 +225,6 @@ async fn report(client: &reqwest::Client, base: &str, cookie: &str) -> bench::Be
         .body(body)
         .send()
         .await?;
-    let location = reply.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default();
-    location
-        .strip_prefix("/tickets/")
-        .map(str::to_owned)
+    bench::redirected_below(reply.headers(), "/tickets/")
         .ok_or_else(|| format!("report refused: {}", reply.status()).into())
 }

@@ -271,7 +271,7 @@ impl Bench {
         let body = bench::report_form(&h.account_no, &h.address, &h.phone, REPORT_TEXT, &key);
         let request = self.api("report_fault", &h.cookie).header(header::CONTENT_TYPE, bench::report_content_type());
         let answer = self.call(Kind::Report, request.body(body)).await?;
-        let number = location(&answer, "/tickets/");
+        let number = bench::redirected_below(&answer.headers, "/tickets/");
         if number.is_none() {
             self.stats().error(Kind::Report, "answered without a ticket".into());
         }
@@ -336,11 +336,6 @@ impl Bench {
     }
 }
 
-fn location(answer: &Answer, prefix: &str) -> Option<String> {
-    let to = answer.headers.get(header::LOCATION)?.to_str().ok()?;
-    to.strip_prefix(prefix).map(str::to_owned)
-}
-
 /// A manager at the storm panel: links the storm area's new reports to the outage under way
 /// there (a new fault outage when there is none), and restores it on schedule.
 struct Desk {
@@ -370,7 +365,8 @@ impl Desk {
             }
         }
         if let Some(answer) = bench.call(Kind::Link, bench.api("link_storm", cookie).form(&form)).await {
-            self.outage = location(&answer, "/outages/").and_then(|id| id.parse().ok()).or(self.outage);
+            self.outage =
+                bench::redirected_below(&answer.headers, "/outages/").and_then(|id| id.parse().ok()).or(self.outage);
         }
     }
 
