@@ -13,6 +13,7 @@ mod migration;
 mod operations;
 mod outages;
 mod photos;
+mod rendering;
 mod sign_in;
 mod sweep;
 mod tickets;

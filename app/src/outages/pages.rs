@@ -2,12 +2,13 @@
 //! storm panel.
 use super::{
     api::{
-        my_outages, outage, outages_under_way, public_outages, publish_form, storms, FollowOutage, LinkStorm,
-        MoveOutage, OutageDetail, OutageView, PublishOutage, RescheduleOutage, SetOutageEstimate, StormView,
+        my_outages, outage, public_outages, publish_form, storms, FollowOutage, LinkStorm, MoveOutage, OutageDetail,
+        OutageView, PublishOutage, RescheduleOutage, SetOutageEstimate, StormView,
     },
     model::{OutageKind, OutageStatus, LATE_NOTICE_REASON_MAX, NOTE_MAX, REASON_MAX},
 };
 use crate::{
+    error::AppError,
     i18n::{fill, use_locale, use_texts, Texts},
     time::{local_datetime, local_input_value},
     ui::{self, field_message, successes, DateTimeForm, Field, FormMessage, Forms, Loaded, SearchForm},
@@ -410,9 +411,9 @@ pub fn StormPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
 
 /// An outage already under way where the customer lives: said before the form, with the
 /// choice to follow it instead of reporting what is known. Reporting stays possible below.
+/// `under_way` is [`outages_under_way`], made by the page above the form's own `Suspense`.
 #[component]
-pub fn KnownOutages() -> impl IntoView {
-    let under_way = Resource::new(|| (), |_| outages_under_way());
+pub fn KnownOutages(under_way: Resource<Result<Vec<OutageView>, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

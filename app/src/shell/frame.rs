@@ -18,8 +18,6 @@ pub fn Frame(children: Children) -> impl IntoView {
     let location = use_location();
     // Keyed on the path so that signing in or out, which navigates, refreshes the header.
     let viewer = Resource::new(move || location.pathname.get(), |_| who_am_i());
-    // Pages of the shell that depend on who is signed in read the same answer.
-    provide_context(viewer);
     view! {
         <header class="top">
             <a class="brand" href="/">{t.app_name}</a>

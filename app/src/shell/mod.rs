@@ -8,12 +8,7 @@ mod frame;
 
 pub use frame::Frame;
 
-use crate::{
-    error::AppError,
-    i18n,
-    ui::{Failure, Loaded},
-    App,
-};
+use crate::{error::AppError, i18n, ui::Loaded, App};
 use api::who_am_i;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -55,28 +50,21 @@ pub fn HomeRedirect() -> impl IntoView {
 }
 
 /// `/report`: the fault-report form, with the outages already under way in the customer's
-/// areas said first (so the tickets feature need not know outages).
+/// areas said first (so the tickets feature need not know outages). Their look-up starts here,
+/// beside the form's own: a resource made inside a `Suspense`'s content is made anew each time
+/// the server walks that content, and the ones left behind run without the request's context.
 #[component]
 pub fn ReportRoute() -> impl IntoView {
-    let notice = ViewFn::from(|| view! { <crate::outages::pages::KnownOutages/> });
+    let under_way = Resource::new(|| (), |_| crate::outages::api::outages_under_way());
+    let notice = ViewFn::from(move || view! { <crate::outages::pages::KnownOutages under_way/> });
     view! { <crate::tickets::pages::ReportPage notice/> }
 }
 
 /// `/queue`: the manager's queue, with the storm panel above it refreshed by the same live
-/// updates. Anyone else gets the page for a missing address and nothing of the queue's.
+/// updates. Anyone else gets the page for a missing address and nothing of the queue's (the
+/// queue's own server functions refuse them).
 #[component]
 pub fn QueueRoute() -> impl IntoView {
     let above = Callback::new(|refresh: Signal<u32>| view! { <crate::outages::pages::StormPanel refresh/> }.into_any());
-    let viewer = expect_context::<Resource<Result<Option<api::Viewer>, AppError>>>();
-    view! {
-        <Loaded resource=viewer let:viewer>
-            {match viewer {
-                Some(v) if crate::auth::model::Role::QUEUE.contains(&v.role) => {
-                    view! { <crate::tickets::pages::QueuePage above/> }.into_any()
-                }
-                Some(_) => view! { <Failure error=AppError::NotFound/> }.into_any(),
-                None => view! { <Failure error=AppError::NotSignedIn/> }.into_any(),
-            }}
-        </Loaded>
-    }
+    view! { <crate::tickets::pages::QueuePage above/> }
 }

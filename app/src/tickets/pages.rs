@@ -624,22 +624,25 @@ pub fn QueuePage(
     let (status, area) =
         query.with_untracked(|q| (q.get("status").unwrap_or_default(), q.get("area").unwrap_or_default()));
     let kept = (status.clone(), area.clone());
+    // Only someone the queue answers sees its heading and filters: anyone else, the page for a
+    // missing address (from the rows' own failure, below).
+    let heading = move || Suspend::new(async move { rows.await.is_ok().then(|| view! { <h1>{t.queue}</h1> }) });
     view! {
-        <h1>{t.queue}</h1>
+        <Transition fallback=|| ()>{heading}</Transition>
         {above.map(|above| above.run(live.into()))}
-        <form method="get" action="/queue" class="search filters">
-            <div class="search-row">
-                <select name="status" aria-label=t.filter_status>
-                    <option value="" selected=status.is_empty()>{t.all_statuses}</option>
-                    {Status::ALL.iter().filter(|s| s.is_open()).map(|s| view! {
-                        <option value=s.as_str() selected=status == s.as_str()>{s.label(t)}</option>
-                    }).collect_view()}
-                </select>
-                <input type="text" name="area" value=area placeholder=t.filter_area aria-label=t.filter_area/>
-                <button type="submit" class="button">{t.filter}</button>
-            </div>
-        </form>
         <Loaded resource=rows transition=true let:found>
+            <form method="get" action="/queue" class="search filters">
+                <div class="search-row">
+                    <select name="status" aria-label=t.filter_status>
+                        <option value="" selected=status.is_empty()>{t.all_statuses}</option>
+                        {Status::ALL.iter().filter(|s| s.is_open()).map(|s| view! {
+                            <option value=s.as_str() selected=status == s.as_str()>{s.label(t)}</option>
+                        }).collect_view()}
+                    </select>
+                    <input type="text" name="area" value=area.clone() placeholder=t.filter_area aria-label=t.filter_area/>
+                    <button type="submit" class="button">{t.filter}</button>
+                </div>
+            </form>
             <p class="muted">{fill(t.queue_count, &[("count", &found.total.to_string())])}</p>
             {summary_list(found.tickets, true, found.every_manager)}
             {pager(found.page, found.total, found.page_size, &kept.0, &kept.1)}
