@@ -7,6 +7,7 @@
 
 pub mod areas;
 pub mod auth;
+pub mod calendar;
 pub mod case;
 pub mod customers;
 #[cfg(feature = "ssr")]
@@ -24,6 +25,7 @@ pub mod supervision;
 pub mod tickets;
 pub mod time;
 pub mod ui;
+pub mod workorders;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Stylesheet, Title};
@@ -38,6 +40,7 @@ use leptos_router::{
 pub const MULTIPART_ENDPOINTS: &[&str] = &[
     <tickets::api::ReportFault as leptos::server_fn::ServerFn>::PATH,
     <tickets::api::AddPhotos as leptos::server_fn::ServerFn>::PATH,
+    <workorders::api::AddWorkPhotos as leptos::server_fn::ServerFn>::PATH,
 ];
 
 #[component]
@@ -64,10 +67,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manager") view=managers::pages::ManagerHome ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor") view=supervision::pages::SupervisorHome ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/customer") view=supervision::pages::CustomerAssignmentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/department") view=departments::pages::DepartmentHome ssr=SsrMode::Async/>
+                    <Route path=path!("/department") view=shell::DepartmentRoute ssr=SsrMode::Async/>
                     <Route path=path!("/report") view=shell::ReportRoute ssr=SsrMode::Async/>
                     <Route path=path!("/tickets") view=tickets::pages::MyTicketsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/tickets/:number") view=tickets::pages::TicketPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tickets/:number") view=shell::TicketRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/work/:number") view=workorders::pages::WorkOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/work-orders") view=workorders::pages::WorkByDepartmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/queue") view=shell::QueueRoute ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/follow-ups") view=supervision::pages::FollowUpsPage ssr=SsrMode::Async/>

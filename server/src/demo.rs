@@ -48,8 +48,97 @@ const MANAGERS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// (employee number, name, department code)
-const DEPARTMENT_STAFF: &[(&str, &str, &str)] =
-    &[("D2001", "马晓东", "billing"), ("D2002", "胡建军", "maintenance"), ("D2003", "郭艳", "connection")];
+const DEPARTMENT_STAFF: &[(&str, &str, &str)] = &[
+    ("D2001", "马晓东", "billing"),
+    ("D2002", "胡建军", "maintenance"),
+    ("D2003", "郭艳", "connection"),
+    ("D2004", "宋文博", "metering"),
+    ("D2005", "唐丽", "metering"),
+];
+
+/// Work orders in every state, so the back office is alive from the start: (number, kind,
+/// department, household or company site by account, handed by, taken by, state, days ago,
+/// due in days (negative: overdue), what is asked, what was written with the last step).
+type DemoWork = (
+    &'static str,
+    &'static str,
+    &'static str,
+    usize,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    i32,
+    i32,
+    &'static str,
+    Option<&'static str>,
+);
+const WORK_ORDERS: &[DemoWork] = &[
+    (
+        "WKDEMA23",
+        "bill_correction",
+        "billing",
+        5,
+        "M1003",
+        Some("D2001"),
+        "taken",
+        1,
+        2,
+        "11月抄表数与表计示数不符，请核对后退补电费。",
+        None,
+    ),
+    (
+        "WKDEMB23",
+        "meter_check",
+        "metering",
+        9,
+        "M1003",
+        None,
+        "open",
+        5,
+        -1,
+        "客户反映电表走字过快，请现场校验。",
+        None,
+    ),
+    (
+        "WKDEMC23",
+        "meter_check",
+        "metering",
+        1,
+        "M1003",
+        Some("D2004"),
+        "asked",
+        2,
+        1,
+        "表计有烧焦痕迹，请检查并更换。",
+        Some("表箱钥匙在谁那里？需要客户在家吗？"),
+    ),
+    (
+        "WKDEMD23",
+        "meter_check",
+        "metering",
+        13,
+        "M1003",
+        Some("D2005"),
+        "done",
+        6,
+        0,
+        "复核电表计量是否准确。",
+        Some("您的电能表经校验，误差在允许范围内。"),
+    ),
+    (
+        "WKDEME23",
+        "site_survey",
+        "connection",
+        31,
+        "M1007",
+        None,
+        "open",
+        0,
+        3,
+        "客户申请增容至 16kW，请现场勘查线路与表箱。",
+        None,
+    ),
+];
 
 /// (company, manager, sites (name, address), contacts (name, phone))
 type Company =
@@ -267,6 +356,9 @@ async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<(), sqlx
     )
     .execute(&mut **tx)
     .await?;
+    for w in WORK_ORDERS {
+        demo_work_order(tx, w, department_ids[w.2]).await?;
+    }
     // One planned outage ten days out, so the look-up has something to show.
     sqlx::query(
         "with o as (
@@ -280,6 +372,80 @@ async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<(), sqlx
     .bind(supervisor)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// One demo work order as the portal would have written it: the case, the order, and its
+/// timeline (handed over, then the last step with what was written with it).
+async fn demo_work_order(tx: &mut Transaction<'_, Postgres>, w: &DemoWork, department: i64) -> Result<(), sqlx::Error> {
+    let (number, kind, _, household_no, handed_by, taken_by, state, days_ago, due_in, ask, said) = *w;
+    let (_, account) = household(household_no);
+    let finished = matches!(state, "done" | "returned" | "cancelled");
+    let case_id: i64 = sqlx::query_scalar(
+        "insert into cases (kind, number, customer_id, opened_by, opened_at, submission_key, open, due_at, at_risk_at)
+         select 'work_order', $1, c.id, u.id, now() - make_interval(days => $3), gen_random_uuid(), not $5,
+                case when $5 then null else date_trunc('day', now()) + make_interval(days => $4, hours => 10) end,
+                case when $5 then null else date_trunc('day', now()) + make_interval(days => $4 - 1, hours => 10) end
+         from customers c, users u where c.account_no = $2 and u.employee_no = $6
+         returning id",
+    )
+    .bind(number)
+    .bind(&account)
+    .bind(days_ago)
+    .bind(due_in)
+    .bind(finished)
+    .bind(handed_by)
+    .fetch_one(&mut **tx)
+    .await?;
+    let done = state == "done";
+    sqlx::query(
+        "insert into work_orders (id, department_id, work_kind, ask, state, handed_by, taken_by, customer_line,
+                                  finished_at)
+         select $1, $2, $3, $4, $5, h.id, t.id, case when $6 then $7 end, case when $6 then now() - interval '1 day' end
+         from users h left join users t on t.employee_no = $9 where h.employee_no = $8",
+    )
+    .bind(case_id)
+    .bind(department)
+    .bind(kind)
+    .bind(ask)
+    .bind(state)
+    .bind(done)
+    .bind(said)
+    .bind(handed_by)
+    .bind(taken_by)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "insert into case_events (case_id, actor_id, kind, status, at)
+         select $1, u.id, 'reported', 'open', now() - make_interval(days => $3) from users u where u.employee_no = $2",
+    )
+    .bind(case_id)
+    .bind(handed_by)
+    .bind(days_ago)
+    .execute(&mut **tx)
+    .await?;
+    if let Some(by) = taken_by {
+        sqlx::query(
+            "insert into case_events (case_id, actor_id, kind, status) select $1, u.id, 'status', $3
+             from users u where u.employee_no = $2",
+        )
+        .bind(case_id)
+        .bind(by)
+        .bind(state)
+        .execute(&mut **tx)
+        .await?;
+        if let Some(said) = said {
+            sqlx::query(
+                "insert into case_events (case_id, actor_id, kind, body) select $1, u.id, 'message', $3
+                 from users u where u.employee_no = $2",
+            )
+            .bind(case_id)
+            .bind(by)
+            .bind(said)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
     Ok(())
 }
 
@@ -314,7 +480,7 @@ pub fn sign_in_sheet(addr: &str) -> String {
          Household (township)   phone {township_phone}\n\
          Large-customer contact phone 13900000001 (county hospital), 13900000003 (cement works)\n\
          Customer manager       M1003 (community), M1001 (member), M1007 (area)\n\
-         Department staff       D2001 (billing)\n\
+         Department staff       D2001 (billing), D2004 (metering), D2003 (connection)\n\
          Supervisor             {SUPERVISOR}\n"
     )
 }

@@ -194,6 +194,8 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
             Router::new()
                 .route("/tickets/{number}/photos/{id}", get(photos::ticket_photo))
                 .route("/tickets/{number}/photos/{id}/{variant}", get(photos::ticket_photo))
+                .route("/work/{number}/photos/{id}", get(photos::work_order_photo))
+                .route("/work/{number}/photos/{id}/{variant}", get(photos::work_order_photo))
                 .with_state(pool.clone()),
         );
     let context = {

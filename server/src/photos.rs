@@ -19,16 +19,31 @@ pub struct PhotoPath {
 pub async fn ticket_photo(
     State(pool): State<PgPool>,
     Viewer(user): Viewer,
-    Path(PhotoPath { number, id, variant }): Path<PhotoPath>,
+    Path(path): Path<PhotoPath>,
 ) -> Result<Response, AppError> {
+    let ticket = access::visible_ticket(&pool, &user, &path.number).await?;
+    serve(&pool, ticket.id, path).await
+}
+
+/// `GET /work/{number}/photos/{id}` (and its `/thumbnail`): for the work order's department and
+/// the customer's manager.
+pub async fn work_order_photo(
+    State(pool): State<PgPool>,
+    Viewer(user): Viewer,
+    Path(path): Path<PhotoPath>,
+) -> Result<Response, AppError> {
+    let (order, _) = app::workorders::service::visible(&pool, &user, &path.number).await?;
+    serve(&pool, order.id, path).await
+}
+
+/// One attachment of a case the caller may see, in full or as its thumbnail.
+async fn serve(pool: &PgPool, case_id: i64, PhotoPath { id, variant, .. }: PhotoPath) -> Result<Response, AppError> {
     let thumbnail = match variant.as_deref() {
         None => false,
         Some("thumbnail") => true,
         Some(_) => return Err(AppError::NotFound),
     };
-    let ticket = access::visible_ticket(&pool, &user, &number).await?;
-    let (content_type, bytes) =
-        service::attachment(&pool, ticket.id, id, thumbnail).await?.ok_or(AppError::NotFound)?;
+    let (content_type, bytes) = service::attachment(pool, case_id, id, thumbnail).await?.ok_or(AppError::NotFound)?;
     let headers = [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=86400".to_owned())];
     Ok((headers, bytes).into_response())
 }

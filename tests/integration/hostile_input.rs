@@ -108,6 +108,7 @@ fn plausible(param: &str, ticket: &str, outage: &str) -> String {
         "identifier" => "13800000001".to_owned(),
         "password" => PASSWORD.to_owned(),
         "category" => "no_power".to_owned(),
+        "work_kind" => "meter_check".to_owned(),
         "contact_phone" => "13800000001".to_owned(),
         "address" => "青峰路 1 号".to_owned(),
         "lang" => "en".to_owned(),
@@ -274,12 +275,16 @@ async fn no_input_to_any_server_function_breaks_it(pool: sqlx::PgPool) {
         .unwrap();
         assert_eq!(dirty, 0, "{table}.{column} holds control characters");
     }
-    // Nothing half-written: every case its ticket and its first timeline entry, every outage its areas
-    // and its publication.
+    // Nothing half-written: every case its kind's own row and its first timeline entry, every
+    // outage its areas and its publication.
     let orphans: i64 = sqlx::query_scalar(
-        "select (select count(*) from tickets t where not exists
-                   (select 1 from case_events e where e.case_id = t.id and e.kind = 'reported'))
-              + (select count(*) from cases k where not exists (select 1 from tickets t where t.id = k.id))
+        "select (select count(*) from cases k where not exists
+                   (select 1 from case_events e where e.case_id = k.id and e.kind = 'reported'))
+              + (select count(*) from cases k where k.kind = 'ticket'
+                   and not exists (select 1 from tickets t where t.id = k.id))
+              + (select count(*) from cases k where k.kind = 'work_order'
+                   and not exists (select 1 from work_orders w where w.id = k.id))
+              + (select count(*) from cases k where k.kind not in ('ticket', 'work_order'))
               + (select count(*) from outages o where not exists (select 1 from outage_areas a where a.outage_id = o.id))",
     )
     .fetch_one(&portal.pool)

@@ -17,3 +17,4 @@ mod rendering;
 mod sign_in;
 mod sweep;
 mod tickets;
+mod work_orders;

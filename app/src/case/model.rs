@@ -118,6 +118,17 @@ pub fn deadline_alert(due: Option<Due>, now: DateTime<Utc>) -> Option<(DeadlineS
     }
 }
 
+/// Who hears that a case's deadline is at risk or missed: the supervisor always; for a work
+/// order also the manager who answers for it to the customer (the department's lateness is
+/// theirs to chase).
+pub fn alerted(kind: CaseKind, supervisor: i64, manager: i64) -> Vec<i64> {
+    match kind {
+        CaseKind::Ticket => vec![supervisor],
+        CaseKind::WorkOrder if manager == supervisor => vec![supervisor],
+        CaseKind::WorkOrder => vec![supervisor, manager],
+    }
+}
+
 /// An attachment may be this large (5 MB), a case may hold this many, and one upload may add
 /// this many.
 pub const PHOTO_MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -164,6 +175,9 @@ pub struct Change {
     pub id: i64,
     pub owner: Ownership,
     pub follows: Option<i64>,
+    /// The larger case this one is part of (a work order's fault ticket).
+    #[serde(default)]
+    pub part_of: Option<i64>,
 }
 
 fn stored_spelling<'de, D: serde::Deserializer<'de>>(d: D) -> Result<CaseKind, D::Error> {
@@ -203,6 +217,8 @@ pub fn heard(watch: Watch, change: &Change, scope: CustomerScope) -> Heard {
             }
         }
         Watch::Case { follows, .. } if follows == Some(change.id) => Heard::Tell(watch),
+        // A part of the case (a work order) changed: what the case's page shows of it may have.
+        Watch::Case { id, .. } if change.part_of == Some(id) && visible => Heard::Tell(watch),
         Watch::Case { .. } => Heard::Ignore,
         Watch::Queue if visible => Heard::Tell(watch),
         Watch::Queue => Heard::Ignore,
@@ -236,6 +252,13 @@ mod tests {
         assert_eq!(deadline_alert(due, at(14, 40)), Some((DeadlineState::AtRisk, at(14, 45))));
         assert_eq!(deadline_alert(due, at(15, 0)), Some((DeadlineState::Missed, at(14, 45))));
         assert_eq!(deadline_alert(None, at(15, 0)), None);
+    }
+
+    #[test]
+    fn a_late_work_order_alerts_its_manager_as_well_as_the_supervisor() {
+        assert_eq!(alerted(CaseKind::Ticket, 1, 3), vec![1]);
+        assert_eq!(alerted(CaseKind::WorkOrder, 1, 3), vec![1, 3]);
+        assert_eq!(alerted(CaseKind::WorkOrder, 1, 1), vec![1]);
     }
 
     #[test]
@@ -274,7 +297,18 @@ mod tests {
             id,
             owner: Ownership { household_user_id: Some(50), company_id: None, manager_user_id: manager },
             follows,
+            part_of: None,
         }
+    }
+
+    #[test]
+    fn a_case_page_hears_of_changes_to_its_parts() {
+        let household = CustomerScope::Household { user_id: 50 };
+        let watching = Watch::Case { id: 7, follows: None };
+        let work_order = Change { kind: CaseKind::WorkOrder, part_of: Some(7), ..change(12, 3, None) };
+        assert_eq!(heard(watching, &work_order, household), Heard::Tell(watching));
+        let elsewhere = Change { part_of: Some(8), ..work_order };
+        assert_eq!(heard(watching, &elsewhere, household), Heard::Ignore);
     }
 
     #[test]

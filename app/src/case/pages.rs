@@ -46,6 +46,26 @@ pub fn timeline<S: 'static>(
     }
 }
 
+/// A case's photos as thumbnails, each linking to the full photo under `base` (the kind's
+/// `/…/{number}/photos`, served to those who may see the case); nothing when there are none.
+pub fn photo_grid(base: String, ids: &[i64]) -> impl IntoView {
+    let t = use_texts();
+    (!ids.is_empty()).then(|| {
+        view! {
+            <section class="card photos">
+                <h2>{t.photos}</h2>
+                <div class="photo-grid">
+                    {ids.iter().map(|id| {
+                        let href = format!("{base}/{id}");
+                        let src = format!("{href}/thumbnail");
+                        view! { <a href=href><img src=src alt=t.photos loading="lazy" width="96" height="96"/></a> }
+                    }).collect_view()}
+                </div>
+            </section>
+        }
+    })
+}
+
 /// The fields of a case's message form, inside the kind's own `ActionForm` (it names the
 /// kind's server function): the case number, the message, and for staff the internal-note box.
 pub fn message_fields(number: String, staff: bool, form: FormState) -> impl IntoView {

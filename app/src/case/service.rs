@@ -47,7 +47,29 @@ pub async fn merge_into(tx: &mut Tx<'_>, case_id: i64, target_id: i64) -> AppRes
     store::set_merged_into(tx, case_id, target_id).await
 }
 
-pub use store::{by_submission_key, lock_both, supervisor_of};
+pub use store::{by_submission_key, lock_both, supervisor_of, CaseRow};
+
+impl CaseRow {
+    pub fn owner(&self) -> crate::customers::model::Ownership {
+        crate::customers::model::Ownership {
+            household_user_id: self.household_user_id,
+            company_id: self.company_id,
+            manager_user_id: self.manager_user_id,
+        }
+    }
+}
+
+/// The case numbered so, of any kind, if this user's customer scope holds its customer;
+/// otherwise exactly what a missing case gives.
+pub async fn visible(pool: &PgPool, user: &SessionUser, number: &str) -> AppResult<CaseRow> {
+    use crate::customers::model::{customer_scope, in_scope};
+    let number = super::model::CaseNo::parse(number).map_err(|_| AppError::NotFound)?;
+    let row = store::by_number(pool, &number).await?.ok_or(AppError::NotFound)?;
+    match customer_scope(user) {
+        Some(scope) if in_scope(scope, row.owner()) => Ok(row),
+        _ => Err(AppError::NotFound),
+    }
+}
 
 /// A message on the thread, or (staff only) an internal note no customer ever sees. A customer
 /// asking for a note gets an ordinary message: they wrote it for someone to read. Returns the

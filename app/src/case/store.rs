@@ -19,6 +19,8 @@ pub struct NewCase<'a> {
     pub opened_at: DateTime<Utc>,
     pub submission_key: Uuid,
     pub due: Option<Due>,
+    /// The larger case this one is part of (a work order's fault ticket).
+    pub part_of: Option<i64>,
 }
 
 /// Inserts the case unless one with this submission key exists (a retry, a double tap, or a
@@ -26,8 +28,9 @@ pub struct NewCase<'a> {
 /// Returns the new case's id when this call created it.
 pub async fn insert_case(tx: &mut Tx<'_>, c: NewCase<'_>) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar!(
-        "insert into cases (kind, number, customer_id, opened_by, opened_at, submission_key, due_at, at_risk_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
+        "insert into cases (kind, number, customer_id, opened_by, opened_at, submission_key, due_at, at_risk_at,
+                            part_of)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          on conflict (submission_key) do nothing
          returning id",
         c.kind.as_str(),
@@ -38,6 +41,7 @@ pub async fn insert_case(tx: &mut Tx<'_>, c: NewCase<'_>) -> AppResult<Option<i6
         c.submission_key,
         c.due.map(|d| d.at),
         c.due.map(|d| d.at_risk_from),
+        c.part_of,
     )
     .fetch_optional(&mut **tx)
     .await?)
@@ -72,7 +76,7 @@ pub async fn add_event(tx: &mut Tx<'_>, case_id: i64, e: NewEvent<'_>) -> AppRes
                values ($1, $2, $3, $4, $5, $6, $7) returning case_id
            )
            select pg_notify($8, json_build_object(
-                      'kind', c.kind, 'id', c.id, 'follows', c.merged_into,
+                      'kind', c.kind, 'id', c.id, 'follows', c.merged_into, 'part_of', c.part_of,
                       'owner', json_build_object('household_user_id', cu.user_id, 'company_id', cu.company_id,
                                                  'manager_user_id', m.user_id))::text)
            from event
@@ -181,9 +185,11 @@ pub async fn supervisor_of(tx: &mut Tx<'_>, case_id: i64) -> AppResult<i64> {
 
 pub struct WaitingRow {
     pub id: i64,
+    pub kind: CaseKind,
     pub due_at: DateTime<Utc>,
     pub at_risk_at: DateTime<Utc>,
     pub supervisor_id: i64,
+    pub manager_user_id: i64,
 }
 
 /// Open cases of every kind whose deadline is at risk or missed by `now`, with the supervisor
@@ -191,7 +197,8 @@ pub struct WaitingRow {
 pub async fn at_risk_by(pool: &PgPool, now: DateTime<Utc>) -> AppResult<Vec<WaitingRow>> {
     Ok(sqlx::query_as!(
         WaitingRow,
-        r#"select c.id, c.due_at as "due_at!", c.at_risk_at as "at_risk_at!", m.supervisor_id
+        r#"select c.id, c.kind as "kind: CaseKind", c.due_at as "due_at!", c.at_risk_at as "at_risk_at!",
+                  m.supervisor_id, m.user_id as manager_user_id
            from cases c
            join manager_assignments ma on ma.customer_id = c.customer_id and ma.ended_at is null
            join managers m on m.id = ma.manager_id
@@ -251,4 +258,32 @@ pub async fn attachment(
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|r| (r.content_type, r.bytes)))
+}
+
+/// A case of any kind as the access gate sees it: what it is, whose customer it is.
+pub struct CaseRow {
+    pub id: i64,
+    pub kind: CaseKind,
+    pub number: String,
+    pub customer_id: i64,
+    pub open: bool,
+    pub household_user_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub manager_user_id: i64,
+}
+
+pub async fn by_number(pool: &PgPool, number: &CaseNo) -> AppResult<Option<CaseRow>> {
+    Ok(sqlx::query_as!(
+        CaseRow,
+        r#"select c.id, c.kind as "kind: CaseKind", c.number, c.customer_id, c.open,
+                  cu.user_id as household_user_id, cu.company_id, m.user_id as manager_user_id
+           from cases c
+           join customers cu on cu.id = c.customer_id
+           join manager_assignments ma on ma.customer_id = cu.id and ma.ended_at is null
+           join managers m on m.id = ma.manager_id
+           where c.number = $1"#,
+        number.as_str()
+    )
+    .fetch_optional(pool)
+    .await?)
 }

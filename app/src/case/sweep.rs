@@ -1,8 +1,9 @@
-//! The deadline sweep every server process runs for every kind of case: supervisors get one
-//! notification per deadline at risk or missed. Safe in several processes at once: a
-//! notification is inserted once per event and person.
+//! The deadline sweep every server process runs for every kind of case: supervisors (and, for
+//! work orders, the manager who handed them) get one notification per deadline at risk or
+//! missed. Safe in several processes at once: a notification is inserted once per event and
+//! person.
 use super::{
-    model::{deadline_alert, DeadlineState, Due},
+    model::{alerted, deadline_alert, DeadlineState, Due},
     store,
 };
 use crate::{
@@ -15,17 +16,19 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 
-/// Returns how many supervisors were told.
+/// Returns how many people were told.
 pub async fn alert_deadlines(pool: &PgPool, now: DateTime<Utc>) -> AppResult<usize> {
     let mut alerts = 0;
     for row in store::at_risk_by(pool, now).await? {
         let due = Due { at: row.due_at, at_risk_from: row.at_risk_at };
         if let Some((state, at)) = deadline_alert(Some(due), now) {
             let kind = if state == DeadlineState::Missed { Kind::DeadlineMissed } else { Kind::DeadlineAtRisk };
-            let key = dedupe_key(kind, row.id, at.timestamp(), row.supervisor_id);
-            let mut conn = pool.acquire().await?;
-            if notifications::notify(&mut conn, row.supervisor_id, kind, Subject::Case(row.id), &key, None).await? {
-                alerts += 1;
+            for told in alerted(row.kind, row.supervisor_id, row.manager_user_id) {
+                let key = dedupe_key(kind, row.id, at.timestamp(), told);
+                let mut conn = pool.acquire().await?;
+                if notifications::notify(&mut conn, told, kind, Subject::Case(row.id), &key, None).await? {
+                    alerts += 1;
+                }
             }
         }
     }

@@ -21,10 +21,6 @@ pub fn DepartmentHome() -> impl IntoView {
                 view! {
                     <h1>{d.name.get(locale).to_owned()}</h1>
                     <p class="badges"><span class="badge">{team}</span></p>
-                    <section class="card">
-                        <h2>{t.work_items}</h2>
-                        <p class="empty">{t.no_work_items}</p>
-                    </section>
                 }
             }
         </Loaded>

@@ -8,6 +8,7 @@ text_enum!(
     /// and its own pages.
     CaseKind {
         Ticket => "ticket",
+        WorkOrder => "work_order",
     }
 );
 
@@ -16,6 +17,7 @@ impl CaseKind {
     pub fn page(self, number: &CaseNo) -> String {
         match self {
             CaseKind::Ticket => format!("/tickets/{}", number.as_str()),
+            CaseKind::WorkOrder => format!("/work/{}", number.as_str()),
         }
     }
 }

@@ -20,6 +20,9 @@ text_enum!(
         OutageRescheduled => "outage_rescheduled",
         ConsultationRequest => "consultation_request",
         ConsultationAnswer => "consultation_answer",
+        WorkOrderDone => "work_order_done",
+        WorkOrderReturned => "work_order_returned",
+        WorkOrderQuestion => "work_order_question",
     }
 );
 
@@ -43,6 +46,9 @@ impl Kind {
             Kind::OutageRescheduled => t.notice_outage_rescheduled,
             Kind::ConsultationRequest => t.notice_consultation_request,
             Kind::ConsultationAnswer => t.notice_consultation_answer,
+            Kind::WorkOrderDone => t.notice_work_order_done,
+            Kind::WorkOrderReturned => t.notice_work_order_returned,
+            Kind::WorkOrderQuestion => t.notice_work_order_question,
         }
     }
 }

@@ -77,8 +77,9 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
             ("/supervisor", t.nav_managers),
             ("/queue", t.nav_queue),
             ("/supervisor/follow-ups", t.follow_ups),
+            ("/supervisor/work-orders", t.nav_work_orders),
             ("/outages/new", t.nav_publish_outage),
         ],
-        Role::Department => vec![],
+        Role::Department => vec![("/department", t.nav_work_orders)],
     }
 }

@@ -65,6 +65,31 @@ pub fn ReportRoute() -> impl IntoView {
 /// queue's own server functions refuse them).
 #[component]
 pub fn QueueRoute() -> impl IntoView {
-    let above = Callback::new(|refresh: Signal<u32>| view! { <crate::outages::pages::StormPanel refresh/> }.into_any());
+    let above = Callback::new(|refresh: Signal<u32>| {
+        view! {
+            <crate::outages::pages::StormPanel refresh/>
+            <crate::workorders::pages::QueueWorkOrders refresh/>
+        }
+        .into_any()
+    });
     view! { <crate::tickets::pages::QueuePage above/> }
+}
+
+/// `/tickets/:number`: the ticket, with the work handed to back-office departments below it
+/// (the customer's line per work order; staff's list and hand-off form), refreshed by the
+/// ticket page's own live updates.
+#[component]
+pub fn TicketRoute() -> impl IntoView {
+    let below =
+        Callback::new(|refresh: Signal<u32>| view! { <crate::workorders::pages::CaseWorkPanel refresh/> }.into_any());
+    view! { <crate::tickets::pages::TicketPage below/> }
+}
+
+/// `/department`: the staff member's department, and its work list.
+#[component]
+pub fn DepartmentRoute() -> impl IntoView {
+    view! {
+        <crate::departments::pages::DepartmentHome/>
+        <crate::workorders::pages::WorkList/>
+    }
 }

@@ -9,7 +9,7 @@ use super::{
 use crate::{
     case::{
         model::{display_number, Deadline, DeadlineState},
-        pages::{message_fields, photo_check, timeline, PhotoForm},
+        pages::{message_fields, photo_check, photo_grid, timeline, PhotoForm},
     },
     error::{AppError, Problem},
     i18n::{fill, use_texts, Texts},
@@ -272,7 +272,12 @@ fn deadline_badge(deadline: Option<Deadline>, t: &'static Texts) -> impl IntoVie
 }
 
 #[component]
-pub fn TicketPage() -> impl IntoView {
+pub fn TicketPage(
+    /// Shown below the ticket, refreshed with its live updates (the shell puts the work handed
+    /// to departments there).
+    #[prop(optional)]
+    below: Option<Callback<Signal<u32>, AnyView>>,
+) -> impl IntoView {
     let params = use_params_map();
     let number = move || params.with(|p| p.get("number").unwrap_or_default());
     let advance = ServerAction::<Advance>::new();
@@ -288,6 +293,7 @@ pub fn TicketPage() -> impl IntoView {
         <Loaded resource=data transition=true let:view>
             <TicketDetail view advance message rate/>
         </Loaded>
+        {below.map(|below| below.run(live.into()))}
     }
 }
 
@@ -311,21 +317,7 @@ fn TicketDetail(
         </p>
         {promise.map(|p| view! { <p class="promise">{p}</p> })}
         {view.follows.clone().map(|f| view! { <FollowedView followed=f/> })}
-        {(!view.photos.is_empty()).then(|| {
-            let number = view.number.clone();
-            view! {
-                <section class="card photos">
-                    <h2>{t.photos}</h2>
-                    <div class="photo-grid">
-                        {view.photos.iter().map(|id| {
-                            let href = format!("/tickets/{number}/photos/{id}");
-                            let src = format!("{href}/thumbnail");
-                            view! { <a href=href><img src=src alt=t.photos loading="lazy" width="96" height="96"/></a> }
-                        }).collect_view()}
-                    </div>
-                </section>
-            }
-        })}
+        {photo_grid(format!("/tickets/{}/photos", view.number), &view.photos)}
         {view.category.is_hazard().then(|| view! { <SafetyAdvice/> })}
         <section class="card">
             <dl>

@@ -113,6 +113,7 @@ pub async fn report(pool: &PgPool, user: &SessionUser, r: Report<'_>, photos: &[
         opened_at: now,
         submission_key: key,
         due: due(Status::Submitted, arrive_by, None),
+        part_of: None,
     };
     let created = case::open(&mut tx, new_case, Status::Submitted.as_str()).await?;
     if let Some(id) = created {

@@ -1,0 +1,102 @@
+// 1+N at phone width, with JavaScript on and off: the manager hands a fault ticket's meter
+// check to the metering centre; its staff take it, ask the manager a question, get the answer
+// and complete it; the household reads each customer-facing step on its ticket, and nothing
+// meant for staff.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, phone, ready, signIn, assertFitsPhone, modes, sendReport } from './helpers.mjs';
+
+// Each mode its own household and manager, so the two runs do not depend on each other.
+const cast = [
+  { household: '13800000029', masked: '138****0029', manager: 'M1003' },
+  { household: '13800000022', masked: '138****0022', manager: 'M1004' },
+];
+
+async function signedIn(js, who, home) {
+  const page = await phone(js);
+  await signIn(page, js, who);
+  await page.waitForURL(`${BASE}${home}`);
+  return page;
+}
+
+async function open(page, js, path) {
+  await page.goto(`${BASE}${path}`);
+  await ready(page, js);
+}
+
+/** Takes one step on the work order page and waits for the state it leads to. */
+async function takeStep(page, js, action, fields, state) {
+  for (const [name, value] of Object.entries(fields)) {
+    await page.fill(`form.step-${action} textarea[name=${name}]`, value);
+  }
+  await page.click(`form.step-${action} button[type=submit]`);
+  await page.locator('.badge', { hasText: state }).first().waitFor();
+  await ready(page, js);
+}
+
+for (const [index, { js, name: mode }] of modes.entries()) {
+  const { household, masked, manager: managerId } = cast[index];
+
+  test(`a meter check handed to the metering centre is worked and told to the household (${mode})`, async () => {
+    const customer = await signedIn(js, household, '/me');
+    const manager = await signedIn(js, managerId, '/manager');
+    const metering = await signedIn(js, 'D2004', '/department');
+    try {
+      const ticket = await sendReport(customer, 'no_power', '家里的电表走字特别快');
+
+      // The manager hands it over from the ticket page; a hand-off without its fields is
+      // explained next to each.
+      await open(manager, js, `/tickets/${ticket}`);
+      await manager.click('form.hand-off button[type=submit]');
+      await manager.locator('#field-work_kind-error').filter({ hasText: '请选择' }).waitFor();
+      await manager.locator('#field-ask-error').filter({ hasText: '请填写' }).waitFor();
+      await ready(manager, js);
+      await manager.selectOption('#field-work_kind', 'meter_check');
+      await manager.fill('#field-ask', '客户反映电表走字快，请现场校验。');
+      await manager.click('form.hand-off button[type=submit]');
+      const handed = manager.locator('.work-orders .work-summary', { hasText: '电能表校验' });
+      await handed.waitFor();
+      await manager.locator('.work-orders .form-done').filter({ hasText: '已派单' }).waitFor();
+      const number = (await handed.locator('a.ticket-link').getAttribute('href')).split('/').pop();
+      await assertFitsPhone(manager);
+
+      // The household reads where it is: with the metering centre, until a date.
+      await open(customer, js, `/tickets/${ticket}`);
+      await customer.locator('.work-lines li', { hasText: '由计量中心办理' }).waitFor();
+
+      // The metering centre finds it in its list, with the phone masked, and takes it.
+      await open(metering, js, '/department');
+      await metering.click(`a[href="/work/${number}"]`);
+      await metering.waitForURL(`${BASE}/work/${number}`);
+      await ready(metering, js);
+      assert.ok((await metering.textContent('dl.facts')).includes(masked), 'the phone is masked');
+      await takeStep(metering, js, 'take', {}, '处理中');
+      await takeStep(metering, js, 'ask', { note: '需要客户在家开门吗？' }, '待客户经理答复');
+      await assertFitsPhone(metering);
+
+      // The manager answers the question on the work order's page.
+      await open(manager, js, `/work/${number}`);
+      assert.ok((await manager.textContent('ol.timeline')).includes('需要客户在家开门吗？'));
+      await takeStep(manager, js, 'answer', { note: '需要，客户下午在家。' }, '处理中');
+
+      // The metering centre completes it with a line for the customer and details for staff.
+      await open(metering, js, `/work/${number}`);
+      assert.ok((await metering.textContent('ol.timeline')).includes('需要，客户下午在家。'));
+      await takeStep(metering, js, 'complete', {
+        customer_line: '您的电能表经校验，误差在允许范围内。',
+        details: '误差 +0.3%，封印完好。',
+      }, '已完成');
+
+      // The household reads the result on its ticket, and nothing meant for staff.
+      await open(customer, js, `/tickets/${ticket}`);
+      await customer.locator('.work-lines li.done', { hasText: '您的电能表经校验，误差在允许范围内。' }).waitFor();
+      const text = await customer.textContent('main');
+      for (const staffOnly of ['误差 +0.3%', '需要客户在家开门吗', '宋文博']) {
+        assert.ok(!text.includes(staffOnly), `the household sees no ${staffOnly}`);
+      }
+      await assertFitsPhone(customer);
+    } finally {
+      for (const page of [customer, manager, metering]) await page.context().close();
+    }
+  });
+}
