@@ -73,7 +73,7 @@ async fn old_event(pool: &PgPool, ticket: i64, actor: &str, kind: &str, status: 
 #[sqlx::test(migrations = false)]
 async fn tickets_written_before_the_case_core_read_the_same_after_it(pool: PgPool) {
     before_case_core().run(&pool).await.expect("the migrations before the case core");
-    server::demo::load_once(&pool).await.expect("demo data");
+    server::demo::load_county_once(&pool).await.expect("demo data");
     let (phone, account) = server::demo::household(1);
     let household = phone.as_str();
     let manager: String = sqlx::query_scalar(

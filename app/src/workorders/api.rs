@@ -181,10 +181,13 @@ pub async fn case_work(number: Text) -> Result<WorkOnCase, AppError> {
     let staff = user.role.is_staff();
     let now = Utc::now();
     let parts = service::parts_of(&pool, case.id).await?;
-    let lines = parts
-        .iter()
-        .filter_map(|w| customer_line(w.state, &w.department(), w.due_at, w.customer_line.as_deref()))
-        .collect();
+    let lines = match staff {
+        true => Vec::new(),
+        false => parts
+            .iter()
+            .filter_map(|w| customer_line(w.state, &w.department(), w.due_at, w.customer_line.as_deref()))
+            .collect(),
+    };
     let orders = if staff {
         parts
             .into_iter()
@@ -204,7 +207,7 @@ pub async fn case_work(number: Text) -> Result<WorkOnCase, AppError> {
     };
     Ok(WorkOnCase {
         number: case.number,
-        lines: if staff { Vec::new() } else { lines },
+        lines,
         orders,
         hand_off_key: (staff && case.open).then(|| uuid::Uuid::new_v4().to_string()),
     })
@@ -235,14 +238,7 @@ pub async fn hand_off(
     let ask = parse_text(&ask, ASK_MAX, true).map_err(|p| FieldError::new("ask", p));
     let (kind, ask) = match (kind, ask) {
         (Ok(kind), Ok(ask)) => (kind, ask),
-        (kind, ask) => {
-            let mut problems = match kind {
-                Err(AppError::Invalid(problems)) => problems,
-                _ => Vec::new(),
-            };
-            problems.extend(ask.err());
-            return Err(AppError::Invalid(problems));
-        }
+        (kind, ask) => return Err(AppError::Invalid([kind.err(), ask.err()].into_iter().flatten().collect())),
     };
     if !case.open || case.kind != crate::case::model::CaseKind::Ticket {
         return Err(AppError::Refused(crate::error::Refusal::NotNow));

@@ -242,12 +242,9 @@ pub fn masked_phone(phone: &str) -> String {
     format!("{}****{}", head.iter().collect::<String>(), tail.iter().collect::<String>())
 }
 
-/// A kind of work the manager may choose, for the hand-off form.
-pub fn parse_work_kind(kind: Option<&str>) -> Result<WorkKind, AppError> {
-    match kind.filter(|k| !k.is_empty()) {
-        None => Err(AppError::field("work_kind", Problem::NotChosen)),
-        Some(k) => k.parse().map_err(|_| AppError::field("work_kind", Problem::NotChosen)),
-    }
+/// The kind of work chosen on the hand-off form: one of the list, or "choose one".
+pub fn parse_work_kind(kind: Option<&str>) -> Result<WorkKind, FieldError> {
+    kind.and_then(|k| k.parse().ok()).ok_or_else(|| FieldError::new("work_kind", Problem::NotChosen))
 }
 
 #[cfg(test)]
@@ -350,8 +347,9 @@ mod tests {
     #[test]
     fn a_kind_of_work_must_be_chosen() {
         assert_eq!(parse_work_kind(Some("meter_check")), Ok(WorkKind::MeterCheck));
-        assert_eq!(parse_work_kind(Some("")).unwrap_err().for_field("work_kind"), Some(Problem::NotChosen));
-        assert_eq!(parse_work_kind(Some("rocket")).unwrap_err().for_field("work_kind"), Some(Problem::NotChosen));
-        assert_eq!(parse_work_kind(None).unwrap_err().for_field("work_kind"), Some(Problem::NotChosen));
+        let not_chosen = FieldError::new("work_kind", Problem::NotChosen);
+        assert_eq!(parse_work_kind(Some("")), Err(not_chosen.clone()));
+        assert_eq!(parse_work_kind(Some("rocket")), Err(not_chosen.clone()));
+        assert_eq!(parse_work_kind(None), Err(not_chosen));
     }
 }
