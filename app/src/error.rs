@@ -19,7 +19,7 @@ pub enum Problem {
     },
     BadPhone,
     BadAccountNo,
-    /// A well-formed account number that is none of those the caller may report for: another
+    /// A well-formed account number that is none of those the caller may act for: another
     /// party's reads exactly like one that does not exist.
     UnknownAccount,
     BadIdentifier,

@@ -100,3 +100,36 @@ for (const [index, { js, name: mode }] of modes.entries()) {
     }
   });
 }
+
+for (const [index, { js, name: mode }] of modes.entries()) {
+  const { household, manager: managerId } = cast[index];
+  const account = `31000000${household.slice(-2)}`;
+
+  test(`a manager hands a bill correction for a customer from the queue (${mode})`, async () => {
+    const manager = await signedIn(js, managerId, '/manager');
+    const billing = await signedIn(js, 'D2001', '/department');
+    try {
+      await open(manager, js, '/queue');
+      await manager.click('.hand-off-own summary');
+      // Someone else's account reads like one that does not exist, next to the field.
+      await manager.fill('.hand-off-own #field-account', '3199999999');
+      await manager.selectOption('.hand-off-own #field-work_kind', 'bill_correction');
+      await manager.fill('.hand-off-own #field-ask', '11月按估抄计费，请按实抄数退补。');
+      await manager.click('.hand-off-own button[type=submit]');
+      await manager.locator('#field-account-error').filter({ hasText: '户号' }).waitFor();
+      await ready(manager, js);
+      await manager.fill('.hand-off-own #field-account', account);
+      if (!js) await manager.selectOption('.hand-off-own #field-work_kind', 'bill_correction');
+      await manager.click('.hand-off-own button[type=submit]');
+      await manager.locator('.hand-off-own .form-done').filter({ hasText: '已派单' }).waitFor();
+      await manager.locator('.work-orders .work-summary', { hasText: '电费退补' }).first().waitFor();
+      await assertFitsPhone(manager);
+
+      await open(billing, js, '/department?kind=bill_correction&state=open');
+      await billing.locator('.work-summary', { hasText: '电费退补' }).first().waitFor();
+      await assertFitsPhone(billing);
+    } finally {
+      for (const page of [manager, billing]) await page.context().close();
+    }
+  });
+}

@@ -6,7 +6,7 @@ use app::{
     error::{AppError, Problem, Refusal},
     workorders::{
         api::{
-            CaseWork, HandOff, MyWorkOrders, WorkByDepartment, WorkList, WorkNote, WorkOnCase, WorkOrder,
+            CaseWork, HandOff, MyWorkOrders, QueueWork, WorkByDepartment, WorkList, WorkNote, WorkOnCase, WorkOrder,
             WorkOrderView, WorkStep, WorkSummary,
         },
         model::{CustomerLine, WorkAction, WorkKind, WorkState},
@@ -29,7 +29,14 @@ async fn case_work(portal: &Portal, who: &Session, number: &str) -> WorkOnCase {
 }
 
 fn hand_off(number: &str, kind: &str, ask: &str, key: &str) -> HandOff {
-    HandOff { number: t(number), work_kind: Some(t(kind)), ask: t(ask), call_customer: None, submission_key: t(key) }
+    HandOff {
+        number: Some(t(number)),
+        account: None,
+        work_kind: Some(t(kind)),
+        ask: t(ask),
+        call_customer: None,
+        submission_key: t(key),
+    }
 }
 
 async fn step(portal: &Portal, who: &Session, number: &str, action: WorkAction, fields: [Option<&str>; 3]) -> Reply {
@@ -189,10 +196,10 @@ async fn a_work_order_is_only_for_its_department_and_the_customers_manager(pool:
     let billing_list: Vec<WorkSummary> =
         portal.call_fn(WorkList { kind: None, state: None }, Some(&billing)).await.json();
     assert!(billing_list.iter().all(|w| w.number != number), "not in another department's list");
-    let theirs: Vec<WorkSummary> = portal.call_fn(MyWorkOrders {}, Some(&other_manager)).await.json();
-    assert!(theirs.iter().all(|w| w.number != number), "not in another manager's queue");
-    let mine: Vec<WorkSummary> = portal.call_fn(MyWorkOrders {}, Some(&manager)).await.json();
-    assert!(mine.iter().any(|w| w.number == number));
+    let theirs: QueueWork = portal.call_fn(MyWorkOrders {}, Some(&other_manager)).await.json();
+    assert!(theirs.orders.iter().all(|w| w.number != number), "not in another manager's queue");
+    let mine: QueueWork = portal.call_fn(MyWorkOrders {}, Some(&manager)).await.json();
+    assert!(mine.orders.iter().any(|w| w.number == number));
 
     // Another manager cannot hand work on this customer's ticket; a customer cannot hand any.
     let foreign = hand_off(&ticket, "meter_check", "x", &uuid::Uuid::new_v4().to_string());
@@ -223,7 +230,8 @@ async fn a_hand_off_without_its_fields_says_so_next_to_each(pool: sqlx::PgPool) 
     };
     let before = count().await;
     let blank = HandOff {
-        number: t(&ticket),
+        number: Some(t(&ticket)),
+        account: None,
         work_kind: Some(t("")),
         ask: t("   "),
         call_customer: None,
@@ -351,4 +359,37 @@ async fn a_work_orders_photos_are_only_for_those_who_may_open_it(pool: sqlx::PgP
         let reply = portal.get(&path, Some(who)).await;
         assert_eq!((reply.status, reply.body.clone()), (missing.status, missing.body.clone()), "{path}");
     }
+}
+
+/// Work of its own for one of the manager's customers, by account number: a customer the
+/// manager does not serve reads like an account that does not exist.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_hands_work_on_its_own_for_a_customer_they_serve(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let manager = portal.sign_in(MANAGER).await;
+    let billing = portal.sign_in(BILLING).await;
+    let for_account = |account: &str| HandOff {
+        number: None,
+        account: Some(t(account)),
+        work_kind: Some(t("bill_correction")),
+        ask: t("11月电费按估抄计收，请按实抄数退补。"),
+        call_customer: Some(t("1")),
+        submission_key: t(uuid::Uuid::new_v4().to_string()),
+    };
+    // Household 5 is M1003's; household 2 is M1004's.
+    let handed = portal.call_fn(for_account("3100000005"), Some(&manager)).await;
+    assert_eq!(handed.status, StatusCode::OK, "{}", String::from_utf8_lossy(&handed.body));
+    let number: String = handed.json();
+    let view: WorkOrderView = order(&portal, &billing, &number).await.json();
+    assert_eq!((view.kind, view.part_of.as_deref()), (WorkKind::BillCorrection, None));
+    assert!(view.call_customer && !view.phone.contains('*'), "asked to call: the phone is shown");
+    let queue: QueueWork = portal.call_fn(MyWorkOrders {}, Some(&manager)).await.json();
+    assert!(queue.orders.iter().any(|w| w.number == number));
+
+    let others = portal.call_fn(for_account("3100000002"), Some(&manager)).await.error();
+    let missing = portal.call_fn(for_account("3199999999"), Some(&manager)).await.error();
+    assert_eq!(others.for_field("account"), Some(Problem::UnknownAccount));
+    assert_eq!(others, missing);
+    let garbled = portal.call_fn(for_account("12"), Some(&manager)).await.error();
+    assert_eq!(garbled.for_field("account"), Some(Problem::BadAccountNo));
 }

@@ -97,8 +97,9 @@ fn deadline_of(
 /// A work order's page.
 #[server(endpoint = "work_order")]
 pub async fn work_order(number: Text) -> Result<WorkOrderView, AppError> {
-    use super::model::{available_actions, masked_phone, WorkActor};
+    use super::model::{available_actions, WorkActor};
     use crate::auth::{model::Role, session::require_role};
+    use crate::domain::mask_phone;
     let user = require_role(&[Role::Department, Role::Manager, Role::Supervisor]).await?;
     let pool = crate::db::pool()?;
     let (row, department) = service::visible(&pool, &user, &number).await?;
@@ -114,11 +115,7 @@ pub async fn work_order(number: Text) -> Result<WorkOrderView, AppError> {
         deadline: deadline_of(row.due_at, row.at_risk_at, row.state, now),
         department: row.department(),
         actions: available_actions(row.state, actor),
-        phone: if manager || row.call_customer {
-            row.customer_phone.clone()
-        } else {
-            masked_phone(&row.customer_phone)
-        },
+        phone: if manager || row.call_customer { row.customer_phone.clone() } else { mask_phone(&row.customer_phone) },
         part_of: row.part_of_number.filter(|_| manager),
         number: row.number,
         kind: row.kind,
@@ -156,16 +153,26 @@ pub async fn work_list(kind: Option<Text>, state: Option<Text>) -> Result<Vec<Wo
     Ok(rows.into_iter().map(|r| summary(r, now)).collect())
 }
 
-/// The work orders on the manager's customers (every customer's, for a supervisor), for the
-/// queue.
+/// The work orders on the manager's customers (every customer's, for a supervisor), and a
+/// fresh key for handing work on its own, for the queue.
 #[server(endpoint = "my_work_orders")]
-pub async fn my_work_orders() -> Result<Vec<WorkSummary>, AppError> {
+pub async fn my_work_orders() -> Result<QueueWork, AppError> {
     use crate::auth::{model::Role, session::require_role};
     let user = require_role(Role::QUEUE).await?;
     let manager = (user.role == Role::Manager).then_some(user.user_id);
     let now = Utc::now();
     let rows = service::list(&crate::db::pool()?, None, manager, None, None).await?;
-    Ok(rows.into_iter().map(|r| summary(r, now)).collect())
+    Ok(QueueWork {
+        orders: rows.into_iter().map(|r| summary(r, now)).collect(),
+        hand_off_key: uuid::Uuid::new_v4().to_string(),
+    })
+}
+
+/// The work orders above the queue, and the key for the form that hands work on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueWork {
+    pub orders: Vec<WorkSummary>,
+    pub hand_off_key: String,
 }
 
 /// The work orders of a case, for its page: the customer reads one line per order (with the
@@ -213,12 +220,14 @@ pub async fn case_work(number: Text) -> Result<WorkOnCase, AppError> {
     })
 }
 
-/// The manager hands part of a case (`number`) to the department that does `work_kind`, saying
-/// what is asked, and whether the department should call the customer. Returns the work
-/// order's number; a retry with the same `submission_key` returns the first one's.
+/// The manager hands part of a case (`number`), or work of its own for one of their customers
+/// (`account`, when no case is named), to the department that does `work_kind`, saying what is
+/// asked, and whether the department should call the customer. Returns the work order's
+/// number; a retry with the same `submission_key` returns the first one's.
 #[server(endpoint = "hand_off")]
 pub async fn hand_off(
-    number: Text,
+    number: Option<Text>,
+    account: Option<Text>,
     work_kind: Option<Text>,
     ask: Text,
     call_customer: Option<Text>,
@@ -232,20 +241,33 @@ pub async fn hand_off(
     };
     let user = require_role(Role::QUEUE).await?;
     let pool = crate::db::pool()?;
-    let case = crate::case::service::visible(&pool, &user, &number).await?;
+    let number = number.filter(|n| !n.trim().is_empty());
+    // Part of a case the caller may see (and still open), or for a customer they serve.
+    let (customer_id, part_of, customer) = match &number {
+        Some(number) => {
+            let case = crate::case::service::visible(&pool, &user, number).await?;
+            if !case.open || case.kind != crate::case::model::CaseKind::Ticket {
+                return Err(AppError::Refused(crate::error::Refusal::NotNow));
+            }
+            (Some(case.customer_id), Some(case.id), Ok(()))
+        }
+        None => match service::customer_served(&pool, &user, account.as_deref().unwrap_or_default()).await? {
+            Ok(id) => (Some(id), None, Ok(())),
+            Err(problem) => (None, None, Err(FieldError::new("account", problem))),
+        },
+    };
     let key = uuid::Uuid::parse_str(submission_key.trim()).map_err(|_| AppError::BadRequest)?;
     let kind = parse_work_kind(work_kind.as_deref());
     let ask = parse_text(&ask, ASK_MAX, true).map_err(|p| FieldError::new("ask", p));
-    let (kind, ask) = match (kind, ask) {
-        (Ok(kind), Ok(ask)) => (kind, ask),
-        (kind, ask) => return Err(AppError::Invalid([kind.err(), ask.err()].into_iter().flatten().collect())),
+    let (customer_id, kind, ask) = match (customer_id, customer, kind, ask) {
+        (Some(customer_id), Ok(()), Ok(kind), Ok(ask)) => (customer_id, kind, ask),
+        (_, customer, kind, ask) => {
+            return Err(AppError::Invalid([customer.err(), kind.err(), ask.err()].into_iter().flatten().collect()))
+        }
     };
-    if !case.open || case.kind != crate::case::model::CaseKind::Ticket {
-        return Err(AppError::Refused(crate::error::Refusal::NotNow));
-    }
     let h = service::HandOff {
-        customer_id: case.customer_id,
-        part_of: Some(case.id),
+        customer_id,
+        part_of,
         kind,
         ask: &ask,
         call_customer: call_customer.is_some_and(|c| !c.is_empty()),

@@ -231,17 +231,6 @@ pub fn customer_line(
     }
 }
 
-/// A phone as department staff see it unless asked to call: the first three and last four
-/// digits (enough to recognise it when the customer calls, not to call them).
-pub fn masked_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    if chars.len() < 8 {
-        return "*".repeat(chars.len());
-    }
-    let (head, tail) = (&chars[..3], &chars[chars.len() - 4..]);
-    format!("{}****{}", head.iter().collect::<String>(), tail.iter().collect::<String>())
-}
-
 /// The kind of work chosen on the hand-off form: one of the list, or "choose one".
 pub fn parse_work_kind(kind: Option<&str>) -> Result<WorkKind, FieldError> {
     kind.and_then(|k| k.parse().ok()).ok_or_else(|| FieldError::new("work_kind", Problem::NotChosen))
@@ -336,12 +325,6 @@ mod tests {
         );
         assert_eq!(customer_line(S::Returned, &metering, None, None), None);
         assert_eq!(customer_line(S::Cancelled, &metering, Some(due), None), None);
-    }
-
-    #[test]
-    fn department_staff_see_a_phone_masked() {
-        assert_eq!(masked_phone("13800000013"), "138****0013");
-        assert_eq!(masked_phone("123"), "***");
     }
 
     #[test]

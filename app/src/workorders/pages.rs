@@ -15,7 +15,7 @@ use crate::{
     },
     i18n::{fill, use_locale, use_texts, Texts},
     time::local_datetime,
-    ui::{successes, textarea_text, FormMessage, FormState, Forms, Loaded},
+    ui::{successes, textarea_text, Field, FormMessage, FormState, Forms, Loaded},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -301,23 +301,36 @@ fn CaseWorkView(work: WorkOnCase, forms: Forms<HandOff>) -> impl IntoView {
             <ul class="work-list">
                 {work.orders.into_iter().map(|w| summary_card(w, t, locale, true)).collect_view()}
             </ul>
-            {work.hand_off_key.map(|key| view! { <HandOffForm number=work.number.clone() key form=form.clone() forms/> })}
+            {work.hand_off_key.map(|key| view! { <HandOffForm number=Some(work.number.clone()) key form=form.clone() forms/> })}
         </section>
     }
     .into_any()
 }
 
+/// Hands work to a department: part of the case `number`, or, without one, for the customer
+/// whose account number is typed in.
 #[component]
-fn HandOffForm(number: String, key: String, form: FormState, forms: Forms<HandOff>) -> impl IntoView {
+fn HandOffForm(number: Option<String>, key: String, form: FormState, forms: Forms<HandOff>) -> impl IntoView {
     let t = use_texts();
     let kind_error = form.field("work_kind");
     let chosen = form.typed("work_kind").unwrap_or_default();
     let sending = form.sending();
     let (ask_typed, ask_error) = (form.typed("ask"), form.field("ask"));
-    view! {
-        <ActionForm action=forms.action() attr:class="form hand-off" attr:novalidate=true on:submit=sending>
+    let target = match number {
+        Some(number) => view! {
             <h3>{t.work_hand_off}</h3>
             <input type="hidden" name="number" value=number/>
+        }
+        .into_any(),
+        None => view! {
+            <Field label=t.account_no name="account" inputmode="numeric" value=form.typed("account")
+                error=form.field("account")/>
+        }
+        .into_any(),
+    };
+    view! {
+        <ActionForm action=forms.action() attr:class="form hand-off" attr:novalidate=true on:submit=sending>
+            {target}
             <input type="hidden" name="submission_key" value=key/>
             <div class="field" class:invalid=move || kind_error.with(Option::is_some)>
                 <label for="field-work_kind">{t.work_kind}</label>
@@ -337,22 +350,35 @@ fn HandOffForm(number: String, key: String, form: FormState, forms: Forms<HandOf
     }
 }
 
-/// Above the manager's queue: the work orders on their customers, refreshed with the queue.
+/// Above the manager's queue: the work orders on their customers, refreshed with the queue,
+/// and a form to hand a department work of its own for one of the manager's customers.
 #[component]
 pub fn QueueWorkOrders(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let orders = Resource::new(move || refresh.get(), |_| my_work_orders());
+    let hand_off = ServerAction::<HandOff>::new();
+    let handed = successes(hand_off);
+    let forms = Forms::new(hand_off);
+    let work = Resource::new(move || (refresh.get(), handed.get()), |_| my_work_orders());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                orders.await.ok().filter(|o| !o.is_empty()).map(|orders| view! {
-                    <section class="card work-orders">
-                        <h2>{t.work_orders}</h2>
-                        <ul class="work-list">
-                            {orders.into_iter().map(|w| summary_card(w, t, locale, true)).collect_view()}
-                        </ul>
-                    </section>
+                work.await.ok().map(|work| {
+                    let form = forms.one();
+                    // Open when the form has something to say (a refusal, or what was done).
+                    let open = form.typed("submission_key").is_some() || form.done.get_untracked();
+                    view! {
+                        <section class="card work-orders">
+                            <h2>{t.work_orders}</h2>
+                            <ul class="work-list">
+                                {work.orders.into_iter().map(|w| summary_card(w, t, locale, true)).collect_view()}
+                            </ul>
+                            <details class="hand-off-own" open=open>
+                                <summary>{t.work_hand_off_customer}</summary>
+                                <HandOffForm number=None key=work.hand_off_key form forms/>
+                            </details>
+                        </section>
+                    }
                 })
             })}
         </Transition>

@@ -13,7 +13,7 @@ use crate::{
         service::{self as case, NewCase, NewEvent},
     },
     db::PgPool,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Problem},
     notifications::{
         model::{dedupe_key, Kind, Subject},
         service as notifications,
@@ -99,6 +99,24 @@ pub async fn visible(pool: &PgPool, user: &SessionUser, number: &str) -> AppResu
         },
         Role::Customer | Role::LargeContact => Err(AppError::NotFound),
     }
+}
+
+/// The customer with this account number, if the caller serves them (a supervisor: anyone);
+/// otherwise the account's problem, the same for another manager's customer as for none.
+pub async fn customer_served(pool: &PgPool, user: &SessionUser, account: &str) -> AppResult<Result<i64, Problem>> {
+    use crate::{
+        customers::model::{customer_scope, in_scope},
+        domain::AccountNo,
+    };
+    let account = match AccountNo::parse(account) {
+        Ok(account) => account,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    let customer = crate::customers::service::by_account(pool, account.as_str()).await?;
+    Ok(match (customer, customer_scope(user)) {
+        (Some(c), Some(scope)) if in_scope(scope, c.owner) => Ok(c.id),
+        _ => Err(Problem::UnknownAccount),
+    })
 }
 
 async fn by_number(pool: &PgPool, number: &str) -> AppResult<Option<WorkRow>> {
