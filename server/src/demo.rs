@@ -56,88 +56,92 @@ const DEPARTMENT_STAFF: &[(&str, &str, &str)] = &[
     ("D2005", "唐丽", "metering"),
 ];
 
-/// Work orders in every state, so the back office is alive from the start: (number, kind,
-/// department, household or company site by account, handed by, taken by, state, days ago,
-/// due in days (negative: overdue), what is asked, what was written with the last step).
-type DemoWork = (
-    &'static str,
-    &'static str,
-    &'static str,
-    usize,
-    &'static str,
-    Option<&'static str>,
-    &'static str,
-    i32,
-    i32,
-    &'static str,
-    Option<&'static str>,
-);
+/// A demo work order, written as the portal would have written it.
+#[derive(Clone, Copy)]
+struct DemoWork {
+    number: &'static str,
+    kind: &'static str,
+    department: &'static str,
+    /// The household (`household(n)`) it is for.
+    household: usize,
+    handed_by: &'static str,
+    taken_by: Option<&'static str>,
+    state: &'static str,
+    days_ago: i32,
+    /// Days until it is due; negative: overdue.
+    due_in: i32,
+    ask: &'static str,
+    /// What was written with the last step (a question, the customer's line).
+    said: Option<&'static str>,
+}
+
+/// Work orders in every state, so the back office is alive from the start.
 const WORK_ORDERS: &[DemoWork] = &[
-    (
-        "WKDEMA23",
-        "bill_correction",
-        "billing",
-        5,
-        "M1003",
-        Some("D2001"),
-        "taken",
-        1,
-        2,
-        "11月抄表数与表计示数不符，请核对后退补电费。",
-        None,
-    ),
-    (
-        "WKDEMB23",
-        "meter_check",
-        "metering",
-        9,
-        "M1003",
-        None,
-        "open",
-        5,
-        -1,
-        "客户反映电表走字过快，请现场校验。",
-        None,
-    ),
-    (
-        "WKDEMC23",
-        "meter_check",
-        "metering",
-        1,
-        "M1003",
-        Some("D2004"),
-        "asked",
-        2,
-        1,
-        "表计有烧焦痕迹，请检查并更换。",
-        Some("表箱钥匙在谁那里？需要客户在家吗？"),
-    ),
-    (
-        "WKDEMD23",
-        "meter_check",
-        "metering",
-        13,
-        "M1003",
-        Some("D2005"),
-        "done",
-        6,
-        0,
-        "复核电表计量是否准确。",
-        Some("您的电能表经校验，误差在允许范围内。"),
-    ),
-    (
-        "WKDEME23",
-        "site_survey",
-        "connection",
-        31,
-        "M1007",
-        None,
-        "open",
-        0,
-        3,
-        "客户申请增容至 16kW，请现场勘查线路与表箱。",
-        None,
-    ),
+    DemoWork {
+        number: "WKDEMA23",
+        kind: "bill_correction",
+        department: "billing",
+        household: 5,
+        handed_by: "M1003",
+        taken_by: Some("D2001"),
+        state: "taken",
+        days_ago: 1,
+        due_in: 2,
+        ask: "11月抄表数与表计示数不符，请核对后退补电费。",
+        said: None,
+    },
+    DemoWork {
+        number: "WKDEMB23",
+        kind: "meter_check",
+        department: "metering",
+        household: 9,
+        handed_by: "M1003",
+        taken_by: None,
+        state: "open",
+        days_ago: 5,
+        due_in: -1,
+        ask: "客户反映电表走字过快，请现场校验。",
+        said: None,
+    },
+    DemoWork {
+        number: "WKDEMC23",
+        kind: "meter_check",
+        department: "metering",
+        household: 1,
+        handed_by: "M1003",
+        taken_by: Some("D2004"),
+        state: "asked",
+        days_ago: 2,
+        due_in: 1,
+        ask: "表计有烧焦痕迹，请检查并更换。",
+        said: Some("表箱钥匙在谁那里？需要客户在家吗？"),
+    },
+    DemoWork {
+        number: "WKDEMD23",
+        kind: "meter_check",
+        department: "metering",
+        household: 13,
+        handed_by: "M1003",
+        taken_by: Some("D2005"),
+        state: "done",
+        days_ago: 6,
+        due_in: 0,
+        ask: "复核电表计量是否准确。",
+        said: Some("您的电能表经校验，误差在允许范围内。"),
+    },
+    DemoWork {
+        number: "WKDEME23",
+        kind: "site_survey",
+        department: "connection",
+        household: 31,
+        handed_by: "M1007",
+        taken_by: None,
+        state: "open",
+        days_ago: 0,
+        due_in: 3,
+        ask: "客户申请增容至 16kW，请现场勘查线路与表箱。",
+        said: None,
+    },
 ];
 
 /// (company, manager, sites (name, address), contacts (name, phone))
@@ -212,7 +216,7 @@ async fn load_demo_once(pool: &PgPool, work_orders: bool) -> Result<bool, Box<dy
     load(&mut tx, &hash).await?;
     if work_orders {
         for w in WORK_ORDERS {
-            let department = id(&mut tx, "select id from departments where code = $1", &[w.2]).await?;
+            let department = id(&mut tx, "select id from departments where code = $1", &[w.department]).await?;
             demo_work_order(&mut tx, w, department).await?;
         }
     }
@@ -392,7 +396,9 @@ async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<(), sqlx
 /// One demo work order as the portal would have written it: the case, the order, and its
 /// timeline (handed over, then the last step with what was written with it).
 async fn demo_work_order(tx: &mut Transaction<'_, Postgres>, w: &DemoWork, department: i64) -> Result<(), sqlx::Error> {
-    let (number, kind, _, household_no, handed_by, taken_by, state, days_ago, due_in, ask, said) = *w;
+    let DemoWork {
+        number, kind, household: household_no, handed_by, taken_by, state, days_ago, due_in, ask, said, ..
+    } = *w;
     let (_, account) = household(household_no);
     let finished = matches!(state, "done" | "returned" | "cancelled");
     let case_id: i64 = sqlx::query_scalar(
@@ -429,37 +435,36 @@ async fn demo_work_order(tx: &mut Transaction<'_, Postgres>, w: &DemoWork, depar
     .bind(taken_by)
     .execute(&mut **tx)
     .await?;
+    demo_event(tx, case_id, handed_by, days_ago, ("reported", Some("open"), None)).await?;
+    if let Some(by) = taken_by {
+        demo_event(tx, case_id, by, 0, ("status", Some(state), None)).await?;
+        if said.is_some() {
+            demo_event(tx, case_id, by, 0, ("message", None, said)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// One timeline entry by the staff member `by`, `days_ago`: (kind, status, body).
+async fn demo_event(
+    tx: &mut Transaction<'_, Postgres>,
+    case_id: i64,
+    by: &str,
+    days_ago: i32,
+    (kind, status, body): (&str, Option<&str>, Option<&str>),
+) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "insert into case_events (case_id, actor_id, kind, status, at)
-         select $1, u.id, 'reported', 'open', now() - make_interval(days => $3) from users u where u.employee_no = $2",
+        "insert into case_events (case_id, actor_id, kind, status, body, at)
+         select $1, u.id, $3, $4, $5, now() - make_interval(days => $6) from users u where u.employee_no = $2",
     )
     .bind(case_id)
-    .bind(handed_by)
+    .bind(by)
+    .bind(kind)
+    .bind(status)
+    .bind(body)
     .bind(days_ago)
     .execute(&mut **tx)
     .await?;
-    if let Some(by) = taken_by {
-        sqlx::query(
-            "insert into case_events (case_id, actor_id, kind, status) select $1, u.id, 'status', $3
-             from users u where u.employee_no = $2",
-        )
-        .bind(case_id)
-        .bind(by)
-        .bind(state)
-        .execute(&mut **tx)
-        .await?;
-        if let Some(said) = said {
-            sqlx::query(
-                "insert into case_events (case_id, actor_id, kind, body) select $1, u.id, 'message', $3
-                 from users u where u.employee_no = $2",
-            )
-            .bind(case_id)
-            .bind(by)
-            .bind(said)
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
     Ok(())
 }
 

@@ -133,6 +133,8 @@ async fn a_meter_check_from_a_ticket_is_worked_by_the_metering_centre_and_told_t
     let answered =
         step(&portal, &manager, &number, WorkAction::Answer, [Some("需要，客户下午在家。"), None, None]).await;
     assert_eq!(answered.status, StatusCode::OK);
+    assert_eq!(notices(&portal, METERING, "work_order_answer").await, 1, "the one who asked hears the answer");
+    assert_eq!(notices(&portal, METERING_COLLEAGUE, "work_order_answer").await, 0);
     let note = WorkNote { number: t(&number), body: t("已约下午三点上门。") };
     assert_eq!(portal.call_fn(note, Some(&metering)).await.status, StatusCode::OK);
 

@@ -23,6 +23,7 @@ text_enum!(
         WorkOrderDone => "work_order_done",
         WorkOrderReturned => "work_order_returned",
         WorkOrderQuestion => "work_order_question",
+        WorkOrderAnswer => "work_order_answer",
     }
 );
 
@@ -49,6 +50,7 @@ impl Kind {
             Kind::WorkOrderDone => t.notice_work_order_done,
             Kind::WorkOrderReturned => t.notice_work_order_returned,
             Kind::WorkOrderQuestion => t.notice_work_order_question,
+            Kind::WorkOrderAnswer => t.notice_work_order_answer,
         }
     }
 }

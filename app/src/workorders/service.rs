@@ -181,15 +181,17 @@ pub async fn step(
             case::record(&mut tx, row.id, event).await?;
         }
     }
-    let told = match to {
-        WorkState::Done => Some(Kind::WorkOrderDone),
-        WorkState::Returned => Some(Kind::WorkOrderReturned),
-        WorkState::Asked => Some(Kind::WorkOrderQuestion),
+    // The manager hears of a question, a result or a hand-back; the one who asked, of the answer.
+    let told = match (action, to) {
+        (_, WorkState::Done) => Some((Kind::WorkOrderDone, row.manager_user_id)),
+        (_, WorkState::Returned) => Some((Kind::WorkOrderReturned, row.manager_user_id)),
+        (_, WorkState::Asked) => Some((Kind::WorkOrderQuestion, row.manager_user_id)),
+        (WorkAction::Answer, _) => holder.map(|holder| (Kind::WorkOrderAnswer, holder)),
         _ => None,
     };
-    if let Some(kind) = told {
-        let key = dedupe_key(kind, row.id, now.timestamp_micros(), row.manager_user_id);
-        notifications::notify(&mut tx, row.manager_user_id, kind, Subject::Case(row.id), &key, None).await?;
+    if let Some((kind, whom)) = told {
+        let key = dedupe_key(kind, row.id, now.timestamp_micros(), whom);
+        notifications::notify(&mut tx, whom, kind, Subject::Case(row.id), &key, None).await?;
     }
     tx.commit().await?;
     Ok(())
