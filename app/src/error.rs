@@ -54,6 +54,12 @@ pub enum Problem {
     /// An area that does not exist, or that this manager does not serve.
     UnknownArea,
     BadEmail,
+    /// Not a date (the calendar takes "YYYY-MM-DD").
+    BadDate,
+    /// A public holiday on a day that is off anyway (a weekend), or a make-up working day on a
+    /// day that is worked anyway (a weekday).
+    HolidayOnWeekend,
+    WorkdayOnWeekday,
 }
 
 /// Why a step on a record was refused although the request itself was well formed.
@@ -233,6 +239,9 @@ impl Problem {
             }
             Problem::BadTime => t.problem_bad_time.to_owned(),
             Problem::InThePast => t.problem_in_the_past.to_owned(),
+            Problem::BadDate => t.problem_bad_date.to_owned(),
+            Problem::HolidayOnWeekend => t.problem_holiday_on_weekend.to_owned(),
+            Problem::WorkdayOnWeekday => t.problem_workday_on_weekday.to_owned(),
             Problem::MergeIntoItself => t.problem_merge_into_itself.to_owned(),
             Problem::MergeTargetClosed => t.problem_merge_target_closed.to_owned(),
             Problem::NotAPhoto => t.problem_not_a_photo.to_owned(),

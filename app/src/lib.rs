@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tickets") view=tickets::pages::MyTicketsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tickets/:number") view=shell::TicketRoute ssr=SsrMode::Async/>
                     <Route path=path!("/work/:number") view=workorders::pages::WorkOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/calendar") view=calendar::pages::CalendarPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/work-orders") view=workorders::pages::WorkByDepartmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/queue") view=shell::QueueRoute ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async/>

@@ -4,6 +4,7 @@ mod support;
 
 mod access;
 mod assignments;
+mod calendar;
 mod constraints;
 mod forms;
 mod hostile_input;

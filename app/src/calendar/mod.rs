@@ -1,12 +1,43 @@
 //! Working days, for commitments counted in them (work orders today, service applications
 //! next): Monday to Friday, except public holidays, plus the weekend days worked in exchange
 //! (调休). The exceptions are data (`calendar_days`); the counting is a pure function here.
-use crate::{case::model::Due, time::utility_offset};
+use crate::{case::model::Due, error::Problem, time::utility_offset};
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use std::collections::HashMap;
 
+pub mod api;
+pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod store;
+mod store;
+
+/// The calendar's exceptions for a year from a day: what other features count working days on.
+#[cfg(feature = "ssr")]
+pub use store::load;
+
+/// The longest name of a holiday or make-up day, in either language.
+pub const NAME_MAX: usize = 50;
+
+fn is_weekend(day: NaiveDate) -> bool {
+    matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// A date as the calendar form sends it ("YYYY-MM-DD").
+pub fn parse_day(input: &str) -> Result<NaiveDate, Problem> {
+    match input.trim() {
+        "" => Err(Problem::Required),
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| Problem::BadDate),
+    }
+}
+
+/// An exception must change something: a holiday falls on a weekday, a make-up working day on
+/// a weekend (the database checks the same).
+pub fn check_exception(day: NaiveDate, working: bool) -> Result<(), Problem> {
+    match (working, is_weekend(day)) {
+        (false, true) => Err(Problem::HolidayOnWeekend),
+        (true, false) => Err(Problem::WorkdayOnWeekday),
+        _ => Ok(()),
+    }
+}
 
 /// When a working day's commitments fall due: the close of business, in the utility's time.
 pub const CLOSE_OF_BUSINESS: NaiveTime = match NaiveTime::from_hms_opt(18, 0, 0) {
@@ -26,7 +57,7 @@ impl Calendar {
     }
 
     pub fn is_working(&self, day: NaiveDate) -> bool {
-        self.exceptions.get(&day).copied().unwrap_or(!matches!(day.weekday(), Weekday::Sat | Weekday::Sun))
+        self.exceptions.get(&day).copied().unwrap_or(!is_weekend(day))
     }
 
     /// The `n`th working day after `day` (`day` itself for 0). A calendar with no working day
@@ -137,6 +168,18 @@ mod tests {
         let due = due_in_working_days(&calendar, evening, 1);
         assert_eq!(due.at, local(2026, 10, 8, 18));
         assert_eq!(due.at_risk_from, evening);
+    }
+
+    #[test]
+    fn a_holiday_falls_on_a_weekday_and_a_make_up_day_on_a_weekend() {
+        assert_eq!(parse_day(" 2026-10-01 "), Ok(day(2026, 10, 1)));
+        assert_eq!(parse_day(""), Err(Problem::Required));
+        assert_eq!(parse_day("2026-02-30"), Err(Problem::BadDate));
+        assert_eq!(parse_day("1 Oct"), Err(Problem::BadDate));
+        assert_eq!(check_exception(day(2026, 10, 1), false), Ok(()), "a Thursday off");
+        assert_eq!(check_exception(day(2026, 10, 10), true), Ok(()), "a Saturday worked");
+        assert_eq!(check_exception(day(2026, 10, 3), false), Err(Problem::HolidayOnWeekend));
+        assert_eq!(check_exception(day(2026, 10, 9), true), Err(Problem::WorkdayOnWeekday));
     }
 
     #[test]

@@ -78,6 +78,7 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
             ("/queue", t.nav_queue),
             ("/supervisor/follow-ups", t.follow_ups),
             ("/supervisor/work-orders", t.nav_work_orders),
+            ("/supervisor/calendar", t.nav_calendar),
             ("/outages/new", t.nav_publish_outage),
         ],
         Role::Department => vec![("/department", t.nav_work_orders)],

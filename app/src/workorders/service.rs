@@ -41,7 +41,7 @@ pub async fn hand_off(pool: &PgPool, user: &SessionUser, h: HandOff<'_>, now: Da
     let department_id = store::department_by_code(pool, h.kind.rule().department).await?.ok_or_else(|| {
         AppError::internal(format!("no department {} for {}", h.kind.rule().department, h.kind.as_str()))
     })?;
-    let calendar = calendar::store::load(pool, local_date(now)).await?;
+    let calendar = calendar::load(pool, local_date(now)).await?;
     let due = due_in_working_days(&calendar, now, h.kind.rule().working_days);
     let number = CaseNo::from_random(rand::random());
     let mut tx = pool.begin().await?;
