@@ -133,3 +133,37 @@ for (const [index, { js, name: mode }] of modes.entries()) {
     }
   });
 }
+
+for (const [index, { js, name: mode }] of modes.entries()) {
+  test(`a supervisor sees work orders by department and keeps the calendar (${mode})`, async () => {
+    const supervisor = await signedIn(js, 'S0001', '/supervisor');
+    try {
+      await open(supervisor, js, '/supervisor/work-orders?days=90');
+      const metering = supervisor.locator('table.figures tbody tr', { hasText: '计量中心' });
+      await metering.waitFor();
+      assert.ok(Number(await metering.locator('td').first().textContent()) >= 1, 'open metering work is counted');
+      await assertFitsPhone(supervisor);
+
+      // A make-up working day on a weekday is refused next to the date; on a Sunday it is kept.
+      const year = new Date().getFullYear() + 1;
+      await open(supervisor, js, `/supervisor/calendar?year=${year}`);
+      const sunday = new Date(Date.UTC(year, 2, 7 + index * 7));
+      while (sunday.getUTCDay() !== 0) sunday.setUTCDate(sunday.getUTCDate() + 1);
+      const monday = new Date(sunday.getTime() + 86400000).toISOString().slice(0, 10);
+      const day = sunday.toISOString().slice(0, 10);
+      await supervisor.fill('#field-day', monday);
+      await supervisor.selectOption('#field-working', 'workday');
+      await supervisor.fill('#field-name_zh', '调休');
+      await supervisor.fill('#field-name_en', 'Make-up day');
+      await supervisor.click('form.form button[type=submit].primary');
+      await supervisor.locator('#field-day-error').filter({ hasText: '本来就上班' }).waitFor();
+      await ready(supervisor, js);
+      await supervisor.fill('#field-day', day);
+      await supervisor.click('form.form button[type=submit].primary');
+      await supervisor.locator('.calendar-day', { hasText: day }).waitFor();
+      await assertFitsPhone(supervisor);
+    } finally {
+      await supervisor.context().close();
+    }
+  });
+}
