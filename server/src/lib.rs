@@ -119,7 +119,11 @@ pub fn traced(router: Router) -> Router {
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(request_span))
-            .layer(PropagateRequestIdLayer::x_request_id()),
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(axum::middleware::map_request(|mut request: axum::extract::Request| async move {
+                request.extensions_mut().insert(app::auth::session::UserTraced::default());
+                request
+            })),
     )
 }
 
@@ -269,8 +273,16 @@ mod tests {
             session::admit,
         };
         let (answer, answered) = futures::channel::oneshot::channel();
+        let parts = http::Request::get("/api/fails").extension(app::auth::session::UserTraced::default()).body(());
+        let (parts, _) = parts.unwrap().into_parts();
         any_spawner::Executor::spawn(async move {
+            // As in a render: the request's parts in the context, several server functions
+            // resolving the same user.
+            let owner = leptos::prelude::Owner::new();
+            owner.set();
+            leptos::prelude::provide_context(parts);
             let user = SessionUser { user_id: 7, role: Role::Customer, display_name: String::new(), company_id: None };
+            let _ = admit(user.clone(), &[Role::Customer]);
             let _ = admit(user, &[Role::Customer]);
             let app::error::AppError::Internal { reference } = app::error::AppError::internal("the disk is on fire")
             else {
@@ -320,6 +332,7 @@ mod tests {
         {
             assert!(line.contains(field), "{field} missing from {line}");
         }
+        assert_eq!(line.matches("user_id=").count(), 1, "the user named once: {line}");
 
         // A proxy's id is kept and sent back; a panic's line carries it.
         let request = http::Request::get("/boom").header(super::REQUEST_ID, "lb-42").body(Body::empty()).unwrap();

@@ -79,9 +79,23 @@ pub async fn current_user() -> AppResult<Option<SessionUser>> {
 /// way a server function learns its user passes here: [`current_user`] (under
 /// [`require_user`] and [`require_role`]), [`admit`] (after a combined session query) and
 /// [`user_from_headers`].
+///
+/// Once per request: a page's render calls several server functions, and each record of a
+/// field is written out again (`user_id=4 user_id=4 …`). The server marks each request with
+/// [`UserTraced`]; a request without the mark (a live-update stream) records each time.
 fn trace_user(user: &SessionUser) {
-    tracing::Span::current().record("user_id", user.user_id);
+    let first = use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<UserTraced>().map(|traced| traced.0.set(()).is_ok()))
+        .unwrap_or(true);
+    if first {
+        tracing::Span::current().record("user_id", user.user_id);
+    }
 }
+
+/// Whether this request's span names its user yet: put in each request's extensions by the
+/// server, and shared by every copy of them a render hands its server functions.
+#[derive(Clone, Default)]
+pub struct UserTraced(std::sync::Arc<OnceLock<()>>);
 
 pub async fn require_user() -> AppResult<SessionUser> {
     current_user().await?.ok_or(AppError::NotSignedIn)
