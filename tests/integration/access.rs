@@ -189,6 +189,8 @@ async fn a_lost_database_gives_a_safe_message(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
     let session = portal.sign_in("13800000001").await;
     let manager = portal.sign_in("M1003").await;
+    let metering = portal.sign_in("D2004").await;
+    let supervisor = portal.sign_in("S0001").await;
     portal.pool.close().await;
 
     let no_args: &[(&str, &str)] = &[];
@@ -198,6 +200,10 @@ async fn a_lost_database_gives_a_safe_message(pool: sqlx::PgPool) {
         ("public_outages", &[("q", "青峰")], None),
         ("storms", no_args, Some(&manager)),
         ("queue", no_args, Some(&manager)),
+        ("my_work_orders", no_args, Some(&manager)),
+        ("work_list", no_args, Some(&metering)),
+        ("work_order", &[("number", "WKDEMB23")], Some(&metering)),
+        ("calendar_year", no_args, Some(&supervisor)),
     ];
     for (function, args, caller) in calls {
         let reply = portal.call(function, args, caller).await;
