@@ -62,6 +62,8 @@ pub struct WorkSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkOnCase {
     pub number: String,
+    /// Staff see every order (and may hand more); a customer, the lines.
+    pub staff: bool,
     pub lines: Vec<CustomerLine>,
     pub orders: Vec<WorkSummary>,
     /// For the manager: a fresh one-time key for the hand-off form.
@@ -214,6 +216,7 @@ pub async fn case_work(number: Text) -> Result<WorkOnCase, AppError> {
     };
     Ok(WorkOnCase {
         number: case.number,
+        staff,
         lines,
         orders,
         hand_off_key: (staff && case.open).then(|| uuid::Uuid::new_v4().to_string()),

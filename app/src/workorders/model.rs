@@ -24,28 +24,26 @@ text_enum!(
 );
 
 /// Which department does a kind of work, and in how many working days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkRule {
-    pub kind: WorkKind,
     /// The department's code (`departments.code`).
     pub department: &'static str,
     pub working_days: u32,
 }
 
-/// Every kind of work, its department and its time limit in working days.
-pub const WORK_RULES: &[WorkRule] = &[
-    WorkRule { kind: WorkKind::MeterCheck, department: "metering", working_days: 3 },
-    WorkRule { kind: WorkKind::MeterInstallation, department: "metering", working_days: 3 },
-    WorkRule { kind: WorkKind::BillCorrection, department: "billing", working_days: 3 },
-    WorkRule { kind: WorkKind::LineRepair, department: "maintenance", working_days: 2 },
-    WorkRule { kind: WorkKind::SiteSurvey, department: "connection", working_days: 3 },
-    WorkRule { kind: WorkKind::SupplyPlan, department: "connection", working_days: 10 },
-    WorkRule { kind: WorkKind::DesignReview, department: "connection", working_days: 5 },
-    WorkRule { kind: WorkKind::Inspection, department: "connection", working_days: 3 },
-];
-
 impl WorkKind {
-    pub fn rule(self) -> &'static WorkRule {
-        WORK_RULES.iter().find(|r| r.kind == self).expect("every kind of work has its rule")
+    /// Every kind of work's department and time limit, in one place: a kind without its rule
+    /// does not compile.
+    pub fn rule(self) -> WorkRule {
+        let (department, working_days) = match self {
+            WorkKind::MeterCheck | WorkKind::MeterInstallation => ("metering", 3),
+            WorkKind::BillCorrection => ("billing", 3),
+            WorkKind::LineRepair => ("maintenance", 2),
+            WorkKind::SiteSurvey | WorkKind::Inspection => ("connection", 3),
+            WorkKind::SupplyPlan => ("connection", 10),
+            WorkKind::DesignReview => ("connection", 5),
+        };
+        WorkRule { department, working_days }
     }
 
     pub fn label(self, t: &Texts) -> &'static str {

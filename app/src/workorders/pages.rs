@@ -270,8 +270,7 @@ pub fn CaseWorkPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
 fn CaseWorkView(work: WorkOnCase, forms: Forms<HandOff>) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let staff = work.hand_off_key.is_some() || !work.orders.is_empty();
-    if !staff {
+    if !work.staff {
         return (!work.lines.is_empty())
             .then(|| {
                 view! {
