@@ -70,6 +70,10 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await metering.waitForURL(`${BASE}/work/${number}`);
       await ready(metering, js);
       assert.ok((await metering.textContent('dl.facts')).includes(masked), 'the phone is masked');
+      // In the work order's own words: handed to the department, not a fault "report received".
+      const history = await metering.textContent('ol.timeline');
+      assert.ok(history.includes('已派发至部门') && !history.includes('收到报修'), history);
+      assert.ok((await metering.textContent('form.photo-upload')).includes('照片或扫描件'));
       await takeStep(metering, js, 'take', {}, '处理中');
       await takeStep(metering, js, 'ask', { note: '需要客户在家开门吗？' }, '待客户经理答复');
       await assertFitsPhone(metering);

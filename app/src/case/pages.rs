@@ -6,13 +6,15 @@ use crate::{
     error::Problem,
     i18n::{use_texts, Texts},
     time::local_datetime,
-    ui::{field_message, photos::PhotoPicker, textarea_text, url_error, FormMessage, FormState},
+    ui::{field_message, photos::PhotoPicker, text_area, url_error, FormMessage, FormState},
 };
 use leptos::prelude::*;
 
-/// The timeline, oldest first; `status` names a step in the kind's own words.
+/// The timeline, oldest first; `opened` names the first entry and `status` a step, in the
+/// kind's own words (a report is received, a work order is handed over).
 pub fn timeline<S: 'static>(
     events: Vec<EventView<S>>,
+    opened: &'static str,
     status: fn(&S, &'static Texts) -> &'static str,
 ) -> impl IntoView {
     let t = use_texts();
@@ -20,7 +22,7 @@ pub fn timeline<S: 'static>(
         <ol class="history timeline">
             {events.into_iter().map(|e| {
                 let what = match (e.kind, &e.status) {
-                    (EventKind::Reported, _) => t.event_reported,
+                    (EventKind::Reported, _) => opened,
                     (EventKind::MergedFrom, _) => t.merged_from,
                     (EventKind::Attachments, _) => t.event_photo,
                     (EventKind::Status, Some(s)) => status(s, t),
@@ -71,14 +73,10 @@ pub fn photo_grid(base: String, ids: &[i64]) -> impl IntoView {
 pub fn message_fields(number: String, staff: bool, form: FormState) -> impl IntoView {
     let t = use_texts();
     let error = form.error;
-    let typed = textarea_text(form.typed("body").unwrap_or_default());
+    let label = if staff { t.reply_to_customer } else { t.message_manager };
     view! {
         <input type="hidden" name="number" value=number/>
-        <div class="field" class:invalid=move || field_message(error, "body").with(Option::is_some)>
-            <label for="field-body">{if staff { t.reply_to_customer } else { t.message_manager }}</label>
-            <textarea id="field-body" name="body" rows="2" maxlength=MESSAGE_MAX>{typed}</textarea>
-            <p class="field-error" aria-live="polite">{move || field_message(error, "body").get()}</p>
-        </div>
+        {text_area("field-body".into(), "body", label, MESSAGE_MAX, form.typed("body"), field_message(error, "body"))}
         {staff.then(|| view! {
             <label class="check"><input type="checkbox" name="internal" value="1"/>" "{t.internal_note_hint}</label>
         })}
@@ -94,8 +92,9 @@ pub fn photo_check(files: &[(u64, &str)]) -> Option<Problem> {
 
 /// Adds photos to a case: a plain multipart form to the kind's server function at `action`,
 /// so it works without JavaScript, and errors come back in the address like every other form's.
+/// `label` says what the photos are of, in the kind's words.
 #[component]
-pub fn PhotoForm(action: &'static str, number: String) -> impl IntoView {
+pub fn PhotoForm(action: &'static str, number: String, label: &'static str) -> impl IntoView {
     let t = use_texts();
     let error = field_message(url_error(action), "photos");
     let choice = RwSignal::new(None::<Problem>);
@@ -108,7 +107,7 @@ pub fn PhotoForm(action: &'static str, number: String) -> impl IntoView {
     view! {
         <form method="post" action=action enctype="multipart/form-data" class="form photo-upload" on:submit=submit>
             <input type="hidden" name="number" value=number/>
-            <PhotoPicker label=t.choose_photos error choice check=photo_check/>
+            <PhotoPicker label error choice check=photo_check/>
             <button type="submit" class="button">{t.add_photos}</button>
         </form>
     }

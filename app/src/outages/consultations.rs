@@ -92,7 +92,7 @@ fn ConsultationCard(c: ConsultationView, forms: Forms<Consult>) -> impl IntoView
     let form = forms.of("id", c.id);
     let error = form.error;
     let body_error = form.field("body");
-    let typed = ui::textarea_text(form.typed("body").unwrap_or_default());
+    let typed = form.typed("body");
     let id = c.id.to_string();
     let body_id = format!("consult-body-{}", c.id);
     view! {
@@ -111,11 +111,7 @@ fn ConsultationCard(c: ConsultationView, forms: Forms<Consult>) -> impl IntoView
             {(!c.steps.is_empty()).then(|| view! {
                 <ActionForm action=forms.action() attr:class="form consult" attr:novalidate=true on:submit=form.sending()>
                     <input type="hidden" name="id" value=id.clone()/>
-                    <div class="field" class:invalid=move || body_error.with(Option::is_some)>
-                        <label for=body_id.clone()>{t.consultation_words}</label>
-                        <textarea id=body_id.clone() name="body" rows="2" maxlength=NOTE_MAX>{typed.clone()}</textarea>
-                        <p class="field-error" aria-live="polite">{move || body_error.get()}</p>
-                    </div>
+                    {ui::text_area(body_id.clone(), "body", t.consultation_words, NOTE_MAX, typed.clone(), body_error)}
                     <FormMessage error done=form.done confirm=t.consultation_sent/>
                     <div class="actions">
                         {c.steps.iter().map(|s| view! {

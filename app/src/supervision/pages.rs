@@ -164,7 +164,7 @@ fn FollowUpCard(f: super::api::FollowUp, forms: Forms<super::api::CloseFollowUp>
     let form = forms.of("id", f.id);
     let note_error = form.field("note");
     let note_id = format!("note-{}", f.id);
-    let typed = ui::textarea_text(form.typed("note").unwrap_or_default());
+    let (typed, sending) = (form.typed("note"), form.sending());
     view! {
         <li class="card follow-up">
             <a class="ticket-link" href=format!("/tickets/{}", f.ticket_number)>{display_number(&f.ticket_number)}</a>
@@ -172,13 +172,9 @@ fn FollowUpCard(f: super::api::FollowUp, forms: Forms<super::api::CloseFollowUp>
             <p class="badges"><span class="badge urgent">{fill(t.rated_stars, &[("stars", &f.overall.to_string())])}</span></p>
             {f.comment.map(|c| view! { <p class="message-body">{c}</p> })}
             <p class="muted">{local_datetime(f.opened_at)}</p>
-            <ActionForm action=forms.action() attr:class="form" attr:novalidate=true on:submit=form.sending()>
+            <ActionForm action=forms.action() attr:class="form" attr:novalidate=true on:submit=sending>
                 <input type="hidden" name="id" value=f.id.to_string()/>
-                <div class="field" class:invalid=move || note_error.with(Option::is_some)>
-                    <label for=note_id.clone()>{t.follow_up_note}</label>
-                    <textarea id=note_id.clone() name="note" rows="2" maxlength=MESSAGE_MAX>{typed}</textarea>
-                    <p class="field-error" aria-live="polite">{move || note_error.get()}</p>
-                </div>
+                {ui::text_area(note_id, "note", t.follow_up_note, MESSAGE_MAX, typed, note_error)}
                 <FormMessage error=form.error/>
                 <button type="submit" class="button">{t.close_follow_up}</button>
             </ActionForm>

@@ -353,9 +353,9 @@ fn TicketDetail(
         })}
         <section class="card">
             <h2>{t.timeline}</h2>
-            {timeline(view.events, |s: &Status, t| s.label(t))}
+            {timeline(view.events, t.event_reported, |s: &Status, t| s.label(t))}
             <MessageForm number=number.clone() staff=view.viewer_is_staff message/>
-            <PhotoForm action=AddPhotos::PATH number/>
+            <PhotoForm action=AddPhotos::PATH number label=t.choose_photos/>
         </section>
     }
 }

@@ -378,6 +378,28 @@ pub fn FormMessage(
     }
 }
 
+/// A labelled text area with its message below, for the longer fields of a form (a step's
+/// note, a reply, a follow-up's outcome): `typed` is what the form sent last, kept on an error.
+pub fn text_area(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    max: usize,
+    typed: Option<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <textarea id=id name=name rows="2" maxlength=max aria-describedby=error_id.clone()>
+                {textarea_text(typed.unwrap_or_default())}
+            </textarea>
+            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+        </div>
+    }
+}
+
 /// Text to put inside a `<textarea>`. Leptos writes a textarea's children into the server's
 /// HTML unescaped (as it does for `<script>` and `<style>`), so a typed `</textarea><script>`
 /// would end the field and run; the server escapes it here, and the browser reads the entities

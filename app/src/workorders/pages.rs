@@ -15,7 +15,7 @@ use crate::{
     },
     i18n::{fill, use_locale, use_texts, Texts},
     time::local_datetime,
-    ui::{successes, textarea_text, Field, FormMessage, FormState, Forms, Loaded},
+    ui::{successes, text_area, Field, FormMessage, FormState, Forms, Loaded},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -36,27 +36,6 @@ fn due_badge(deadline: Option<Deadline>, t: &'static Texts) -> impl IntoView {
         };
         view! { <span class=class>{text}</span> }
     })
-}
-
-/// A labelled text area with its message, for the fields of a step.
-fn text_area(
-    id: String,
-    name: &'static str,
-    label: &'static str,
-    max: usize,
-    typed: Option<String>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field" class:invalid=move || error.with(Option::is_some)>
-            <label for=id.clone()>{label}</label>
-            <textarea id=id name=name rows="2" maxlength=max aria-describedby=error_id.clone()>
-                {textarea_text(typed.unwrap_or_default())}
-            </textarea>
-            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
-        </div>
-    }
 }
 
 fn summary_card(
@@ -197,14 +176,14 @@ fn WorkOrderDetail(view: WorkOrderView, steps: Forms<WorkStep>, notes: Forms<Wor
         {photo_grid(format!("/work/{number}/photos"), &view.photos)}
         <section class="card">
             <h2>{t.work_history}</h2>
-            {timeline(view.events, |s: &WorkState, t| s.label(t))}
+            {timeline(view.events, t.work_event_handed, |s: &WorkState, t| s.label(t))}
             <ActionForm action=notes.action() attr:class="form" attr:novalidate=true on:submit=note_sending>
                 <input type="hidden" name="number" value=note_number/>
                 {text_area("field-body".into(), "body", t.internal_note, MESSAGE_MAX, note_typed, note_error)}
                 <FormMessage error=note_failed done=note_done confirm=t.message_sent/>
                 <button type="submit" class="button">{t.work_add_note}</button>
             </ActionForm>
-            <PhotoForm action=AddWorkPhotos::PATH number=photo_number/>
+            <PhotoForm action=AddWorkPhotos::PATH number=photo_number label=t.work_choose_photos/>
         </section>
     }
 }
