@@ -60,6 +60,17 @@ pub enum Problem {
     /// day that is worked anyway (a weekday).
     HolidayOnWeekend,
     WorkdayOnWeekday,
+    /// Not a PDF, JPEG or PNG file, whatever its name says.
+    NotADocument,
+    /// A document the application needs has not been sent (or sent again after being asked for).
+    DocumentMissing,
+    /// The manager's one request must name every missing document together.
+    MustAskMissing,
+    /// A request asked for nothing: accept instead, or choose what to ask for.
+    NothingAsked,
+    AlreadyAccepted,
+    /// Asked for before and not changed by the customer since.
+    AlreadyRequested,
 }
 
 /// Why a step on a record was refused although the request itself was well formed.
@@ -255,6 +266,12 @@ impl Problem {
             Problem::EndsBeforeStart => t.problem_ends_before_start.to_owned(),
             Problem::UnknownArea => t.problem_unknown_area.to_owned(),
             Problem::BadEmail => t.problem_bad_email.to_owned(),
+            Problem::NotADocument => t.problem_not_a_document.to_owned(),
+            Problem::DocumentMissing => t.problem_document_missing.to_owned(),
+            Problem::MustAskMissing => t.problem_must_ask_missing.to_owned(),
+            Problem::NothingAsked => t.problem_nothing_asked.to_owned(),
+            Problem::AlreadyAccepted => t.problem_already_accepted.to_owned(),
+            Problem::AlreadyRequested => t.problem_already_requested.to_owned(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! components) below them.
 #![recursion_limit = "256"]
 
+pub mod applications;
 pub mod areas;
 pub mod auth;
 pub mod calendar;
@@ -41,6 +42,7 @@ pub const MULTIPART_ENDPOINTS: &[&str] = &[
     <tickets::api::ReportFault as leptos::server_fn::ServerFn>::PATH,
     <tickets::api::AddPhotos as leptos::server_fn::ServerFn>::PATH,
     <workorders::api::AddWorkPhotos as leptos::server_fn::ServerFn>::PATH,
+    <applications::api::AddApplicationDocuments as leptos::server_fn::ServerFn>::PATH,
 ];
 
 #[component]
@@ -72,6 +74,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tickets") view=tickets::pages::MyTicketsPage ssr=SsrMode::Async/>
                     <Route path=path!("/tickets/:number") view=shell::TicketRoute ssr=SsrMode::Async/>
                     <Route path=path!("/work/:number") view=workorders::pages::WorkOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/apply") view=applications::pages::ApplyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications") view=applications::pages::ApplicationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications/:number") view=shell::ApplicationRoute ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/applications") view=applications::pages::ApplicationsByKindPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/calendar") view=calendar::pages::CalendarPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/work-orders") view=workorders::pages::WorkByDepartmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/queue") view=shell::QueueRoute ssr=SsrMode::Async/>

@@ -192,6 +192,206 @@ pub fn household(n: usize) -> (String, String) {
     (format!("1380000{n:04}"), format!("31000{n:05}"))
 }
 
+/// A service application in the demo: for a household (`household(n)`) or a company's site
+/// (by name, applied for by the contact with this phone).
+struct DemoApplication {
+    number: &'static str,
+    kind: &'static str,
+    applicant: Applicant,
+    stage: &'static str,
+    site: &'static str,
+    capacity_kva: Option<i32>,
+    days_ago: i32,
+    /// Days since acceptance, and the days until the utility's steps are due (negative: late).
+    accepted: Option<(i32, i32)>,
+    /// Days since the customer has had the next move (a plan to confirm).
+    paused_days_ago: Option<i32>,
+    items: &'static [(&'static str, &'static str)],
+}
+
+enum Applicant {
+    Household(usize),
+    Site { name: &'static str, contact: &'static str },
+}
+
+/// Applications in several stages: documents asked for, under review, a plan with the
+/// customer, a survey under way, one late, one connected.
+const APPLICATIONS: &[DemoApplication] = &[
+    DemoApplication {
+        number: "APDEMA23",
+        kind: "capacity_increase",
+        applicant: Applicant::Household(1),
+        stage: "documents_requested",
+        site: "叶柏寿街道人民路1号",
+        capacity_kva: Some(12),
+        days_ago: 3,
+        accepted: None,
+        paused_days_ago: None,
+        items: &[("id_card", "accepted"), ("load_list", "requested")],
+    },
+    DemoApplication {
+        number: "APDEMB23",
+        kind: "new_residential",
+        applicant: Applicant::Household(4),
+        stage: "submitted",
+        site: "叶柏寿街道朝阳小区5号楼",
+        capacity_kva: Some(8),
+        days_ago: 1,
+        accepted: None,
+        paused_days_ago: None,
+        items: &[("id_card", "provided"), ("property_proof", "provided")],
+    },
+    DemoApplication {
+        number: "APDEMC23",
+        kind: "new_hv_single",
+        applicant: Applicant::Site { name: "建平县人民医院 开发区分院", contact: "13900000001" },
+        stage: "plan_to_confirm",
+        site: "建平经济开发区兴业大街6号",
+        capacity_kva: Some(1250),
+        days_ago: 20,
+        accepted: Some((15, 0)),
+        paused_days_ago: Some(2),
+        items: &[
+            ("business_licence", "accepted"),
+            ("authorisation", "accepted"),
+            ("id_card", "accepted"),
+            ("property_proof", "accepted"),
+            ("load_list", "accepted"),
+            ("site_plan", "accepted"),
+            ("single_line_diagram", "accepted"),
+        ],
+    },
+    DemoApplication {
+        number: "APDEMD23",
+        kind: "capacity_increase",
+        applicant: Applicant::Site { name: "宏达水泥 一号厂区", contact: "13900000003" },
+        stage: "site_survey",
+        site: "建平经济开发区工业路1号",
+        capacity_kva: Some(2000),
+        days_ago: 6,
+        accepted: Some((3, 19)),
+        paused_days_ago: None,
+        items: &[
+            ("business_licence", "accepted"),
+            ("authorisation", "accepted"),
+            ("id_card", "accepted"),
+            ("load_list", "accepted"),
+            ("single_line_diagram", "accepted"),
+        ],
+    },
+    DemoApplication {
+        number: "APDEME23",
+        kind: "meter_relocation",
+        applicant: Applicant::Household(9),
+        stage: "meter_installation",
+        site: "叶柏寿街道文化路9号",
+        capacity_kva: None,
+        days_ago: 12,
+        accepted: Some((8, -1)),
+        paused_days_ago: None,
+        items: &[("id_card", "accepted"), ("site_plan", "accepted")],
+    },
+    DemoApplication {
+        number: "APDEMF23",
+        kind: "new_residential",
+        applicant: Applicant::Household(7),
+        stage: "completed",
+        site: "叶柏寿街道新华路7号",
+        capacity_kva: Some(8),
+        days_ago: 14,
+        accepted: Some((10, 0)),
+        paused_days_ago: None,
+        items: &[("id_card", "accepted"), ("property_proof", "accepted")],
+    },
+];
+
+/// A PDF the demo's documents are: a page saying it stands for a scan.
+const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+async fn demo_application(tx: &mut Transaction<'_, Postgres>, a: &DemoApplication) -> Result<(), sqlx::Error> {
+    let (account, applicant) = match a.applicant {
+        Applicant::Household(n) => {
+            let (phone, account) = household(n);
+            (Some(account), phone)
+        }
+        Applicant::Site { contact, .. } => (None, contact.to_owned()),
+    };
+    let site_name = match a.applicant {
+        Applicant::Site { name, .. } => Some(name),
+        Applicant::Household(_) => None,
+    };
+    let accepted_ago = a.accepted.map(|(ago, _)| ago);
+    let due_in = a.accepted.map(|(_, due)| due).filter(|_| a.paused_days_ago.is_none() && a.stage != "completed");
+    let open = a.stage != "completed";
+    let case_id: i64 = sqlx::query_scalar(
+        "insert into cases (kind, number, customer_id, opened_by, opened_at, submission_key, open, due_at, at_risk_at)
+         select 'application', $1, c.id, u.id, now() - make_interval(days => $4), gen_random_uuid(), $5,
+                date_trunc('day', now()) + make_interval(days => $6, hours => 10),
+                date_trunc('day', now()) + make_interval(days => $6 - 1, hours => 10)
+         from customers c, users u
+         where (c.account_no = $2 or c.name = $7) and u.phone = $3
+         returning id",
+    )
+    .bind(a.number)
+    .bind(&account)
+    .bind(&applicant)
+    .bind(a.days_ago)
+    .bind(open)
+    .bind(due_in)
+    .bind(site_name)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "insert into applications (id, kind, stage, site_address, capacity_kva, submitted_at, accepted_at, completed_at,
+                                   paused_since, requests)
+         values ($1, $2, $3, $4, $5, now() - make_interval(days => $6 - 1), now() - make_interval(days => $7),
+                 case when $3 = 'completed' then now() - interval '1 day' end, now() - make_interval(days => $8),
+                 case when $3 = 'documents_requested' then 1 else 0 end)",
+    )
+    .bind(case_id)
+    .bind(a.kind)
+    .bind(a.stage)
+    .bind(a.site)
+    .bind(a.capacity_kva)
+    .bind(a.days_ago)
+    .bind(accepted_ago)
+    .bind(a.paused_days_ago)
+    .execute(&mut **tx)
+    .await?;
+    for (position, (item, state)) in a.items.iter().enumerate() {
+        sqlx::query("insert into application_items (application_id, item, position, state) values ($1, $2, $3, $4)")
+            .bind(case_id)
+            .bind(item)
+            .bind(position as i16 + 1)
+            .bind(state)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "insert into application_documents (application_id, item, content_type, bytes, uploaded_by, uploaded_at)
+             select $1, $2, 'application/pdf', $3, opened_by, opened_at from cases where id = $1",
+        )
+        .bind(case_id)
+        .bind(item)
+        .bind(DEMO_PDF)
+        .execute(&mut **tx)
+        .await?;
+    }
+    // The timeline: started by the customer, then where it stands now.
+    for (kind, status, days_ago) in [("reported", "draft", a.days_ago), ("status", a.stage, 0)] {
+        sqlx::query(
+            "insert into case_events (case_id, actor_id, kind, status, at)
+             select $1, opened_by, $2, $3, now() - make_interval(days => $4) from cases where id = $1",
+        )
+        .bind(case_id)
+        .bind(kind)
+        .bind(status)
+        .bind(days_ago)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Loads the demo county with its back office's work orders unless any user exists. Returns
 /// whether it loaded.
 pub async fn load_once(pool: &PgPool) -> Result<bool, Box<dyn std::error::Error>> {
@@ -218,6 +418,9 @@ async fn load_demo_once(pool: &PgPool, work_orders: bool) -> Result<bool, Box<dy
         for w in WORK_ORDERS {
             let department = id(&mut tx, "select id from departments where code = $1", &[w.department]).await?;
             demo_work_order(&mut tx, w, department).await?;
+        }
+        for a in APPLICATIONS {
+            demo_application(&mut tx, a).await?;
         }
     }
     tx.commit().await?;

@@ -264,6 +264,20 @@ pub async fn ticket_stream(
     Ok(open_stream(state, headers, user.user_id, scope, watch))
 }
 
+/// `GET /live/applications/{number}`: "changed" whenever that application (or work handed on
+/// for it) changes.
+pub async fn application_stream(
+    State(state): State<LiveState>,
+    Viewer(user): Viewer,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let application = app::applications::service::visible(&state.pool, &user, &number).await?;
+    let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
+    let watch = Watch::Case { id: application.id, follows: None };
+    Ok(open_stream(state, headers, user.user_id, scope, watch))
+}
+
 /// `GET /live/queue`: "changed" whenever a case the viewer may see changes.
 pub async fn queue_stream(
     State(state): State<LiveState>,

@@ -193,6 +193,7 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
     let live = Router::new()
         .route("/live/tickets/{number}", get(events::ticket_stream))
         .route("/live/queue", get(events::queue_stream))
+        .route("/live/applications/{number}", get(events::application_stream))
         .with_state(events::LiveState { pool: pool.clone(), hub: hub.clone() })
         .merge(
             Router::new()
@@ -200,6 +201,8 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
                 .route("/tickets/{number}/photos/{id}/{variant}", get(photos::ticket_photo))
                 .route("/work/{number}/photos/{id}", get(photos::work_order_photo))
                 .route("/work/{number}/photos/{id}/{variant}", get(photos::work_order_photo))
+                .route("/applications/{number}/documents/{id}", get(photos::application_document))
+                .route("/applications/{number}/documents/{id}/{variant}", get(photos::application_document))
                 .with_state(pool.clone()),
         );
     let context = {
@@ -220,6 +223,7 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
         // match them: its server functions need the pool there too.
         .fallback(leptos_axum::file_and_error_handler_with_context(context, document))
         .with_state(options)
+        .layer(middleware::RetryStalledRenders::default())
         .layer(axum::middleware::from_fn_with_state(pool, echo::keep_plain_forms))
         .layer(axum::middleware::from_fn(middleware::well_formed_uploads))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))

@@ -136,3 +136,148 @@ mod tests {
         assert!(cross_site(None, Some("null"), Some("portal.example")));
     }
 }
+
+/// A page render that has not answered in [`RENDER_STALLED_AFTER`] is started again. Pages
+/// render in milliseconds (seconds at worst, waiting for a database connection), but now and
+/// then, under load, a render never completes: Leptos's `Suspense` on the server can miss the
+/// wake-up of its last resource (leptos-rs/leptos#4851 and #4673 describe the same; the fixes
+/// released so far make it rarer, not impossible). A page is a GET, so asking again is safe; a
+/// second stall answers "unavailable, try again" instead of holding the connection for ever.
+pub const RENDER_STALLED_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
+pub const RENDER_GIVE_UP_AFTER: std::time::Duration = std::time::Duration::from_secs(20);
+
+#[derive(Clone, Copy)]
+pub struct RetryStalledRenders {
+    pub after: std::time::Duration,
+    pub give_up: std::time::Duration,
+}
+
+impl Default for RetryStalledRenders {
+    fn default() -> Self {
+        Self { after: RENDER_STALLED_AFTER, give_up: RENDER_GIVE_UP_AFTER }
+    }
+}
+
+impl<S> tower::Layer<S> for RetryStalledRenders {
+    type Service = RetryStalled<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RetryStalled { inner, timing: *self }
+    }
+}
+
+#[derive(Clone)]
+pub struct RetryStalled<S> {
+    inner: S,
+    timing: RetryStalledRenders,
+}
+
+/// A page: a GET without a body for anything but the server functions, live streams and files.
+fn is_page_render(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == Method::GET
+        && !request.headers().contains_key(header::CONTENT_LENGTH)
+        && !["/api/", "/live/", "/pkg/"].iter().any(|prefix| path.starts_with(prefix))
+}
+
+impl<S> tower::Service<Request> for RetryStalled<S>
+where
+    S: tower::Service<Request, Response = Response, Error = std::convert::Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        use tower::ServiceExt;
+        // The clone that was made ready answers this request; a fresh clone waits for the next.
+        let fresh = self.inner.clone();
+        let ready = std::mem::replace(&mut self.inner, fresh);
+        let timing = self.timing;
+        if !is_page_render(&request) {
+            let mut ready = ready;
+            return Box::pin(async move { ready.call(request).await });
+        }
+        let again = ready.clone();
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let first = ready.oneshot(Request::from_parts(parts.clone(), body));
+            if let Ok(answer) = tokio::time::timeout(timing.after, first).await {
+                return answer;
+            }
+            tracing::warn!(path = %parts.uri.path(), "page render stalled; rendering it again");
+            match tokio::time::timeout(timing.give_up, again.oneshot(Request::from_parts(parts, Body::empty()))).await {
+                Ok(answer) => answer,
+                Err(_) => {
+                    tracing::error!("page render stalled twice; answered unavailable");
+                    Ok(AppError::Unavailable.into_response())
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod stalled_render_tests {
+    use super::*;
+    use std::sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    };
+    use tower::{Layer, ServiceExt};
+
+    /// A page whose first `stalls` renders never answer.
+    type Page = tower::util::BoxCloneService<Request, Response, std::convert::Infallible>;
+
+    fn page(stalls: usize) -> (Page, Arc<AtomicUsize>) {
+        let renders = Arc::new(AtomicUsize::new(0));
+        let counted = renders.clone();
+        let service = tower::service_fn(move |_: Request| {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < stalls {
+                    std::future::pending::<()>().await;
+                }
+                Ok::<_, std::convert::Infallible>(StatusCode::OK.into_response())
+            }
+        });
+        (Page::new(service), renders)
+    }
+
+    const QUICK: RetryStalledRenders = RetryStalledRenders {
+        after: std::time::Duration::from_millis(50),
+        give_up: std::time::Duration::from_millis(50),
+    };
+
+    fn get(path: &str) -> Request {
+        Request::get(path).body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_stalled_page_render_is_started_again_once() {
+        let (service, renders) = page(1);
+        let answer = QUICK.layer(service).oneshot(get("/me")).await.unwrap();
+        assert_eq!((answer.status(), renders.load(Ordering::SeqCst)), (StatusCode::OK, 2));
+
+        let (service, renders) = page(2);
+        let answer = QUICK.layer(service).oneshot(get("/me")).await.unwrap();
+        assert_eq!((answer.status(), renders.load(Ordering::SeqCst)), (StatusCode::SERVICE_UNAVAILABLE, 2));
+
+        let (service, renders) = page(0);
+        let answer = QUICK.layer(service).oneshot(get("/me")).await.unwrap();
+        assert_eq!((answer.status(), renders.load(Ordering::SeqCst)), (StatusCode::OK, 1));
+    }
+
+    #[test]
+    fn only_page_renders_are_asked_again() {
+        assert!(is_page_render(&get("/tickets/ABCD2345")));
+        assert!(!is_page_render(&get("/live/queue")), "a live stream never ends by design");
+        assert!(!is_page_render(&get("/api/ticket")));
+        assert!(!is_page_render(&Request::post("/me").body(Body::empty()).unwrap()));
+    }
+}

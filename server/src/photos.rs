@@ -36,14 +36,42 @@ pub async fn work_order_photo(
     serve(&pool, order.id, path).await
 }
 
+/// `GET /applications/{number}/documents/{id}` (and a photo's `/thumbnail`): for the
+/// application's customer, their manager and supervisors. A PDF is sent as a download, never
+/// shown inline under the portal's origin.
+pub async fn application_document(
+    State(pool): State<PgPool>,
+    Viewer(user): Viewer,
+    Path(path): Path<PhotoPath>,
+) -> Result<Response, AppError> {
+    let application = app::applications::service::visible(&pool, &user, &path.number).await?;
+    let thumbnail = wants_thumbnail(path.variant.as_deref())?;
+    let (content_type, bytes) = app::applications::service::document(&pool, &application, path.id, thumbnail)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let disposition = if content_type == "application/pdf" { "attachment" } else { "inline" };
+    Ok((cached(content_type, disposition), bytes).into_response())
+}
+
+fn wants_thumbnail(variant: Option<&str>) -> Result<bool, AppError> {
+    match variant {
+        None => Ok(false),
+        Some("thumbnail") => Ok(true),
+        Some(_) => Err(AppError::NotFound),
+    }
+}
+
+fn cached(content_type: String, disposition: &'static str) -> [(header::HeaderName, String); 3] {
+    [
+        (header::CONTENT_TYPE, content_type),
+        (header::CACHE_CONTROL, "private, max-age=86400".to_owned()),
+        (header::CONTENT_DISPOSITION, disposition.to_owned()),
+    ]
+}
+
 /// One attachment of a case the caller may see, in full or as its thumbnail.
 async fn serve(pool: &PgPool, case_id: i64, PhotoPath { id, variant, .. }: PhotoPath) -> Result<Response, AppError> {
-    let thumbnail = match variant.as_deref() {
-        None => false,
-        Some("thumbnail") => true,
-        Some(_) => return Err(AppError::NotFound),
-    };
+    let thumbnail = wants_thumbnail(variant.as_deref())?;
     let (content_type, bytes) = service::attachment(pool, case_id, id, thumbnail).await?.ok_or(AppError::NotFound)?;
-    let headers = [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=86400".to_owned())];
-    Ok((headers, bytes).into_response())
+    Ok((cached(content_type, "inline"), bytes).into_response())
 }

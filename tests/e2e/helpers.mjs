@@ -26,7 +26,7 @@ let problems = [];
 afterEach(async () => {
   // The page each phone shows last is checked too (a journey that closed its phone had it
   // checked then).
-  await Promise.all([...open].map(checkNow));
+  await Promise.all([...openPages].map(checkNow));
   const seen = problems;
   problems = [];
   assert.deepEqual(seen, [], 'the pages of this journey logged errors');
@@ -70,14 +70,14 @@ export async function phone(js, locale = 'zh-CN', extra = {}) {
 // end of the journey, so the check sees the page the journey saw, settled, and never races a
 // navigation. Problems are added to the journey's: it fails, naming the page and the rule.
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const open = new Set();
+const openPages = new Set();
 const state = new WeakMap();
 
 function inspect(page, js) {
   const s = { js, dirty: false, running: Promise.resolve() };
   state.set(page, s);
-  open.add(page);
-  page.on('close', () => open.delete(page));
+  openPages.add(page);
+  page.on('close', () => openPages.delete(page));
   page.on('framenavigated', (frame) => {
     if (frame === page.mainFrame() && frame.url().startsWith(BASE)) s.dirty = true;
   });
@@ -243,4 +243,27 @@ export async function sendReport(page, category, description = '') {
   });
   assert.equal(sent.status(), 302);
   return sent.headers().location.split('/').pop();
+}
+
+/** A phone-sized page signed in as `who`, once it has landed on their home. */
+export async function signedIn(js, who, home) {
+  const page = await phone(js);
+  await signIn(page, js, who);
+  await page.waitForURL(`${BASE}${home}`);
+  return page;
+}
+
+export async function open(page, js, path) {
+  await page.goto(`${BASE}${path}`);
+  await ready(page, js);
+}
+
+/** Takes one step on a work order's page (`form.step-…`) and waits for the state it leads to. */
+export async function takeStep(page, js, action, fields, state) {
+  for (const [name, value] of Object.entries(fields)) {
+    await page.fill(`form.step-${action} textarea[name=${name}]`, value);
+  }
+  await page.click(`form.step-${action} button[type=submit]`);
+  await page.locator('.badge', { hasText: state }).first().waitFor();
+  await ready(page, js);
 }

@@ -4,35 +4,13 @@
 // meant for staff.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, phone, ready, signIn, assertFitsPhone, modes, sendReport } from './helpers.mjs';
+import { BASE, ready, assertFitsPhone, modes, sendReport, signedIn, open, takeStep } from './helpers.mjs';
 
 // Each mode its own household and manager, so the two runs do not depend on each other.
 const cast = [
   { household: '13800000029', masked: '138****0029', manager: 'M1003' },
   { household: '13800000022', masked: '138****0022', manager: 'M1004' },
 ];
-
-async function signedIn(js, who, home) {
-  const page = await phone(js);
-  await signIn(page, js, who);
-  await page.waitForURL(`${BASE}${home}`);
-  return page;
-}
-
-async function open(page, js, path) {
-  await page.goto(`${BASE}${path}`);
-  await ready(page, js);
-}
-
-/** Takes one step on the work order page and waits for the state it leads to. */
-async function takeStep(page, js, action, fields, state) {
-  for (const [name, value] of Object.entries(fields)) {
-    await page.fill(`form.step-${action} textarea[name=${name}]`, value);
-  }
-  await page.click(`form.step-${action} button[type=submit]`);
-  await page.locator('.badge', { hasText: state }).first().waitFor();
-  await ready(page, js);
-}
 
 for (const [index, { js, name: mode }] of modes.entries()) {
   const { household, masked, manager: managerId } = cast[index];

@@ -3,6 +3,7 @@
 mod support;
 
 mod access;
+mod applications;
 mod assignments;
 mod calendar;
 mod constraints;

@@ -153,7 +153,7 @@ async fn a_meter_check_from_a_ticket_is_worked_by_the_metering_centre_and_told_t
     assert_eq!(notices(&portal, MANAGER, "work_order_done").await, 1);
     let manager_view: WorkOrderView = order(&portal, &manager, &number).await.json();
     assert_eq!(manager_view.state, WorkState::Done);
-    assert_eq!(manager_view.part_of.as_deref(), Some(ticket.as_str()));
+    assert_eq!(manager_view.part_of, Some((ticket.clone(), format!("/tickets/{ticket}"))));
     assert_eq!(manager_view.details.as_deref(), Some("误差 +0.3%，封印完好。"));
     assert_eq!(manager_view.deadline, None, "nothing is due once done");
     assert!(manager_view.actions.is_empty());
@@ -383,7 +383,7 @@ async fn a_manager_hands_work_on_its_own_for_a_customer_they_serve(pool: sqlx::P
     assert_eq!(handed.status, StatusCode::OK, "{}", String::from_utf8_lossy(&handed.body));
     let number: String = handed.json();
     let view: WorkOrderView = order(&portal, &billing, &number).await.json();
-    assert_eq!((view.kind, view.part_of.as_deref()), (WorkKind::BillCorrection, None));
+    assert_eq!((view.kind, view.part_of), (WorkKind::BillCorrection, None));
     assert!(view.call_customer && !view.phone.contains('*'), "asked to call: the phone is shown");
     let queue: QueueWork = portal.call_fn(MyWorkOrders {}, Some(&manager)).await.json();
     assert!(queue.orders.iter().any(|w| w.number == number));

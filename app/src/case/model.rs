@@ -119,13 +119,13 @@ pub fn deadline_alert(due: Option<Due>, now: DateTime<Utc>) -> Option<(DeadlineS
 }
 
 /// Who hears that a case's deadline is at risk or missed: the supervisor always; for a work
-/// order also the manager who answers for it to the customer (the department's lateness is
-/// theirs to chase).
+/// order or an application also the manager who answers for it to the customer (the
+/// department's or the application's lateness is theirs to chase).
 pub fn alerted(kind: CaseKind, supervisor: i64, manager: i64) -> Vec<i64> {
     match kind {
         CaseKind::Ticket => vec![supervisor],
-        CaseKind::WorkOrder if manager == supervisor => vec![supervisor],
-        CaseKind::WorkOrder => vec![supervisor, manager],
+        CaseKind::WorkOrder | CaseKind::Application if manager == supervisor => vec![supervisor],
+        CaseKind::WorkOrder | CaseKind::Application => vec![supervisor, manager],
     }
 }
 
@@ -259,6 +259,7 @@ mod tests {
         assert_eq!(alerted(CaseKind::Ticket, 1, 3), vec![1]);
         assert_eq!(alerted(CaseKind::WorkOrder, 1, 3), vec![1, 3]);
         assert_eq!(alerted(CaseKind::WorkOrder, 1, 1), vec![1]);
+        assert_eq!(alerted(CaseKind::Application, 1, 3), vec![1, 3]);
     }
 
     #[test]

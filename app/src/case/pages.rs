@@ -4,7 +4,7 @@
 use super::model::{check_photo_choice, display_number, EventKind, EventView, Payload, MESSAGE_MAX};
 use crate::{
     error::Problem,
-    i18n::{use_texts, Texts},
+    i18n::{fill, use_texts, Texts},
     time::local_datetime,
     ui::{field_message, photos::PhotoPicker, text_area, url_error, FormMessage, FormState},
 };
@@ -46,6 +46,22 @@ pub fn timeline<S: 'static>(
             }).collect_view()}
         </ol>
     }
+}
+
+/// When an open case's step is due (a work order, an application's utility steps), flagged
+/// once it is at risk or overdue.
+pub fn due_badge(deadline: Option<super::model::Deadline>, t: &'static Texts) -> impl IntoView {
+    use super::model::DeadlineState;
+    deadline.map(|d| {
+        let time = local_datetime(d.at);
+        let args = [("time", time.as_str())];
+        let (class, text) = match d.state {
+            DeadlineState::Missed => ("badge deadline missed", fill(t.work_overdue, &args)),
+            DeadlineState::AtRisk => ("badge deadline at-risk", fill(t.work_due_soon, &args)),
+            DeadlineState::OnTime => ("badge deadline", fill(t.work_due, &args)),
+        };
+        view! { <span class=class>{text}</span> }
+    })
 }
 
 /// A case's photos as thumbnails, each linking to the full photo under `base` (the kind's

@@ -1,6 +1,6 @@
 //! The deadline sweep every server process runs for every kind of case: supervisors (and, for
-//! work orders, the manager who handed them) get one notification per deadline at risk or
-//! missed. Safe in several processes at once: a notification is inserted once per event and
+//! work orders and applications, the manager who answers for them) get one notification per
+//! deadline at risk or missed. Safe in several processes at once: a notification is inserted once per event and
 //! person.
 use super::{
     model::{alerted, deadline_alert, DeadlineState, Due},

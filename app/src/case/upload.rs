@@ -57,14 +57,22 @@ impl Upload {
     }
 }
 
-/// Reads files named `photos`, stopping at the size limit: the body is a stream, not a size
-/// someone promised.
+impl Upload {
+    /// The files as sent, for a feature that checks them its own way (an application's
+    /// documents may be PDFs as well as photos).
+    pub fn take_files(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.photos)
+    }
+}
+
+/// Reads files named `photos` (or `documents`), stopping at the size limit: the body is a
+/// stream, not a size someone promised.
 pub async fn read_upload(data: MultipartData) -> Result<Upload, AppError> {
     let mut multipart = data.into_inner().ok_or(AppError::BadRequest)?;
     let mut upload = Upload::default();
     while let Some(mut field) = multipart.next_field().await.map_err(|_| AppError::BadRequest)? {
         let Some(name) = field.name().map(str::to_owned) else { continue };
-        let is_photo = name == "photos";
+        let is_photo = name == "photos" || name == "documents";
         if is_photo && upload.photo_problem.is_some() {
             continue;
         }

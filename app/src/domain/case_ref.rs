@@ -9,6 +9,7 @@ text_enum!(
     CaseKind {
         Ticket => "ticket",
         WorkOrder => "work_order",
+        Application => "application",
     }
 );
 
@@ -18,6 +19,7 @@ impl CaseKind {
         match self {
             CaseKind::Ticket => format!("/tickets/{}", number.as_str()),
             CaseKind::WorkOrder => format!("/work/{}", number.as_str()),
+            CaseKind::Application => format!("/applications/{}", number.as_str()),
         }
     }
 }

@@ -24,6 +24,9 @@ text_enum!(
         WorkOrderReturned => "work_order_returned",
         WorkOrderQuestion => "work_order_question",
         WorkOrderAnswer => "work_order_answer",
+        ApplicationSubmitted => "application_submitted",
+        ApplicationDocumentsRequested => "application_documents_requested",
+        ApplicationStep => "application_step",
     }
 );
 
@@ -51,6 +54,9 @@ impl Kind {
             Kind::WorkOrderReturned => t.notice_work_order_returned,
             Kind::WorkOrderQuestion => t.notice_work_order_question,
             Kind::WorkOrderAnswer => t.notice_work_order_answer,
+            Kind::ApplicationSubmitted => t.notice_application_submitted,
+            Kind::ApplicationDocumentsRequested => t.notice_application_documents_requested,
+            Kind::ApplicationStep => t.notice_application_step,
         }
     }
 }

@@ -60,6 +60,7 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
                 ("/me", t.nav_my_manager),
                 ("/report", t.nav_report),
                 ("/tickets", t.nav_my_tickets),
+                ("/applications", t.nav_applications),
                 ("/my-outages", t.nav_outages),
             ];
             if role == Role::LargeContact {
@@ -70,6 +71,7 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
         Role::Manager => vec![
             ("/queue", t.nav_queue),
             ("/manager", t.nav_my_customers),
+            ("/applications", t.nav_applications),
             ("/outages/new", t.nav_publish_outage),
             ("/consultations", t.nav_consultations),
         ],
@@ -78,6 +80,7 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
             ("/queue", t.nav_queue),
             ("/supervisor/follow-ups", t.follow_ups),
             ("/supervisor/work-orders", t.nav_work_orders),
+            ("/supervisor/applications", t.nav_applications),
             ("/supervisor/calendar", t.nav_calendar),
             ("/outages/new", t.nav_publish_outage),
         ],

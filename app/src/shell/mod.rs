@@ -85,6 +85,15 @@ pub fn TicketRoute() -> impl IntoView {
     view! { <crate::tickets::pages::TicketPage below/> }
 }
 
+/// `/applications/:number`: the application, with the work handed to departments for its
+/// steps below it, refreshed by the application page's own live updates.
+#[component]
+pub fn ApplicationRoute() -> impl IntoView {
+    let below =
+        Callback::new(|refresh: Signal<u32>| view! { <crate::workorders::pages::CaseWorkPanel refresh/> }.into_any());
+    view! { <crate::applications::pages::ApplicationPage below/> }
+}
+
 /// `/department`: the staff member's department, and its work list.
 #[component]
 pub fn DepartmentRoute() -> impl IntoView {

@@ -246,6 +246,24 @@ pub fn field_message(error: Signal<Option<AppError>>, field: &'static str) -> Si
     Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.for_field(field)).map(|p| p.message(t))))
 }
 
+/// The period a figures page covers, chosen by a plain GET to `action` (`?days=`), so the
+/// figures are an address that works without JavaScript.
+pub fn period_form(action: &'static str, days: u32, periods: &'static [u32]) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <form method="get" action=action class="search filters">
+            <div class="search-row">
+                <select name="days" aria-label=t.work_period>
+                    {periods.iter().map(|d| view! {
+                        <option value=d.to_string() selected=*d == days>{crate::i18n::fill(t.work_last_days, &[("days", &d.to_string())])}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="button">{t.filter}</button>
+            </div>
+        </form>
+    }
+}
+
 /// A one-field search sent as a plain GET, so the result is an address that works without
 /// JavaScript: the label, the field with its button on one row, and a message below if any.
 #[component]

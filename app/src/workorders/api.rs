@@ -24,8 +24,8 @@ pub struct WorkOrderView {
     pub department: Localized,
     pub ask: String,
     pub call_customer: bool,
-    /// The case it is part of, linked for the manager only.
-    pub part_of: Option<String>,
+    /// The case it is part of (its number and its page), linked for the manager only.
+    pub part_of: Option<(String, String)>,
     pub customer_name: String,
     pub account_no: String,
     pub address: String,
@@ -118,7 +118,11 @@ pub async fn work_order(number: Text) -> Result<WorkOrderView, AppError> {
         department: row.department(),
         actions: available_actions(row.state, actor),
         phone: if manager || row.call_customer { row.customer_phone.clone() } else { mask_phone(&row.customer_phone) },
-        part_of: row.part_of_number.filter(|_| manager),
+        part_of: row
+            .part_of_number
+            .zip(row.part_of_kind)
+            .filter(|_| manager)
+            .and_then(|(n, kind)| crate::case::model::CaseNo::parse(&n).ok().map(|no| (n, kind.page(&no)))),
         number: row.number,
         kind: row.kind,
         state: row.state,
@@ -249,7 +253,8 @@ pub async fn hand_off(
     let (customer_id, part_of, customer) = match &number {
         Some(number) => {
             let case = crate::case::service::visible(&pool, &user, number).await?;
-            if !case.open || case.kind != crate::case::model::CaseKind::Ticket {
+            // Part of a fault ticket or an application; never of another work order.
+            if !case.open || case.kind == crate::case::model::CaseKind::WorkOrder {
                 return Err(AppError::Refused(crate::error::Refusal::NotNow));
             }
             (Some(case.customer_id), Some(case.id), Ok(()))

@@ -10,32 +10,18 @@ use super::{
 };
 use crate::{
     case::{
-        model::{display_number, Deadline, DeadlineState, MESSAGE_MAX},
-        pages::{photo_grid, timeline, PhotoForm},
+        model::{display_number, MESSAGE_MAX},
+        pages::{due_badge, photo_grid, timeline, PhotoForm},
     },
     i18n::{fill, use_locale, use_texts, Texts},
     time::local_datetime,
-    ui::{successes, text_area, Field, FormMessage, FormState, Forms, Loaded},
+    ui::{period_form, successes, text_area, Field, FormMessage, FormState, Forms, Loaded},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn state_badge(state: WorkState, t: &'static Texts) -> impl IntoView {
     view! { <span class=format!("badge work-{}", state.as_str())>{state.label(t)}</span> }
-}
-
-/// When an open order is due, flagged once it is at risk or overdue.
-fn due_badge(deadline: Option<Deadline>, t: &'static Texts) -> impl IntoView {
-    deadline.map(|d| {
-        let time = local_datetime(d.at);
-        let args = [("time", time.as_str())];
-        let (class, text) = match d.state {
-            DeadlineState::Missed => ("badge deadline missed", fill(t.work_overdue, &args)),
-            DeadlineState::AtRisk => ("badge deadline at-risk", fill(t.work_due_soon, &args)),
-            DeadlineState::OnTime => ("badge deadline", fill(t.work_due, &args)),
-        };
-        view! { <span class=class>{text}</span> }
-    })
 }
 
 fn summary_card(
@@ -138,9 +124,9 @@ fn WorkOrderDetail(view: WorkOrderView, steps: Forms<WorkStep>, notes: Forms<Wor
             <p class="badges">{state_badge(view.state, t)}{due_badge(view.deadline, t)}</p>
             <dl class="facts">
                 <dt>{t.work_department}</dt><dd>{view.department.get(locale).to_owned()}</dd>
-                {view.part_of.map(|n| view! {
+                {view.part_of.map(|(n, page)| view! {
                     <dt>{t.work_part_of}</dt>
-                    <dd><a href=format!("/tickets/{n}")>{display_number(&n)}</a></dd>
+                    <dd><a href=page>{display_number(&n)}</a></dd>
                 })}
                 <dt>{t.work_customer}</dt><dd>{view.customer_name}" · "{view.account_no}</dd>
                 <dt>{t.address}</dt><dd>{view.address}</dd>
@@ -383,16 +369,7 @@ fn DepartmentTable(days: u32, rows: Vec<DepartmentWork>) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     view! {
-        <form method="get" action="/supervisor/work-orders" class="search filters">
-            <div class="search-row">
-                <select name="days" aria-label=t.work_period>
-                    {PERIODS.iter().map(|d| view! {
-                        <option value=d.to_string() selected=*d == days>{fill(t.work_last_days, &[("days", &d.to_string())])}</option>
-                    }).collect_view()}
-                </select>
-                <button type="submit" class="button">{t.filter}</button>
-            </div>
-        </form>
+        {period_form("/supervisor/work-orders", days, PERIODS)}
         <div class="table-scroll">
             <table class="figures">
                 <thead>

@@ -49,6 +49,7 @@ pub struct WorkRow {
     pub due_at: Option<DateTime<Utc>>,
     pub at_risk_at: Option<DateTime<Utc>>,
     pub part_of_number: Option<String>,
+    pub part_of_kind: Option<crate::case::model::CaseKind>,
     pub department_id: i64,
     pub department_zh: String,
     pub department_en: String,
@@ -91,6 +92,7 @@ pub async fn rows(pool: &PgPool, number: Option<&str>, part_of: Option<i64>) -> 
     Ok(sqlx::query_as!(
         WorkRow,
         r#"select c.id, c.number, c.opened_at, c.due_at, c.at_risk_at, p.number as "part_of_number?",
+                  p.kind as "part_of_kind?: crate::case::model::CaseKind",
                   w.department_id, d.name_zh as department_zh, d.name_en as department_en,
                   w.work_kind as "kind: WorkKind", w.ask, w.call_customer, w.state as "state: WorkState",
                   hb.display_name as handed_by, w.taken_by as taken_by_id, tb.display_name as "taken_by?",
