@@ -21,4 +21,9 @@ for _ in $(seq 1 100); do
   sleep 0.3
 done
 cd tests/e2e
-PORTAL_URL="http://127.0.0.1:$port" npm test
+# Every journey; or, named as arguments (`scripts/e2e.sh applications.test.mjs`), only those.
+if [ $# -gt 0 ]; then
+  PORTAL_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 "$@"
+else
+  PORTAL_URL="http://127.0.0.1:$port" npm test
+fi

@@ -9,8 +9,8 @@ import { BASE, ready, assertFitsPhone, modes, photo, signedIn, open, takeStep } 
 
 // Each mode its own household and manager, so the two runs do not depend on each other.
 const cast = [
-  { household: '13800000027', manager: 'M1003' },
-  { household: '13800000024', manager: 'M1004' },
+  { household: '13800000005', manager: 'M1003' },
+  { household: '13800000026', manager: 'M1004' },
 ];
 
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
