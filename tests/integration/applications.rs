@@ -306,6 +306,12 @@ async fn an_application_is_seen_only_by_its_customer_their_manager_and_superviso
     }
     let supervisor = portal.sign_in(SUPERVISOR).await;
     assert_eq!(page(&portal, &supervisor, &number).await.stage, Stage::Draft);
+    // A draft holds a bounded number of files, every version counted.
+    for _ in 0..30 {
+        ok(&send(&portal, &household, &number, Item::SitePlan, &pdf()).await);
+    }
+    let one_more = send(&portal, &household, &number, Item::SitePlan, &pdf()).await.error();
+    assert_eq!(one_more.for_field(Item::SitePlan.field()), Some(Problem::TooManyPhotos { max: 30 }));
 
     // Someone else's account is refused like an unknown one; so is a kind not for households.
     let form = setup(&portal, &household, None).await;
@@ -329,6 +335,13 @@ async fn an_application_is_seen_only_by_its_customer_their_manager_and_superviso
     assert_eq!(high.for_field("kind"), Some(Problem::NotChosen));
     let no_capacity = portal.call_fn(args(&own, "capacity_increase", None), Some(&household)).await.error();
     assert_eq!(no_capacity.for_field("capacity_kva"), Some(Problem::Required));
+    for (site, problem) in [("  ", Problem::Required), (&"路".repeat(201) as &str, Problem::TooLong { max: 200 })] {
+        let bad = StartApplication { site_address: t(site), ..args(&own, "tariff_change", None) };
+        assert_eq!(portal.call_fn(bad, Some(&household)).await.error().for_field("site_address"), Some(problem));
+    }
+    let long_note = StartApplication { note: Some(t("注".repeat(1001))), ..args(&own, "tariff_change", None) };
+    let refused = portal.call_fn(long_note, Some(&household)).await.error();
+    assert_eq!(refused.for_field("note"), Some(Problem::TooLong { max: 1000 }));
 
     // A retry with the same key is the same draft.
     let again = args(&own, "tariff_change", None);

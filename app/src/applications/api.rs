@@ -172,7 +172,7 @@ pub async fn start_application(
         }
         (_, kind) => kind,
     };
-    let site = parse_text(&site_address, ADDRESS_MAX, false).map_err(|p| FieldError::new("site_address", p));
+    let site = parse_text(&site_address, ADDRESS_MAX, true).map_err(|p| FieldError::new("site_address", p));
     let capacity = match &kind {
         Ok(k) => parse_capacity(*k, capacity_kva.as_deref().unwrap_or_default())
             .map_err(|p| FieldError::new("capacity_kva", p)),

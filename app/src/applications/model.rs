@@ -518,6 +518,10 @@ pub fn parse_capacity(kind: ApplicationKind, input: &str) -> Result<Option<i32>,
     }
 }
 
+/// Files an application may hold, every version counted: three per item of the longest list
+/// and some to spare; more is not a customer sending documents.
+pub const DOCUMENTS_PER_APPLICATION: usize = 30;
+
 /// The longest site address and note.
 pub const ADDRESS_MAX: usize = 200;
 pub const NOTE_MAX: usize = 1000;

@@ -153,6 +153,10 @@ pub async fn add_documents(
     }
     let state = now.items.iter().find(|(i, _)| *i == item).map(|(_, s)| *s).ok_or(AppError::BadRequest)?;
     let to = on_upload(state).map_err(AppError::Refused)?;
+    if store::document_count(&mut tx, row.id).await? as usize + documents.len() > model::DOCUMENTS_PER_APPLICATION {
+        let max = model::DOCUMENTS_PER_APPLICATION as u32;
+        return Err(AppError::field(item.field(), Problem::TooManyPhotos { max }));
+    }
     for document in documents {
         let (content_type, bytes, thumbnail) = match document {
             Document::Pdf(bytes) => ("application/pdf", bytes.as_slice(), None),

@@ -247,6 +247,13 @@ pub async fn insert_document(tx: &mut Tx<'_>, id: i64, d: NewDocument<'_>) -> Ap
     Ok(())
 }
 
+/// How many files the application holds, with every version sent.
+pub async fn document_count(tx: &mut Tx<'_>, id: i64) -> AppResult<i64> {
+    Ok(sqlx::query_scalar!(r#"select count(*) as "count!" from application_documents where application_id = $1"#, id)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
 /// One file of this application (its thumbnail, for a photo), as its type and bytes.
 pub async fn document(
     pool: &PgPool,
