@@ -14,8 +14,12 @@ async fn change_until_heard(
 ) -> Option<String> {
     for attempt in 0..20 {
         let body = format!("进度更新 {attempt}");
-        let reply =
-            via.call_fn(PostMessage { number: t(number), body: t(&body), internal: Some(t("1")) }, Some(staff)).await;
+        let reply = via
+            .call_fn(
+                PostMessage { number: t(number), body: t(&body), internal: Some(t("1")), submission_key: None },
+                Some(staff),
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::OK);
         if let Some(event) = next_event(stream, Duration::from_millis(500)).await {
             return Some(event);
@@ -71,7 +75,12 @@ async fn a_stream_stops_when_its_session_ends(pool: sqlx::PgPool) {
     let (_, mut stream) = portal.open_stream(&format!("/live/tickets/{number}"), Some(&customer)).await;
     assert!(change_until_heard(&portal, &staff, &number, &mut stream).await.is_some());
     portal.call("sign_out", &[], Some(&customer)).await;
-    portal.call_fn(PostMessage { number: t(&number), body: t("again"), internal: None }, Some(&staff)).await;
+    portal
+        .call_fn(
+            PostMessage { number: t(&number), body: t("again"), internal: None, submission_key: None },
+            Some(&staff),
+        )
+        .await;
     // Signing out is announced to every process: the stream ends at once, not at its next check.
     assert!(stream_ends(&mut stream, Duration::from_secs(2)).await, "the stream ends with its session");
 }
@@ -91,7 +100,10 @@ async fn a_merged_duplicates_page_hears_the_surviving_repair(pool: sqlx::PgPool)
     assert_eq!(merged.status, StatusCode::OK);
     assert!(next_event(&mut stream, Duration::from_secs(5)).await.is_some(), "the merge is heard");
     let reply = portal
-        .call_fn(PostMessage { number: t(&surviving), body: t("正在抢修"), internal: None }, Some(&manager))
+        .call_fn(
+            PostMessage { number: t(&surviving), body: t("正在抢修"), internal: None, submission_key: None },
+            Some(&manager),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(next_event(&mut stream, Duration::from_secs(5)).await.is_some(), "so is the surviving repair's progress");

@@ -46,7 +46,7 @@ async fn markup_in_every_text_field_comes_back_as_text(pool: sqlx::PgPool) {
 
     // A message, an internal note, the crew, a low rating and the follow-up's note.
     for (who, internal) in [(&customer, None), (&manager, None), (&manager, Some(t("on")))] {
-        let message = PostMessage { number: t(&number), body: t(MARKUP), internal };
+        let message = PostMessage { number: t(&number), body: t(MARKUP), internal, submission_key: None };
         assert_eq!(portal.call_fn(message, Some(who)).await.status, StatusCode::OK);
     }
     for (action, crew) in [("accept", None), ("dispatch", Some(CREW_MARKUP)), ("arrive", None), ("restore", None)] {

@@ -656,12 +656,22 @@ async fn staff_replies_and_steps_reach_the_customer_but_internal_notes_do_not(po
     let manager = portal.sign_in("M1003").await;
     portal
         .call_fn(
-            PostMessage { number: t(&number), body: t("内部：疑似表箱问题"), internal: Some(t("1")) },
+            PostMessage {
+                number: t(&number),
+                body: t("内部：疑似表箱问题"),
+                internal: Some(t("1")),
+                submission_key: None,
+            },
             Some(&manager),
         )
         .await;
     assert!(notices(&portal, &customer).await.is_empty(), "an internal note tells the customer nothing");
-    portal.call_fn(PostMessage { number: t(&number), body: t("马上安排"), internal: None }, Some(&manager)).await;
+    portal
+        .call_fn(
+            PostMessage { number: t(&number), body: t("马上安排"), internal: None, submission_key: None },
+            Some(&manager),
+        )
+        .await;
     portal
         .call_fn(Advance { number: t(&number), action: t("accept"), crew_name: None, crew_phone: None }, Some(&manager))
         .await;

@@ -232,8 +232,12 @@ async fn a_customer_cannot_report_for_or_open_another_customers_account(pool: sq
     for action in [Action::Cancel, Action::Confirm] {
         assert_eq!(step(&portal, &customer, &number, action).await.error(), AppError::NotFound);
     }
-    let message =
-        portal.call_fn(PostMessage { number: t(&number), body: t("hi"), internal: None }, Some(&customer)).await;
+    let message = portal
+        .call_fn(
+            PostMessage { number: t(&number), body: t("hi"), internal: None, submission_key: None },
+            Some(&customer),
+        )
+        .await;
     assert_eq!(message.error(), AppError::NotFound);
     let page = portal.get(&format!("/tickets/{number}"), Some(&customer)).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
@@ -345,11 +349,17 @@ async fn internal_notes_never_reach_the_customer(pool: sqlx::PgPool) {
     let staff = portal.sign_in("S0001").await;
     let number = report_fault(&portal, &customer, "no_power").await;
     let secret = "客户情绪激动，注意沟通";
-    let note =
-        portal.call_fn(PostMessage { number: t(&number), body: t(secret), internal: Some(t("1")) }, Some(&staff)).await;
+    let note = portal
+        .call_fn(
+            PostMessage { number: t(&number), body: t(secret), internal: Some(t("1")), submission_key: None },
+            Some(&staff),
+        )
+        .await;
     assert_eq!(note.status, StatusCode::OK);
     let reply = "已安排抢修";
-    portal.call_fn(PostMessage { number: t(&number), body: t(reply), internal: None }, Some(&staff)).await;
+    portal
+        .call_fn(PostMessage { number: t(&number), body: t(reply), internal: None, submission_key: None }, Some(&staff))
+        .await;
 
     let seen = view(&portal, &customer, &number).await;
     let text = String::from_utf8_lossy(&seen.body);
@@ -367,7 +377,10 @@ async fn internal_notes_never_reach_the_customer(pool: sqlx::PgPool) {
 
     // A customer cannot write an internal note: it becomes an ordinary message.
     portal
-        .call_fn(PostMessage { number: t(&number), body: t("我在家"), internal: Some(t("1")) }, Some(&customer))
+        .call_fn(
+            PostMessage { number: t(&number), body: t("我在家"), internal: Some(t("1")), submission_key: None },
+            Some(&customer),
+        )
         .await;
     let mine: TicketView = view(&portal, &customer, &number).await.json();
     assert!(mine.events.iter().any(|e| e.body.as_deref() == Some("我在家") && !e.internal));
@@ -737,4 +750,39 @@ async fn a_storm_queue_of_more_than_500_is_ordered_before_it_is_paged(pool: sqlx
     expected.sort_by_key(|r| queue_key(r.urgent, r.deadline.map(|d| d.at), r.reported_at));
     assert_eq!(numbers(&found.tickets), numbers(&expected), "the manager's order");
     assert!(!found.every_manager && found.tickets.iter().all(|r| r.status == Status::Submitted));
+}
+
+/// A reply sent twice with the form's one-time key (a double tap, a resend after a lost
+/// answer) is posted and told to the customer once; the page gives the next message a new key.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_retried_message_is_posted_once(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let manager = portal.sign_in("M1003").await;
+    let number = report_fault(&portal, &customer, "no_power").await;
+    let page: TicketView = view(&portal, &manager, &number).await.json();
+    let reply = || PostMessage {
+        number: t(&number),
+        body: t("抢修人员已出发"),
+        internal: None,
+        submission_key: Some(t(&page.message_key)),
+    };
+    for _ in 0..2 {
+        assert_eq!(portal.call_fn(reply(), Some(&manager)).await.status, StatusCode::OK);
+    }
+    let counts: (i64, i64) = sqlx::query_as(
+        "select (select count(*) from case_events e join cases c on c.id = e.case_id
+                 where c.number = $1 and e.body = '抢修人员已出发'),
+                (select count(*) from notifications n join cases c on c.id = n.case_id
+                 where c.number = $1 and n.kind = 'ticket_reply')",
+    )
+    .bind(&number)
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    assert_eq!(counts, (1, 1), "one message, one notice");
+    let next: TicketView = view(&portal, &manager, &number).await.json();
+    assert_ne!(next.message_key, page.message_key);
+    let forged = PostMessage { submission_key: Some(t("not-a-key")), ..reply() };
+    assert_eq!(portal.call_fn(forged, Some(&manager)).await.status, StatusCode::BAD_REQUEST);
 }

@@ -135,8 +135,19 @@ async fn a_meter_check_from_a_ticket_is_worked_by_the_metering_centre_and_told_t
     assert_eq!(answered.status, StatusCode::OK);
     assert_eq!(notices(&portal, METERING, "work_order_answer").await, 1, "the one who asked hears the answer");
     assert_eq!(notices(&portal, METERING_COLLEAGUE, "work_order_answer").await, 0);
-    let note = WorkNote { number: t(&number), body: t("已约下午三点上门。") };
-    assert_eq!(portal.call_fn(note, Some(&metering)).await.status, StatusCode::OK);
+    // Sent twice with the same one-time key (a retry after a lost answer): noted once.
+    let key = uuid::Uuid::new_v4().to_string();
+    for _ in 0..2 {
+        let note =
+            WorkNote { number: t(&number), body: t("已约下午三点上门。"), submission_key: Some(t(&key)) };
+        assert_eq!(portal.call_fn(note, Some(&metering)).await.status, StatusCode::OK);
+    }
+    let noted: i64 = sqlx::query_scalar("select count(*) from case_events where body = $1")
+        .bind("已约下午三点上门。")
+        .fetch_one(&portal.pool)
+        .await
+        .unwrap();
+    assert_eq!(noted, 1, "a retried note is recorded once");
 
     // Completed with its two parts; the manager is told.
     let missing_line = step(&portal, &metering, &number, WorkAction::Complete, [None, Some(""), Some("x")]).await;

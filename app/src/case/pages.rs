@@ -85,13 +85,15 @@ pub fn photo_grid(base: String, ids: &[i64]) -> impl IntoView {
 }
 
 /// The fields of a case's message form, inside the kind's own `ActionForm` (it names the
-/// kind's server function): the case number, the message, and for staff the internal-note box.
-pub fn message_fields(number: String, staff: bool, form: FormState) -> impl IntoView {
+/// kind's server function): the case number, the form's one-time key, the message, and for
+/// staff the internal-note box.
+pub fn message_fields(number: String, key: String, staff: bool, form: FormState) -> impl IntoView {
     let t = use_texts();
     let error = form.error;
     let label = if staff { t.reply_to_customer } else { t.message_manager };
     view! {
         <input type="hidden" name="number" value=number/>
+        <input type="hidden" name="submission_key" value=key/>
         {text_area("field-body".into(), "body", label, MESSAGE_MAX, form.typed("body"), field_message(error, "body"))}
         {staff.then(|| view! {
             <label class="check"><input type="checkbox" name="internal" value="1"/>" "{t.internal_note_hint}</label>

@@ -72,20 +72,21 @@ pub async fn visible(pool: &PgPool, user: &SessionUser, number: &str) -> AppResu
 }
 
 /// A message on the thread, or (staff only) an internal note no customer ever sees. A customer
-/// asking for a note gets an ordinary message: they wrote it for someone to read. Returns the
-/// kind recorded.
+/// asking for a note gets an ordinary message: they wrote it for someone to read. `key` is the
+/// form's one-time key: a retry with it records nothing again. Returns the kind recorded, or
+/// `None` for a retry.
 pub async fn post(
     tx: &mut Tx<'_>,
     case_id: i64,
     author: &SessionUser,
     body: &str,
     internal: bool,
-) -> AppResult<EventKind> {
+    key: Option<uuid::Uuid>,
+) -> AppResult<Option<EventKind>> {
     let body = parse_text(body, MESSAGE_MAX, true).map_err(|p| AppError::field("body", p))?;
     let kind = if internal && author.role.is_staff() { EventKind::Note } else { EventKind::Message };
     let event = NewEvent { kind, actor_id: Some(author.user_id), status: None, body: Some(&body), payload: None };
-    store::add_event(tx, case_id, event).await?;
-    Ok(kind)
+    Ok(store::add_event_once(tx, case_id, event, key).await?.then_some(kind))
 }
 
 /// Adds files (already decoded and re-encoded) to a case, within the per-case limit, with one

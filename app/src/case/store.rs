@@ -70,10 +70,18 @@ pub struct NewEvent<'a> {
 /// the case's id, its customer's owners and the case it follows (`model::Change`), never its
 /// content.
 pub async fn add_event(tx: &mut Tx<'_>, case_id: i64, e: NewEvent<'_>) -> AppResult<()> {
-    sqlx::query!(
+    add_event_once(tx, case_id, e, None).await.map(|_| ())
+}
+
+/// Records an event sent with a form's one-time key, unless an event with that key exists (a
+/// retry records nothing and tells no one). Returns whether it was recorded.
+pub async fn add_event_once(tx: &mut Tx<'_>, case_id: i64, e: NewEvent<'_>, key: Option<Uuid>) -> AppResult<bool> {
+    let told = sqlx::query!(
         r#"with event as (
-               insert into case_events (case_id, actor_id, kind, status, body, payload, internal)
-               values ($1, $2, $3, $4, $5, $6, $7) returning case_id
+               insert into case_events (case_id, actor_id, kind, status, body, payload, internal, submission_key)
+               values ($1, $2, $3, $4, $5, $6, $7, $9)
+               on conflict (submission_key) do nothing
+               returning case_id
            )
            select pg_notify($8, json_build_object(
                       'kind', c.kind, 'id', c.id, 'follows', c.merged_into, 'part_of', c.part_of,
@@ -91,11 +99,12 @@ pub async fn add_event(tx: &mut Tx<'_>, case_id: i64, e: NewEvent<'_>) -> AppRes
         e.body,
         e.payload.map(Json) as Option<Json<Payload>>,
         e.kind.is_internal(),
-        CHANGES_CHANNEL
+        CHANGES_CHANNEL,
+        key
     )
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    Ok(())
+    Ok(told.is_some())
 }
 
 /// Reads a notification from `CHANGES_CHANNEL`.

@@ -72,6 +72,15 @@ pub fn parse_text(input: &str, max: usize, required: bool) -> Result<String, Pro
     }
 }
 
+/// A form's one-time key (a UUID the page was given), when it sent one; anything else in its
+/// place is not a browser's form.
+#[cfg(feature = "ssr")]
+pub fn parse_key(key: Option<&str>) -> Result<Option<uuid::Uuid>, crate::error::AppError> {
+    key.filter(|k| !k.trim().is_empty())
+        .map(|k| uuid::Uuid::parse_str(k.trim()).map_err(|_| crate::error::AppError::BadRequest))
+        .transpose()
+}
+
 impl From<String> for Text {
     fn from(raw: String) -> Self {
         Text(clean(&raw))

@@ -74,6 +74,8 @@ pub struct TicketView {
     pub events: Vec<EventView<Status>>,
     pub actions: Vec<Action>,
     pub viewer_is_staff: bool,
+    /// A fresh one-time key for the message form.
+    pub message_key: String,
     /// Staff may merge this ticket, as a duplicate, into another.
     pub can_merge: bool,
     /// Set when this ticket was merged into another: that repair's progress.
@@ -400,13 +402,20 @@ pub async fn set_estimate(number: Text, estimate: Text) -> Result<(), AppError> 
 }
 
 /// A message on the ticket's thread; staff may mark it internal, and then no customer sees it.
+/// `submission_key` is the form's one-time key: a retry with it posts nothing twice.
 #[server(endpoint = "post_message")]
-pub async fn post_message(number: Text, body: Text, internal: Option<Text>) -> Result<(), AppError> {
-    use crate::auth::session::require_role;
+pub async fn post_message(
+    number: Text,
+    body: Text,
+    internal: Option<Text>,
+    submission_key: Option<Text>,
+) -> Result<(), AppError> {
+    use crate::{auth::session::require_role, domain::text::parse_key};
     let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
+    let key = parse_key(submission_key.as_deref())?;
     let pool = crate::db::pool()?;
     let row = access::visible_ticket(&pool, &user, &number).await?;
-    super::service::post_message(&pool, &row, &user, &body, internal.is_some()).await
+    super::service::post_message(&pool, &row, &user, &body, internal.is_some(), key).await
 }
 
 /// The customer's one rating of a repair; 2 stars or fewer opens a follow-up for the supervisor.

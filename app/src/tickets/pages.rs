@@ -354,7 +354,7 @@ fn TicketDetail(
         <section class="card">
             <h2>{t.timeline}</h2>
             {timeline(view.events, t.event_reported, |s: &Status, t| s.label(t))}
-            <MessageForm number=number.clone() staff=view.viewer_is_staff message/>
+            <MessageForm number=number.clone() key=view.message_key.clone() staff=view.viewer_is_staff message/>
             <PhotoForm action=AddPhotos::PATH number label=t.choose_photos/>
         </section>
     }
@@ -473,10 +473,10 @@ fn EstimateForm(number: String, current: Option<chrono::DateTime<chrono::Utc>>) 
 }
 
 #[component]
-fn MessageForm(number: String, staff: bool, message: ServerAction<PostMessage>) -> impl IntoView {
+fn MessageForm(number: String, key: String, staff: bool, message: ServerAction<PostMessage>) -> impl IntoView {
     view! {
         <ActionForm action=message attr:class="form message" attr:novalidate=true>
-            {message_fields(number, staff, Forms::new(message).one())}
+            {message_fields(number, key, staff, Forms::new(message).one())}
         </ActionForm>
     }
 }

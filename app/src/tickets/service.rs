@@ -228,10 +228,11 @@ pub async fn post_message(
     user: &SessionUser,
     body: &str,
     internal: bool,
+    key: Option<uuid::Uuid>,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let kind = case::post(&mut tx, ticket.id, user, body, internal).await?;
-    if kind == EventKind::Message && user.role.is_staff() {
+    let kind = case::post(&mut tx, ticket.id, user, body, internal, key).await?;
+    if kind == Some(EventKind::Message) && user.role.is_staff() {
         tell_customer(&mut tx, ticket.id, Kind::TicketReply, Utc::now().timestamp_micros(), None).await?;
     }
     tx.commit().await?;
@@ -290,6 +291,7 @@ pub async fn page(pool: &PgPool, row: TicketRow, user: &SessionUser, actor: Opti
     let actions = actor.map(|a| available_actions(status, a, row.restored_at, now)).unwrap_or_default();
     let can_rate = !staff && rating.is_none() && matches!(status, Status::Restored | Status::Closed);
     Ok(TicketView {
+        message_key: uuid::Uuid::new_v4().to_string(),
         promise: promise(status, row.arrive_by, row.restore_by, row.restored_at, row.estimated_restoration),
         deadline: due(status, row.arrive_by, row.restore_by).filter(|_| staff).map(|d| deadline(d, now)),
         photos: case::attachment_ids(pool, row.id).await?,

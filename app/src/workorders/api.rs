@@ -42,6 +42,8 @@ pub struct WorkOrderView {
     pub photos: Vec<i64>,
     pub actions: Vec<WorkAction>,
     pub viewer_is_manager: bool,
+    /// A fresh one-time key for the note form.
+    pub note_key: String,
 }
 
 /// One line of a work list.
@@ -140,6 +142,7 @@ pub async fn work_order(number: Text) -> Result<WorkOrderView, AppError> {
         events,
         photos,
         viewer_is_manager: manager,
+        note_key: uuid::Uuid::new_v4().to_string(),
     })
 }
 
@@ -324,14 +327,18 @@ pub async fn add_work_photos(data: leptos::server_fn::codec::MultipartData) -> R
     service::add_photos(&pool, &row, &user, &photos).await
 }
 
-/// An internal note on a work order's thread.
+/// An internal note on a work order's thread, once per form key (`submission_key`).
 #[server(endpoint = "work_note")]
-pub async fn work_note(number: Text, body: Text) -> Result<(), AppError> {
-    use crate::auth::{model::Role, session::require_role};
+pub async fn work_note(number: Text, body: Text, submission_key: Option<Text>) -> Result<(), AppError> {
+    use crate::{
+        auth::{model::Role, session::require_role},
+        domain::text::parse_key,
+    };
     let user = require_role(&[Role::Department, Role::Manager, Role::Supervisor]).await?;
+    let key = parse_key(submission_key.as_deref())?;
     let pool = crate::db::pool()?;
     let (row, _) = service::visible(&pool, &user, &number).await?;
-    service::note(&pool, &row, &user, &body).await
+    service::note(&pool, &row, &user, &body, key).await
 }
 
 /// One department's figures for the supervisor.

@@ -165,6 +165,7 @@ fn WorkOrderDetail(view: WorkOrderView, steps: Forms<WorkStep>, notes: Forms<Wor
             {timeline(view.events, t.work_event_handed, |s: &WorkState, t| s.label(t))}
             <ActionForm action=notes.action() attr:class="form" attr:novalidate=true on:submit=note_sending>
                 <input type="hidden" name="number" value=note_number/>
+                <input type="hidden" name="submission_key" value=view.note_key.clone()/>
                 {text_area("field-body".into(), "body", t.internal_note, MESSAGE_MAX, note_typed, note_error)}
                 <FormMessage error=note_failed done=note_done confirm=t.message_sent/>
                 <button type="submit" class="button">{t.work_add_note}</button>

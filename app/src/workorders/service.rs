@@ -205,10 +205,10 @@ pub async fn add_photos(pool: &PgPool, row: &WorkRow, user: &SessionUser, photos
     Ok(())
 }
 
-/// An internal note on the order's thread (everything on it is for staff).
-pub async fn note(pool: &PgPool, row: &WorkRow, user: &SessionUser, body: &str) -> AppResult<()> {
+/// An internal note on the order's thread (everything on it is for staff), once per form key.
+pub async fn note(pool: &PgPool, row: &WorkRow, user: &SessionUser, body: &str, key: Option<Uuid>) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    case::post(&mut tx, row.id, user, body, true).await?;
+    case::post(&mut tx, row.id, user, body, true, key).await?;
     tx.commit().await?;
     Ok(())
 }
