@@ -148,7 +148,21 @@ async fn a_home_connection_is_told_in_one_go_reviewed_once_and_connected(pool: s
     );
     assert!(draft.items.iter().all(|i| i.state == ItemState::Missing));
 
-    ok(&send(&portal, &household, &number, Item::IdCard, &png()).await);
+    // Sent twice with the item form's one-time key: stored once.
+    let key = draft.items.iter().find(|i| i.item == Item::IdCard).unwrap().upload_key.clone();
+    for _ in 0..2 {
+        let fields = [("number", number.as_str()), ("item", "id_card"), ("submission_key", key.as_str())];
+        let files: [(&str, &str, &[u8]); 1] = [("documents", "id.png", &png())];
+        ok(&portal.post_multipart("add_application_documents", &fields, &files, Some(&household), None).await);
+    }
+    let stored: i64 = sqlx::query_scalar(
+        "select count(*) from application_documents d join cases c on c.id = d.application_id where c.number = $1",
+    )
+    .bind(&number)
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, 1, "a retried upload is stored once");
     let not_a_document = send(&portal, &household, &number, Item::PropertyProof, b"<html>%PDF-</html>").await;
     assert_eq!(not_a_document.error().for_field(Item::PropertyProof.field()), Some(Problem::NotADocument));
     ok(&submit(&portal, &household, &number).await);

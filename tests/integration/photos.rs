@@ -228,3 +228,28 @@ async fn without_javascript_a_report_lands_on_its_ticket_or_back_on_the_form_wit
     assert!(ticket.urgent);
     assert_eq!(ticket.photos.len(), 1);
 }
+
+/// A photo upload sent twice with the form's one-time key (a resend after a lost answer) adds
+/// its photos once, with one timeline entry.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_retried_upload_adds_its_photos_once(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000001").await;
+    let number = report_fault(&portal, &customer, "hazard").await;
+    let page: TicketView = portal.call_fn(Ticket { number: t(&number) }, Some(&customer)).await.json();
+    for _ in 0..2 {
+        let reply = portal
+            .post_multipart(
+                "add_photos",
+                &[("number", &number), ("submission_key", &page.photo_key)],
+                &[("photos", "pole.jpg", JPEG.as_slice())],
+                Some(&customer),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+    }
+    let ticket: TicketView = portal.call_fn(Ticket { number: t(&number) }, Some(&customer)).await.json();
+    assert_eq!(ticket.photos.len(), 1);
+    assert_ne!(ticket.photo_key, page.photo_key, "the next upload gets a new key");
+}

@@ -41,6 +41,8 @@ pub struct ItemView {
     pub state: ItemState,
     /// The newest file's id, and whether it is a photo (else a PDF).
     pub document: Option<(i64, bool)>,
+    /// A fresh one-time key for this item's upload form.
+    pub upload_key: String,
 }
 
 /// An application's page.
@@ -231,6 +233,7 @@ pub async fn application(number: Text) -> Result<ApplicationView, AppError> {
                 item: i.item,
                 state: i.state,
                 document: i.document_id.map(|id| (id, i.content_type.as_deref() == Some("image/jpeg"))),
+                upload_key: uuid::Uuid::new_v4().to_string(),
             })
             .collect(),
         events,
@@ -272,16 +275,18 @@ pub async fn my_applications() -> Result<ApplicationList, AppError> {
 }
 
 /// Files for one item of an application (`number`, `item`, up to three `documents`: PDF,
-/// JPEG or PNG, each at most 5 MB): a plain multipart form, so it works without JavaScript;
-/// all are stored or none.
+/// JPEG or PNG, each at most 5 MB, and the form's `submission_key`): a plain multipart form,
+/// so it works without JavaScript; all are stored or none, and a retry stores nothing again.
 #[server(input = leptos::server_fn::codec::MultipartFormData, endpoint = "add_application_documents")]
 pub async fn add_application_documents(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
     use crate::{
         auth::{model::Role, session::require_role},
         case::upload::read_upload,
+        domain::text::parse_key,
     };
     let user = require_role(&[Role::Customer, Role::LargeContact]).await?;
     let mut upload = read_upload(data).await?;
+    let key = parse_key(Some(upload.text("submission_key")))?;
     let pool = crate::db::pool()?;
     let row = service::visible(&pool, &user, upload.text("number")).await?;
     let item: Item = upload.text("item").parse().map_err(|_| AppError::BadRequest)?;
@@ -290,7 +295,7 @@ pub async fn add_application_documents(data: leptos::server_fn::codec::Multipart
     }
     let documents =
         service::keep_documents(upload.take_files()).await?.map_err(|p| AppError::field(item.field(), p))?;
-    service::add_documents(&pool, &row, &user, item, &documents).await
+    service::add_documents(&pool, &row, &user, item, &documents, key).await
 }
 
 /// The customer sends the application, or sends it again with what the manager asked for.

@@ -310,6 +310,7 @@ fn Documents(number: String, items: Vec<ItemView>, may_upload: bool) -> impl Int
                                 <form method="post" action=AddApplicationDocuments::PATH enctype="multipart/form-data" class="form">
                                     <input type="hidden" name="number" value=number.clone()/>
                                     <input type="hidden" name="item" value=i.item.as_str()/>
+                                    <input type="hidden" name="submission_key" value=i.upload_key.clone()/>
                                     <div class="field" class:invalid=move || error.with(Option::is_some)>
                                         <label for=input_id.clone()>{t.apply_choose_files}</label>
                                         <input id=input_id type="file" name="documents" multiple=true

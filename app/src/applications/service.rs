@@ -12,7 +12,7 @@ use crate::{
     auth::model::SessionUser,
     calendar::{self, local_date},
     case::{
-        model::{CaseKind, CaseNo, EventKind, Payload},
+        model::{CaseKind, CaseNo, EventKind},
         service::{self as case, NewCase, NewEvent, Tx},
     },
     customers::model::{customer_scope, in_scope, CustomerGroup},
@@ -142,6 +142,7 @@ pub async fn add_documents(
     user: &SessionUser,
     item: Item,
     documents: &[Document],
+    key: Option<Uuid>,
 ) -> AppResult<()> {
     if party(user) != Party::Customer {
         return Err(AppError::Refused(Refusal::NotYours));
@@ -157,6 +158,11 @@ pub async fn add_documents(
         let max = model::DOCUMENTS_PER_APPLICATION as u32;
         return Err(AppError::field(item.field(), Problem::TooManyPhotos { max }));
     }
+    // The timeline entry first: a retry of this form (its key used already) stores nothing.
+    let event = case::attachments_event(user.user_id, documents.len());
+    if !case::record_once(&mut tx, row.id, event, key).await? {
+        return Ok(());
+    }
     for document in documents {
         let (content_type, bytes, thumbnail) = match document {
             Document::Pdf(bytes) => ("application/pdf", bytes.as_slice(), None),
@@ -168,15 +174,6 @@ pub async fn add_documents(
         store::insert_document(&mut tx, row.id, new).await?;
     }
     store::set_items(&mut tx, row.id, &[(item, to)]).await?;
-    let payload = Payload::Attachments { count: documents.len() as u32 };
-    let event = NewEvent {
-        kind: EventKind::Attachments,
-        actor_id: Some(user.user_id),
-        status: None,
-        body: None,
-        payload: Some(payload),
-    };
-    case::record(&mut tx, row.id, event).await?;
     tx.commit().await?;
     Ok(())
 }

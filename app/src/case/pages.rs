@@ -110,9 +110,9 @@ pub fn photo_check(files: &[(u64, &str)]) -> Option<Problem> {
 
 /// Adds photos to a case: a plain multipart form to the kind's server function at `action`,
 /// so it works without JavaScript, and errors come back in the address like every other form's.
-/// `label` says what the photos are of, in the kind's words.
+/// `label` says what the photos are of, in the kind's words; `key` is the form's one-time key.
 #[component]
-pub fn PhotoForm(action: &'static str, number: String, label: &'static str) -> impl IntoView {
+pub fn PhotoForm(action: &'static str, number: String, key: String, label: &'static str) -> impl IntoView {
     let t = use_texts();
     let error = field_message(url_error(action), "photos");
     let choice = RwSignal::new(None::<Problem>);
@@ -125,6 +125,7 @@ pub fn PhotoForm(action: &'static str, number: String, label: &'static str) -> i
     view! {
         <form method="post" action=action enctype="multipart/form-data" class="form photo-upload" on:submit=submit>
             <input type="hidden" name="number" value=number/>
+            <input type="hidden" name="submission_key" value=key/>
             <PhotoPicker label error choice check=photo_check/>
             <button type="submit" class="button">{t.add_photos}</button>
         </form>

@@ -90,8 +90,14 @@ pub async fn post(
 }
 
 /// Adds files (already decoded and re-encoded) to a case, within the per-case limit, with one
-/// timeline entry.
-pub async fn attach(tx: &mut Tx<'_>, case_id: i64, by: i64, photos: &[KeptPhoto]) -> AppResult<()> {
+/// timeline entry; a retry of the same form (`key`) adds nothing.
+pub async fn attach(
+    tx: &mut Tx<'_>,
+    case_id: i64,
+    by: i64,
+    photos: &[KeptPhoto],
+    key: Option<uuid::Uuid>,
+) -> AppResult<()> {
     if photos.is_empty() {
         return Err(AppError::field("photos", Problem::Required));
     }
@@ -99,13 +105,30 @@ pub async fn attach(tx: &mut Tx<'_>, case_id: i64, by: i64, photos: &[KeptPhoto]
     if store::attachment_count(tx, case_id).await? as usize + photos.len() > ATTACHMENTS_PER_CASE {
         return Err(AppError::field("photos", Problem::TooManyPhotos { max: ATTACHMENTS_PER_CASE as u32 }));
     }
+    if !record_once(tx, case_id, attachments_event(by, photos.len()), key).await? {
+        return Ok(());
+    }
     for photo in photos {
         store::insert_attachment(tx, case_id, by, photo).await?;
     }
-    let payload = super::model::Payload::Attachments { count: photos.len() as u32 };
-    let event =
-        NewEvent { kind: EventKind::Attachments, actor_id: Some(by), status: None, body: None, payload: Some(payload) };
-    store::add_event(tx, case_id, event).await
+    Ok(())
+}
+
+/// The timeline entry for files added to a case.
+pub fn attachments_event<'a>(by: i64, count: usize) -> NewEvent<'a> {
+    let payload = super::model::Payload::Attachments { count: count as u32 };
+    NewEvent { kind: EventKind::Attachments, actor_id: Some(by), status: None, body: None, payload: Some(payload) }
+}
+
+/// Records a step sent with a form's one-time key, unless that key was used already (a
+/// retry): returns whether it was recorded, so the caller stores the rest only once too.
+pub async fn record_once(
+    tx: &mut Tx<'_>,
+    case_id: i64,
+    event: NewEvent<'_>,
+    key: Option<uuid::Uuid>,
+) -> AppResult<bool> {
+    store::add_event_once(tx, case_id, event, key).await
 }
 
 /// Files sent with the form that opens a case: stored with it, without a timeline entry of

@@ -74,8 +74,9 @@ pub struct TicketView {
     pub events: Vec<EventView<Status>>,
     pub actions: Vec<Action>,
     pub viewer_is_staff: bool,
-    /// A fresh one-time key for the message form.
+    /// Fresh one-time keys for the message form and the photo form.
     pub message_key: String,
+    pub photo_key: String,
     /// Staff may merge this ticket, as a duplicate, into another.
     pub can_merge: bool,
     /// Set when this ticket was merged into another: that repair's progress.
@@ -371,16 +372,17 @@ pub async fn merge(number: Text, into: Text) -> Result<(), AppError> {
 /// works without JavaScript; either all the photos are stored or none.
 #[server(input = leptos::server_fn::codec::MultipartFormData, endpoint = "add_photos")]
 pub async fn add_photos(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
-    use crate::{auth::session::require_role, case::upload::read_upload};
+    use crate::{auth::session::require_role, case::upload::read_upload, domain::text::parse_key};
     let user = require_role(access::EVERYONE_WITH_TICKETS).await?;
     let mut upload = read_upload(data).await?;
+    let key = parse_key(Some(upload.text("submission_key")))?;
     let pool = crate::db::pool()?;
     let row = access::visible_ticket(&pool, &user, upload.text("number")).await?;
     let photos = upload.keep_photos().await?;
     if let Some(problem) = upload.photo_problem() {
         return Err(AppError::field("photos", problem));
     }
-    super::service::add_photos(&pool, &row, &user, &photos).await
+    super::service::add_photos(&pool, &row, &user, &photos, key).await
 }
 
 /// Sets or changes the estimated restoration time ("YYYY-MM-DDTHH:MM", utility time).

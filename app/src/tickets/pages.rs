@@ -355,7 +355,7 @@ fn TicketDetail(
             <h2>{t.timeline}</h2>
             {timeline(view.events, t.event_reported, |s: &Status, t| s.label(t))}
             <MessageForm number=number.clone() key=view.message_key.clone() staff=view.viewer_is_staff message/>
-            <PhotoForm action=AddPhotos::PATH number label=t.choose_photos/>
+            <PhotoForm action=AddPhotos::PATH number key=view.photo_key.clone() label=t.choose_photos/>
         </section>
     }
 }

@@ -194,9 +194,15 @@ pub async fn merge(
     Ok(())
 }
 
-pub async fn add_photos(pool: &PgPool, ticket: &TicketRow, user: &SessionUser, photos: &[KeptPhoto]) -> AppResult<()> {
+pub async fn add_photos(
+    pool: &PgPool,
+    ticket: &TicketRow,
+    user: &SessionUser,
+    photos: &[KeptPhoto],
+    key: Option<uuid::Uuid>,
+) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    case::attach(&mut tx, ticket.id, user.user_id, photos).await?;
+    case::attach(&mut tx, ticket.id, user.user_id, photos, key).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -292,6 +298,7 @@ pub async fn page(pool: &PgPool, row: TicketRow, user: &SessionUser, actor: Opti
     let can_rate = !staff && rating.is_none() && matches!(status, Status::Restored | Status::Closed);
     Ok(TicketView {
         message_key: uuid::Uuid::new_v4().to_string(),
+        photo_key: uuid::Uuid::new_v4().to_string(),
         promise: promise(status, row.arrive_by, row.restore_by, row.restored_at, row.estimated_restoration),
         deadline: due(status, row.arrive_by, row.restore_by).filter(|_| staff).map(|d| deadline(d, now)),
         photos: case::attachment_ids(pool, row.id).await?,

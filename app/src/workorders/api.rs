@@ -42,8 +42,9 @@ pub struct WorkOrderView {
     pub photos: Vec<i64>,
     pub actions: Vec<WorkAction>,
     pub viewer_is_manager: bool,
-    /// A fresh one-time key for the note form.
+    /// Fresh one-time keys for the note form and the photo form.
     pub note_key: String,
+    pub photo_key: String,
 }
 
 /// One line of a work list.
@@ -143,6 +144,7 @@ pub async fn work_order(number: Text) -> Result<WorkOrderView, AppError> {
         photos,
         viewer_is_manager: manager,
         note_key: uuid::Uuid::new_v4().to_string(),
+        photo_key: uuid::Uuid::new_v4().to_string(),
     })
 }
 
@@ -315,16 +317,18 @@ pub async fn add_work_photos(data: leptos::server_fn::codec::MultipartData) -> R
     use crate::{
         auth::{model::Role, session::require_role},
         case::upload::read_upload,
+        domain::text::parse_key,
     };
     let user = require_role(&[Role::Department, Role::Manager, Role::Supervisor]).await?;
     let mut upload = read_upload(data).await?;
+    let key = parse_key(Some(upload.text("submission_key")))?;
     let pool = crate::db::pool()?;
     let (row, _) = service::visible(&pool, &user, upload.text("number")).await?;
     let photos = upload.keep_photos().await?;
     if let Some(problem) = upload.photo_problem() {
         return Err(AppError::field("photos", problem));
     }
-    service::add_photos(&pool, &row, &user, &photos).await
+    service::add_photos(&pool, &row, &user, &photos, key).await
 }
 
 /// An internal note on a work order's thread, once per form key (`submission_key`).

@@ -170,7 +170,7 @@ fn WorkOrderDetail(view: WorkOrderView, steps: Forms<WorkStep>, notes: Forms<Wor
                 <FormMessage error=note_failed done=note_done confirm=t.message_sent/>
                 <button type="submit" class="button">{t.work_add_note}</button>
             </ActionForm>
-            <PhotoForm action=AddWorkPhotos::PATH number=photo_number label=t.work_choose_photos/>
+            <PhotoForm action=AddWorkPhotos::PATH number=photo_number key=view.photo_key.clone() label=t.work_choose_photos/>
         </section>
     }
 }

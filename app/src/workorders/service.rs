@@ -197,10 +197,16 @@ pub async fn step(
     Ok(())
 }
 
-/// Files added to the order, with one timeline entry.
-pub async fn add_photos(pool: &PgPool, row: &WorkRow, user: &SessionUser, photos: &[KeptPhoto]) -> AppResult<()> {
+/// Files added to the order, with one timeline entry, once per form key.
+pub async fn add_photos(
+    pool: &PgPool,
+    row: &WorkRow,
+    user: &SessionUser,
+    photos: &[KeptPhoto],
+    key: Option<Uuid>,
+) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    case::attach(&mut tx, row.id, user.user_id, photos).await?;
+    case::attach(&mut tx, row.id, user.user_id, photos, key).await?;
     tx.commit().await?;
     Ok(())
 }
