@@ -69,5 +69,5 @@ alter table notifications add constraint notifications_kind_check check (kind in
     'outage_published', 'outage_reminder_7d', 'outage_reminder_1d', 'outage_started', 'outage_estimate_changed',
     'outage_restored', 'outage_cancelled', 'outage_rescheduled',
     'consultation_request', 'consultation_answer',
-    'work_order_done', 'work_order_returned', 'work_order_question', 'work_order_answer',
+    'work_order_done', 'work_order_returned', 'work_order_question', 'work_order_answer', 'work_order_new',
     'application_submitted', 'application_documents_requested', 'application_step'));

@@ -90,6 +90,10 @@ async fn a_meter_check_from_a_ticket_is_worked_by_the_metering_centre_and_told_t
     let again =
         portal.call_fn(hand_off(&ticket, "meter_check", "请校验电能表，客户反映走字快。", &key), Some(&manager)).await;
     assert_eq!(again.json::<String>(), number);
+    // The metering centre's staff are told of it, once each; the billing centre is not.
+    for (staff, told) in [(METERING, 1), (METERING_COLLEAGUE, 1), (BILLING, 0)] {
+        assert_eq!(notices(&portal, staff, "work_order_new").await, told, "{staff}");
+    }
     let on_ticket = case_work(&portal, &manager, &ticket).await;
     assert_eq!(on_ticket.orders.len(), 1);
     assert_eq!((on_ticket.orders[0].kind, on_ticket.orders[0].state), (WorkKind::MeterCheck, WorkState::Open));

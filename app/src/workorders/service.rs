@@ -36,7 +36,8 @@ pub struct HandOff<'a> {
 }
 
 /// Opens the work order (once per submission key) with its due date from the kind's time
-/// limit in working days; returns its number (the earlier one's for a retry).
+/// limit in working days, and tells the department's staff; returns its number (the earlier
+/// one's for a retry).
 pub async fn hand_off(pool: &PgPool, user: &SessionUser, h: HandOff<'_>, now: DateTime<Utc>) -> AppResult<String> {
     let department_id = store::department_by_code(pool, h.kind.rule().department).await?.ok_or_else(|| {
         AppError::internal(format!("no department {} for {}", h.kind.rule().department, h.kind.as_str()))
@@ -65,6 +66,11 @@ pub async fn hand_off(pool: &PgPool, user: &SessionUser, h: HandOff<'_>, now: Da
             handed_by: user.user_id,
         };
         store::insert(&mut tx, id, order).await?;
+        // The department hears of its new work in the portal and through the delivery queue.
+        for staff in store::staff_of(&mut tx, department_id).await? {
+            let key = dedupe_key(Kind::WorkOrderNew, id, now.timestamp_micros(), staff);
+            notifications::notify(&mut tx, staff, Kind::WorkOrderNew, Subject::Case(id), &key, None).await?;
+        }
     }
     tx.commit().await?;
     match created {

@@ -32,6 +32,13 @@ pub async fn department_by_code(pool: &PgPool, code: &str) -> AppResult<Option<i
     Ok(sqlx::query_scalar!("select id from departments where code = $1", code).fetch_optional(pool).await?)
 }
 
+/// Everyone who works in a department, to be told of new work.
+pub async fn staff_of(tx: &mut Tx<'_>, department_id: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar!("select id from users where department_id = $1 order by id", department_id)
+        .fetch_all(&mut **tx)
+        .await?)
+}
+
 /// The department a staff member works in.
 pub async fn department_of(pool: &PgPool, user_id: i64) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar!(
