@@ -298,7 +298,9 @@ pub async fn step(
     if action == StepAction::Question && note.is_none() {
         return Err(AppError::Invalid(vec![FieldError::new("note", Problem::Required)]));
     }
-    let calendar = calendar::load(pool, local_date(now)).await?;
+    // The calendar from acceptance on: the due date counts from there, and a wait that began
+    // before today counts the holidays since it began.
+    let calendar = calendar::load(pool, local_date(row.accepted_at.unwrap_or(now).min(now))).await?;
     let mut tx = pool.begin().await?;
     let current = locked(&mut tx, row.id).await?;
     let to = next_stage(row.kind, current.stage, action, party(user)).map_err(AppError::Refused)?;
