@@ -92,7 +92,7 @@ pub struct ApplicationSummary {
 #[cfg(feature = "ssr")]
 fn deadline_of(row: &service::ApplicationRow, now: DateTime<Utc>) -> Option<Deadline> {
     use crate::case::model::{deadline, Due};
-    let due = row.due_at.zip(row.at_risk_at).map(|(at, at_risk_from)| Due { at, at_risk_from });
+    let due = Due::stored(row.due_at, row.at_risk_at);
     due.filter(|_| row.stage.is_open()).map(|d| deadline(d, now))
 }
 

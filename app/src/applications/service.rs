@@ -209,7 +209,7 @@ async fn record_move(
     }
     let told = match party(user) {
         Party::Customer => row.manager_user_id,
-        _ => store::customer_user_id(tx, row.id).await?,
+        _ => case::customer_reader(tx, row.id).await?,
     };
     let key = dedupe_key(kind, row.id, now.timestamp_micros(), told);
     notifications::notify(tx, told, kind, Subject::Case(row.id), &key, None).await?;

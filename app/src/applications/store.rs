@@ -296,14 +296,3 @@ pub async fn figures(pool: &PgPool, since: DateTime<Utc>) -> AppResult<Vec<Figur
     .fetch_all(pool)
     .await?)
 }
-
-/// Who reads the application's news: the household, or the company's contact who applied.
-pub async fn customer_user_id(tx: &mut Tx<'_>, id: i64) -> AppResult<i64> {
-    Ok(sqlx::query_scalar!(
-        r#"select coalesce(c.user_id, k.opened_by) as "told!" from cases k join customers c on c.id = k.customer_id
-           where k.id = $1"#,
-        id
-    )
-    .fetch_one(&mut **tx)
-    .await?)
-}

@@ -73,6 +73,11 @@ pub struct Due {
 }
 
 impl Due {
+    /// The deadline as `cases` stores it (`due_at`, `at_risk_at`), when there is one.
+    pub fn stored(at: Option<DateTime<Utc>>, at_risk_from: Option<DateTime<Utc>>) -> Option<Self> {
+        at.zip(at_risk_from).map(|(at, at_risk_from)| Due { at, at_risk_from })
+    }
+
     /// A deadline that turns at risk this long before it.
     pub fn with_margin(at: DateTime<Utc>, margin: Duration) -> Self {
         Due { at, at_risk_from: at - margin }

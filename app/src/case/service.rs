@@ -47,7 +47,7 @@ pub async fn merge_into(tx: &mut Tx<'_>, case_id: i64, target_id: i64) -> AppRes
     store::set_merged_into(tx, case_id, target_id).await
 }
 
-pub use store::{by_submission_key, lock_both, supervisor_of, CaseRow};
+pub use store::{by_submission_key, customer_reader, lock_both, supervisor_of, CaseRow};
 
 impl CaseRow {
     pub fn owner(&self) -> crate::customers::model::Ownership {

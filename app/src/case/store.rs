@@ -296,3 +296,15 @@ pub async fn by_number(pool: &PgPool, number: &CaseNo) -> AppResult<Option<CaseR
     .fetch_optional(pool)
     .await?)
 }
+
+/// Who hears about a case on the customer's side: the household, or the company's contact
+/// who opened it.
+pub async fn customer_reader(tx: &mut Tx<'_>, case_id: i64) -> AppResult<i64> {
+    Ok(sqlx::query_scalar!(
+        r#"select coalesce(c.user_id, k.opened_by) as "told!" from cases k join customers c on c.id = k.customer_id
+           where k.id = $1"#,
+        case_id
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}

@@ -44,7 +44,7 @@ async fn tell_customer(
     moment: i64,
     detail: Option<&Detail>,
 ) -> AppResult<i64> {
-    let told = store::customer_user_id(tx, ticket_id).await?;
+    let told = case::customer_reader(tx, ticket_id).await?;
     let key = dedupe_key(kind, ticket_id, moment, told);
     notifications::notify(tx, told, kind, Subject::Case(ticket_id), &key, detail).await?;
     Ok(told)

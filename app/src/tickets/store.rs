@@ -519,14 +519,3 @@ pub async fn linked_to_outage(tx: &mut Tx<'_>, outage_id: i64) -> AppResult<Vec<
     .fetch_all(&mut **tx)
     .await?)
 }
-
-/// Who hears about a ticket: the household, or the company contact who reported it.
-pub async fn customer_user_id(tx: &mut Tx<'_>, ticket_id: i64) -> AppResult<i64> {
-    Ok(sqlx::query_scalar!(
-        r#"select coalesce(c.user_id, k.opened_by) as "told!" from cases k join customers c on c.id = k.customer_id
-           where k.id = $1"#,
-        ticket_id
-    )
-    .fetch_one(&mut **tx)
-    .await?)
-}

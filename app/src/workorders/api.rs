@@ -95,7 +95,7 @@ fn deadline_of(
     now: DateTime<Utc>,
 ) -> Option<Deadline> {
     use crate::case::model::{deadline, Due};
-    let due = due_at.zip(at_risk_at).map(|(at, at_risk_from)| Due { at, at_risk_from });
+    let due = Due::stored(due_at, at_risk_at);
     due.filter(|_| state.is_open()).map(|d| deadline(d, now))
 }
 

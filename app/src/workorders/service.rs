@@ -169,7 +169,7 @@ pub async fn step(
         finished_at: (!to.is_open()).then_some(now),
     };
     store::set_state(&mut tx, row.id, change).await?;
-    let due = row.due_at.zip(row.at_risk_at).map(|(at, at_risk_from)| crate::case::model::Due { at, at_risk_from });
+    let due = crate::case::model::Due::stored(row.due_at, row.at_risk_at);
     case::progress(&mut tx, row.id, to.is_open(), due.filter(|_| to.is_open())).await?;
     let status = NewEvent {
         kind: EventKind::Status,
