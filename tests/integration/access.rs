@@ -204,6 +204,11 @@ async fn a_lost_database_gives_a_safe_message(pool: sqlx::PgPool) {
         ("work_list", no_args, Some(&metering)),
         ("work_order", &[("number", "WKDEMB23")], Some(&metering)),
         ("calendar_year", no_args, Some(&supervisor)),
+        ("apply_form", &[("kind", "new_residential")], Some(&session)),
+        ("my_applications", no_args, Some(&session)),
+        ("application", &[("number", "APDEMA23")], Some(&session)),
+        ("submit_application", &[("number", "APDEMA23")], Some(&session)),
+        ("applications_by_kind", no_args, Some(&supervisor)),
     ];
     for (function, args, caller) in calls {
         let reply = portal.call(function, args, caller).await;
