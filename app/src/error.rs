@@ -71,6 +71,15 @@ pub enum Problem {
     AlreadyAccepted,
     /// Asked for before and not changed by the customer since.
     AlreadyRequested,
+    /// A time that has to have passed already (a call made) but is still to come.
+    InTheFuture,
+    /// A time before the thing it records could have happened (before the complaint came in).
+    BeforeItBegan,
+    /// A well-formed case number that is none of the caller's cases (another party's reads
+    /// exactly like one that does not exist), or a case a complaint cannot be about.
+    UnknownCase,
+    /// Text for the public page that carries a phone, an account or an ID number.
+    PersonalData,
 }
 
 /// Why a step on a record was refused although the request itself was well formed.
@@ -86,6 +95,10 @@ pub enum Refusal {
     AlreadyRated,
     /// Rating comes after power is back.
     NotRestoredYet,
+    /// A complaint's handling may be reviewed once.
+    AlreadyReviewed,
+    /// There is no other supervisor to review a complaint.
+    NoOtherSupervisor,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -272,6 +285,10 @@ impl Problem {
             Problem::NothingAsked => t.problem_nothing_asked.to_owned(),
             Problem::AlreadyAccepted => t.problem_already_accepted.to_owned(),
             Problem::AlreadyRequested => t.problem_already_requested.to_owned(),
+            Problem::InTheFuture => t.problem_in_the_future.to_owned(),
+            Problem::BeforeItBegan => t.problem_before_it_began.to_owned(),
+            Problem::UnknownCase => t.problem_unknown_case.to_owned(),
+            Problem::PersonalData => t.problem_personal_data.to_owned(),
         }
     }
 }
@@ -284,6 +301,8 @@ impl Refusal {
             Refusal::ReopenWindowPassed => t.refusal_reopen_window_passed,
             Refusal::AlreadyRated => t.refusal_already_rated,
             Refusal::NotRestoredYet => t.refusal_not_restored_yet,
+            Refusal::AlreadyReviewed => t.refusal_already_reviewed,
+            Refusal::NoOtherSupervisor => t.refusal_no_other_supervisor,
         }
     }
 }

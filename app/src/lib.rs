@@ -10,6 +10,7 @@ pub mod areas;
 pub mod auth;
 pub mod calendar;
 pub mod case;
+pub mod complaints;
 pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -22,6 +23,7 @@ pub mod managers;
 pub mod notifications;
 pub mod outages;
 pub mod shell;
+pub mod suggestions;
 pub mod supervision;
 pub mod tickets;
 pub mod time;
@@ -78,6 +80,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/applications") view=applications::pages::ApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/applications/:number") view=shell::ApplicationRoute ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/applications") view=applications::pages::ApplicationsByKindPage ssr=SsrMode::Async/>
+                    <Route path=path!("/complain") view=complaints::pages::ComplainPage ssr=SsrMode::Async/>
+                    <Route path=path!("/complaints") view=complaints::pages::ComplaintsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/complaints/:number") view=complaints::pages::ComplaintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/suggest") view=suggestions::pages::SuggestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/suggestions") view=suggestions::pages::SuggestionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/suggestions") view=suggestions::pages::AnswerSuggestionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/calendar") view=calendar::pages::CalendarPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/work-orders") view=workorders::pages::WorkByDepartmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/queue") view=shell::QueueRoute ssr=SsrMode::Async/>

@@ -186,6 +186,8 @@ const VILLAGES: &[&str] = &["东村", "西村", "南营子村", "北沟村", "�
 const URBAN_HOUSEHOLDS: usize = 30;
 const TOWNSHIP_HOUSEHOLDS: usize = 23;
 pub const SUPERVISOR: &str = "S0001";
+/// A second supervisor, who reviews complaints the first one handled.
+pub const REVIEWER: &str = "S0002";
 
 /// Demo sign-in of household number `n` (from 1): phone and account number.
 pub fn household(n: usize) -> (String, String) {
@@ -392,6 +394,196 @@ async fn demo_application(tx: &mut Transaction<'_, Postgres>, a: &DemoApplicatio
     Ok(())
 }
 
+/// A complaint in the demo, by household `household(n)`, sent `hours_ago`, in `stage`; a
+/// review (round 2) is handled by the second supervisor.
+struct DemoComplaint {
+    number: &'static str,
+    household: usize,
+    category: &'static str,
+    what: &'static str,
+    hours_ago: i32,
+    stage: &'static str,
+    round: i16,
+    /// The finding and reply, once replied; and the customer's rating (satisfied, reason).
+    reply: Option<(&'static str, &'static str, &'static str)>,
+    rating: Option<(bool, Option<&'static str>)>,
+}
+
+/// Complaints in every state: just in, late for contact, contacted, replied and waiting for
+/// the rating, closed satisfied, and one under review by the second supervisor.
+const COMPLAINTS: &[DemoComplaint] = &[
+    DemoComplaint {
+        number: "CPDEMA23",
+        household: 10,
+        category: "service_attitude",
+        what: "客户经理接电话时态度生硬，没有听完我的问题就挂断了。",
+        hours_ago: 2,
+        stage: "received",
+        round: 1,
+        reply: None,
+        rating: None,
+    },
+    DemoComplaint {
+        number: "CPDEMB23",
+        household: 11,
+        category: "outage_reconnection",
+        what: "上周停电后等了六个小时才恢复，期间没有人告知进展。",
+        hours_ago: 30,
+        stage: "received",
+        round: 1,
+        reply: None,
+        rating: None,
+    },
+    DemoComplaint {
+        number: "CPDEMC23",
+        household: 12,
+        category: "business_handling",
+        what: "更名手续来回跑了三次，每次要的材料都不一样。",
+        hours_ago: 26,
+        stage: "contacted",
+        round: 1,
+        reply: None,
+        rating: None,
+    },
+    DemoComplaint {
+        number: "CPDEMD23",
+        household: 15,
+        category: "supply_quality",
+        what: "晚上电压偏低，灯一直闪，空调启动不了。",
+        hours_ago: 72,
+        stage: "replied",
+        round: 1,
+        reply: Some((
+            "upheld",
+            "台区变压器负载过高，已安排增容。",
+            "经核实，您所在台区晚高峰电压偏低属实。我们已安排台区增容，预计两周内完成，期间如有问题请随时联系。",
+        )),
+        rating: None,
+    },
+    DemoComplaint {
+        number: "CPDEME23",
+        household: 16,
+        category: "other",
+        what: "营业厅周六不开门，上班族没法办业务。",
+        hours_ago: 240,
+        stage: "closed",
+        round: 1,
+        reply: Some((
+            "partly_upheld",
+            "营业厅周六上午已开放，但未公示。",
+            "营业厅周六上午9点至12点开放，我们已在门口和网上公示营业时间，也可在本门户办理大部分业务。",
+        )),
+        rating: Some((true, None)),
+    },
+    DemoComplaint {
+        number: "CPDEMF23",
+        household: 19,
+        category: "service_attitude",
+        what: "抄表员进院子没有出示证件。",
+        hours_ago: 120,
+        stage: "received",
+        round: 2,
+        reply: Some((
+            "not_upheld",
+            "当日抄表员佩戴了工作证。",
+            "经核实，当日抄表员按规定佩戴了工作证，今后我们会提醒抄表员主动出示。",
+        )),
+        rating: Some((false, Some("我当时没有看到证件，希望再核实一下。"))),
+    },
+];
+
+async fn demo_complaint(tx: &mut Transaction<'_, Postgres>, c: &DemoComplaint) -> Result<(), sqlx::Error> {
+    let (phone, account) = household(c.household);
+    let handler = if c.round == 2 { REVIEWER } else { SUPERVISOR };
+    let waiting = matches!(c.stage, "received" | "contacted");
+    // A review started a day ago; the round's contact limit is 24 hours, the reply about four
+    // working days (the portal computes them exactly; the demo only needs them plausible).
+    let started_hours_ago = if c.round == 2 { 24 } else { c.hours_ago };
+    let case_id: i64 = sqlx::query_scalar(
+        "insert into cases (kind, number, customer_id, opened_by, opened_at, submission_key, open, due_at, at_risk_at,
+                            handled_by)
+         select 'complaint', $1, c.id, u.id, now() - make_interval(hours => $4), gen_random_uuid(), $5,
+                case when $5 then now() - make_interval(hours => $6) + case when $7 = 'received' then interval '24 hours' else interval '6 days' end end,
+                case when $5 then now() - make_interval(hours => $6) + case when $7 = 'received' then interval '20 hours' else interval '5 days' end end,
+                h.id
+         from customers c, users u, users h
+         where c.account_no = $2 and u.phone = $3 and h.employee_no = $8
+         returning id",
+    )
+    .bind(c.number)
+    .bind(&account)
+    .bind(&phone)
+    .bind(c.hours_ago)
+    .bind(waiting)
+    .bind(started_hours_ago)
+    .bind(c.stage)
+    .bind(handler)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "insert into complaints (id, category, what_happened, manager_user_id, round, stage)
+         select $1, $2, $3, m.user_id, $4, $5
+         from cases k join manager_assignments ma on ma.customer_id = k.customer_id and ma.ended_at is null
+         join managers m on m.id = ma.manager_id where k.id = $1",
+    )
+    .bind(case_id)
+    .bind(c.category)
+    .bind(c.what)
+    .bind(c.round)
+    .bind(c.stage)
+    .execute(&mut **tx)
+    .await?;
+    // The first round (finished when a review follows), then the review.
+    let first_done = c.round == 2;
+    let contacted = first_done || c.stage != "received";
+    let replied = first_done || matches!(c.stage, "replied" | "closed");
+    let (finding, reason, reply) = (c.reply.map(|r| r.0), c.reply.map(|r| r.1), c.reply.map(|r| r.2));
+    let rated = c.rating.filter(|_| first_done || c.stage == "closed");
+    sqlx::query(
+        "insert into complaint_rounds (complaint_id, round, handler_id, started_at, contacted_at, contact_method,
+                                       finding, finding_reason, reply, replied_at, satisfied, rating_reason, rated_at)
+         select $1, 1, u.id, k.opened_at,
+                case when $2 then k.opened_at + interval '3 hours' end, case when $2 then 'phone' end,
+                case when $3 then $4 end, case when $3 then $5 end, case when $3 then $6 end,
+                case when $3 then k.opened_at + interval '2 days' end,
+                $7, $8, case when $7 is not null then k.opened_at + interval '3 days' end
+         from cases k, users u where k.id = $1 and u.employee_no = $9",
+    )
+    .bind(case_id)
+    .bind(contacted)
+    .bind(replied)
+    .bind(finding)
+    .bind(reason)
+    .bind(reply)
+    .bind(rated.map(|(s, _)| s))
+    .bind(rated.and_then(|(_, why)| why))
+    .bind(SUPERVISOR)
+    .execute(&mut **tx)
+    .await?;
+    if first_done {
+        sqlx::query(
+            "insert into complaint_rounds (complaint_id, round, handler_id, started_at)
+             select $1, 2, u.id, now() - interval '24 hours' from users u where u.employee_no = $2",
+        )
+        .bind(case_id)
+        .bind(REVIEWER)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "insert into case_events (case_id, actor_id, kind, status, at)
+         select id, opened_by, 'reported', 'received', opened_at from cases where id = $1",
+    )
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    if c.stage != "received" || first_done {
+        let last = if first_done { "received" } else { c.stage };
+        demo_event(tx, case_id, SUPERVISOR, 0, ("status", Some(last), None)).await?;
+    }
+    Ok(())
+}
+
 /// Loads the demo county with its back office's work orders unless any user exists. Returns
 /// whether it loaded.
 pub async fn load_once(pool: &PgPool) -> Result<bool, Box<dyn std::error::Error>> {
@@ -421,6 +613,9 @@ async fn load_demo_once(pool: &PgPool, work_orders: bool) -> Result<bool, Box<dy
         }
         for a in APPLICATIONS {
             demo_application(&mut tx, a).await?;
+        }
+        for c in COMPLAINTS {
+            demo_complaint(&mut tx, c).await?;
         }
     }
     tx.commit().await?;
@@ -457,6 +652,7 @@ async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<(), sqlx
         department_ids.insert(*code, department);
     }
     let supervisor = id(tx, "insert into users (role, display_name, employee_no, password_hash) values ('supervisor', $1, $2, $3) returning id", &["周建国", SUPERVISOR, hash]).await?;
+    id(tx, "insert into users (role, display_name, employee_no, password_hash) values ('supervisor', $1, $2, $3) returning id", &["王丽华", REVIEWER, hash]).await?;
     let mut manager_ids = std::collections::HashMap::new();
     for (i, (employee_no, name, tier, grade)) in MANAGERS.iter().enumerate() {
         let user = id(tx, "insert into users (role, display_name, employee_no, password_hash) values ('manager', $1, $2, $3) returning id", &[name, employee_no, hash]).await?;
@@ -703,6 +899,6 @@ pub fn sign_in_sheet(addr: &str) -> String {
          Large-customer contact phone 13900000001 (county hospital), 13900000003 (cement works)\n\
          Customer manager       M1003 (community), M1001 (member), M1007 (area)\n\
          Department staff       D2001 (billing), D2004 (metering), D2003 (connection)\n\
-         Supervisor             {SUPERVISOR}\n"
+         Supervisor             {SUPERVISOR}, {REVIEWER} (reviews complaints)\n"
     )
 }

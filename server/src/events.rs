@@ -278,6 +278,20 @@ pub async fn application_stream(
     Ok(open_stream(state, headers, user.user_id, scope, watch))
 }
 
+/// `GET /live/complaints/{number}`: "changed" whenever that complaint changes, for its
+/// customer and the supervisors.
+pub async fn complaint_stream(
+    State(state): State<LiveState>,
+    Viewer(user): Viewer,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let (complaint, _) = app::complaints::service::visible(&state.pool, &user, &number).await?;
+    let scope = customer_scope(&user).ok_or(AppError::NotFound)?;
+    let watch = Watch::Case { id: complaint.id, follows: None };
+    Ok(open_stream(state, headers, user.user_id, scope, watch))
+}
+
 /// `GET /live/queue`: "changed" whenever a case the viewer may see changes.
 pub async fn queue_stream(
     State(state): State<LiveState>,

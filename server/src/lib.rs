@@ -194,6 +194,7 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
         .route("/live/tickets/{number}", get(events::ticket_stream))
         .route("/live/queue", get(events::queue_stream))
         .route("/live/applications/{number}", get(events::application_stream))
+        .route("/live/complaints/{number}", get(events::complaint_stream))
         .with_state(events::LiveState { pool: pool.clone(), hub: hub.clone() })
         .merge(
             Router::new()

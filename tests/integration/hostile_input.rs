@@ -286,7 +286,9 @@ async fn no_input_to_any_server_function_breaks_it(pool: sqlx::PgPool) {
                    and not exists (select 1 from work_orders w where w.id = k.id))
               + (select count(*) from cases k where k.kind = 'application'
                    and not exists (select 1 from applications a where a.id = k.id))
-              + (select count(*) from cases k where k.kind not in ('ticket', 'work_order', 'application'))
+              + (select count(*) from cases k where k.kind = 'complaint'
+                   and not exists (select 1 from complaint_rounds r where r.complaint_id = k.id and r.round = 1))
+              + (select count(*) from cases k where k.kind not in ('ticket', 'work_order', 'application', 'complaint'))
               + (select count(*) from outages o where not exists (select 1 from outage_areas a where a.outage_id = o.id))",
     )
     .fetch_one(&portal.pool)

@@ -3,6 +3,7 @@
 use super::model::{ApplicationKind, Item, ItemState, Party, Stage, StepAction};
 use crate::{
     case::model::{Deadline, EventView},
+    customers::api::OwnAccount,
     domain::Text,
     error::AppError,
 };
@@ -13,19 +14,11 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use super::service;
 
-/// An account the customer may apply for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApplyAccount {
-    pub account_no: String,
-    pub name: String,
-    pub address: String,
-}
-
 /// The application form: the customer's accounts, the kinds they may apply for and, once a
 /// kind is chosen, everything it needs (told in one go) and its time limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplySetup {
-    pub accounts: Vec<ApplyAccount>,
+    pub accounts: Vec<OwnAccount>,
     pub kinds: Vec<ApplicationKind>,
     pub chosen: Option<ApplicationKind>,
     pub items: Vec<Item>,
@@ -126,10 +119,7 @@ pub async fn apply_form(kind: Option<Text>) -> Result<ApplySetup, AppError> {
     let kinds = ApplicationKind::for_group(group);
     let chosen = kind.and_then(|k| k.parse::<ApplicationKind>().ok()).filter(|k| kinds.contains(k));
     Ok(ApplySetup {
-        accounts: sites
-            .into_iter()
-            .map(|s| ApplyAccount { account_no: s.account_no, name: s.name, address: s.address })
-            .collect(),
+        accounts: sites.iter().map(OwnAccount::of).collect(),
         items: chosen.map(|k| k.items(group)).unwrap_or_default(),
         needs_capacity: chosen.is_some_and(ApplicationKind::needs_capacity),
         working_days: chosen.map_or(0, |k| k.working_days(group)),

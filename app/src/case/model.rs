@@ -123,12 +123,13 @@ pub fn deadline_alert(due: Option<Due>, now: DateTime<Utc>) -> Option<(DeadlineS
     }
 }
 
-/// Who hears that a case's deadline is at risk or missed: the supervisor always; for a work
-/// order or an application also the manager who answers for it to the customer (the
-/// department's or the application's lateness is theirs to chase).
+/// Who hears that a case's deadline is at risk or missed: the supervisor always (for a
+/// complaint, the supervisor handling it, never the manager it concerns); for a work order or
+/// an application also the manager who answers for it to the customer (the department's or
+/// the application's lateness is theirs to chase).
 pub fn alerted(kind: CaseKind, supervisor: i64, manager: i64) -> Vec<i64> {
     match kind {
-        CaseKind::Ticket => vec![supervisor],
+        CaseKind::Ticket | CaseKind::Complaint => vec![supervisor],
         CaseKind::WorkOrder | CaseKind::Application if manager == supervisor => vec![supervisor],
         CaseKind::WorkOrder | CaseKind::Application => vec![supervisor, manager],
     }

@@ -14,6 +14,7 @@ use crate::{
     error::{AppError, AppResult, Problem},
 };
 use std::str::FromStr;
+use uuid::Uuid;
 
 /// Opens a case and puts its first entry ("reported", in the kind's first status) on the
 /// timeline. `None` when a case with this submission key exists already.
@@ -62,13 +63,20 @@ impl CaseRow {
 /// The case numbered so, of any kind, if this user's customer scope holds its customer;
 /// otherwise exactly what a missing case gives.
 pub async fn visible(pool: &PgPool, user: &SessionUser, number: &str) -> AppResult<CaseRow> {
-    use crate::customers::model::{customer_scope, in_scope};
+    use crate::customers::model::{customer_scope, in_scope, CustomerScope};
     let number = super::model::CaseNo::parse(number).map_err(|_| AppError::NotFound)?;
     let row = store::by_number(pool, &number).await?.ok_or(AppError::NotFound)?;
     match customer_scope(user) {
+        Some(CustomerScope::Manager { .. }) if !row.kind.worked_by_customers_manager() => Err(AppError::NotFound),
         Some(scope) if in_scope(scope, row.owner()) => Ok(row),
         _ => Err(AppError::NotFound),
     }
+}
+
+/// Names the staff member who answers for the case when it is not the customer's manager's
+/// supervisor (a complaint's handler): the deadline sweep tells them.
+pub async fn hand_to(tx: &mut Tx<'_>, case_id: i64, user_id: i64) -> AppResult<()> {
+    store::set_handled_by(tx, case_id, user_id).await
 }
 
 /// A message on the thread, or (staff only) an internal note no customer ever sees. A customer
@@ -81,7 +89,7 @@ pub async fn post(
     author: &SessionUser,
     body: &str,
     internal: bool,
-    key: Option<uuid::Uuid>,
+    key: Option<Uuid>,
 ) -> AppResult<Option<EventKind>> {
     let body = parse_text(body, MESSAGE_MAX, true).map_err(|p| AppError::field("body", p))?;
     let kind = if internal && author.role.is_staff() { EventKind::Note } else { EventKind::Message };
@@ -91,13 +99,7 @@ pub async fn post(
 
 /// Adds files (already decoded and re-encoded) to a case, within the per-case limit, with one
 /// timeline entry; a retry of the same form (`key`) adds nothing.
-pub async fn attach(
-    tx: &mut Tx<'_>,
-    case_id: i64,
-    by: i64,
-    photos: &[KeptPhoto],
-    key: Option<uuid::Uuid>,
-) -> AppResult<()> {
+pub async fn attach(tx: &mut Tx<'_>, case_id: i64, by: i64, photos: &[KeptPhoto], key: Option<Uuid>) -> AppResult<()> {
     if photos.is_empty() {
         return Err(AppError::field("photos", Problem::Required));
     }
@@ -122,13 +124,14 @@ pub fn attachments_event<'a>(by: i64, count: usize) -> NewEvent<'a> {
 
 /// Records a step sent with a form's one-time key, unless that key was used already (a
 /// retry): returns whether it was recorded, so the caller stores the rest only once too.
-pub async fn record_once(
-    tx: &mut Tx<'_>,
-    case_id: i64,
-    event: NewEvent<'_>,
-    key: Option<uuid::Uuid>,
-) -> AppResult<bool> {
+pub async fn record_once(tx: &mut Tx<'_>, case_id: i64, event: NewEvent<'_>, key: Option<Uuid>) -> AppResult<bool> {
     store::add_event_once(tx, case_id, event, key).await
+}
+
+/// Whether a step with this one-time key was recorded already: a retried form finds its
+/// step done and changes nothing.
+pub async fn already_recorded(tx: &mut Tx<'_>, key: Uuid) -> AppResult<bool> {
+    store::key_used(tx, key).await
 }
 
 /// Files sent with the form that opens a case: stored with it, without a timeline entry of

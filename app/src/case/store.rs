@@ -107,6 +107,12 @@ pub async fn add_event_once(tx: &mut Tx<'_>, case_id: i64, e: NewEvent<'_>, key:
     Ok(told.is_some())
 }
 
+pub async fn key_used(tx: &mut Tx<'_>, key: Uuid) -> AppResult<bool> {
+    Ok(sqlx::query_scalar!(r#"select exists (select 1 from case_events where submission_key = $1) as "used!""#, key)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
 /// Reads a notification from `CHANGES_CHANNEL`.
 pub fn parse_change(payload: &str) -> Option<Change> {
     serde_json::from_str(payload).ok()
@@ -123,6 +129,11 @@ pub async fn set_progress(tx: &mut Tx<'_>, case_id: i64, open: bool, due: Option
     )
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+pub async fn set_handled_by(tx: &mut Tx<'_>, case_id: i64, user_id: i64) -> AppResult<()> {
+    sqlx::query!("update cases set handled_by = $2 where id = $1", case_id, user_id).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -202,12 +213,12 @@ pub struct WaitingRow {
 }
 
 /// Open cases of every kind whose deadline is at risk or missed by `now`, with the supervisor
-/// to tell.
+/// to tell (the case's handler where it names one).
 pub async fn at_risk_by(pool: &PgPool, now: DateTime<Utc>) -> AppResult<Vec<WaitingRow>> {
     Ok(sqlx::query_as!(
         WaitingRow,
         r#"select c.id, c.kind as "kind: CaseKind", c.due_at as "due_at!", c.at_risk_at as "at_risk_at!",
-                  m.supervisor_id, m.user_id as manager_user_id
+                  coalesce(c.handled_by, m.supervisor_id) as "supervisor_id!", m.user_id as manager_user_id
            from cases c
            join manager_assignments ma on ma.customer_id = c.customer_id and ma.ended_at is null
            join managers m on m.id = ma.manager_id

@@ -4,6 +4,21 @@ use crate::{error::AppError, i18n::Localized, managers::model::ManagerCard};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// One of the customer's own accounts, as a form offers it (apply, complain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnAccount {
+    pub account_no: String,
+    pub name: String,
+    pub address: String,
+}
+
+#[cfg(feature = "ssr")]
+impl OwnAccount {
+    pub fn of(site: &super::service::SiteRow) -> Self {
+        OwnAccount { account_no: site.account_no.clone(), name: site.name.clone(), address: site.address.clone() }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Site {
     pub account_no: String,

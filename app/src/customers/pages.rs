@@ -68,6 +68,7 @@ pub fn ManagerCardView(card: ManagerCard) -> impl IntoView {
                 <dd><a href=supervision_tel>{card.supervision_phone}</a></dd>
             </dl>
             <p class="hint">{t.supervision_hint}</p>
+            <p><a class="complain-link" href="/complain">{t.complain_link}</a></p>
         </article>
     }
 }

@@ -10,16 +10,24 @@ text_enum!(
         Ticket => "ticket",
         WorkOrder => "work_order",
         Application => "application",
+        Complaint => "complaint",
     }
 );
 
 impl CaseKind {
+    /// Whether the customer's manager works the case. A complaint goes past them to the
+    /// supervisor, so the manager's view of their customers' cases leaves it out.
+    pub fn worked_by_customers_manager(self) -> bool {
+        self != CaseKind::Complaint
+    }
+
     /// Where the case's page is, for links in notifications and messages.
     pub fn page(self, number: &CaseNo) -> String {
         match self {
             CaseKind::Ticket => format!("/tickets/{}", number.as_str()),
             CaseKind::WorkOrder => format!("/work/{}", number.as_str()),
             CaseKind::Application => format!("/applications/{}", number.as_str()),
+            CaseKind::Complaint => format!("/complaints/{}", number.as_str()),
         }
     }
 }

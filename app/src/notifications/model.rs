@@ -28,6 +28,11 @@ text_enum!(
         ApplicationSubmitted => "application_submitted",
         ApplicationDocumentsRequested => "application_documents_requested",
         ApplicationStep => "application_step",
+        ComplaintReceived => "complaint_received",
+        ComplaintAboutYou => "complaint_about_you",
+        ComplaintContacted => "complaint_contacted",
+        ComplaintReplied => "complaint_replied",
+        ComplaintReview => "complaint_review",
     }
 );
 
@@ -59,6 +64,11 @@ impl Kind {
             Kind::ApplicationSubmitted => t.notice_application_submitted,
             Kind::ApplicationDocumentsRequested => t.notice_application_documents_requested,
             Kind::ApplicationStep => t.notice_application_step,
+            Kind::ComplaintReceived => t.notice_complaint_received,
+            Kind::ComplaintAboutYou => t.notice_complaint_about_you,
+            Kind::ComplaintContacted => t.notice_complaint_contacted,
+            Kind::ComplaintReplied => t.notice_complaint_replied,
+            Kind::ComplaintReview => t.notice_complaint_review,
         }
     }
 }

@@ -48,6 +48,7 @@ pub fn Frame(children: Children) -> impl IntoView {
         <footer class="foot">
             <span>{t.repair_line_label}</span>" "
             <a href=format!("tel:{REPAIR_LINE}")>{REPAIR_LINE}</a>
+            " · "<a href="/suggestions">{t.nav_suggestions}</a>
         </footer>
     }
 }
@@ -62,6 +63,7 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
                 ("/tickets", t.nav_my_tickets),
                 ("/applications", t.nav_applications),
                 ("/my-outages", t.nav_outages),
+                ("/complaints", t.nav_complaints),
             ];
             if role == Role::LargeContact {
                 links.push(("/consultations", t.nav_consultations));
@@ -74,11 +76,14 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
             ("/applications", t.nav_applications),
             ("/outages/new", t.nav_publish_outage),
             ("/consultations", t.nav_consultations),
+            ("/complaints", t.nav_complaints_about_me),
         ],
         Role::Supervisor => vec![
             ("/supervisor", t.nav_managers),
             ("/queue", t.nav_queue),
             ("/supervisor/follow-ups", t.follow_ups),
+            ("/complaints", t.nav_complaints),
+            ("/supervisor/suggestions", t.nav_suggestions),
             ("/supervisor/work-orders", t.nav_work_orders),
             ("/supervisor/applications", t.nav_applications),
             ("/supervisor/calendar", t.nav_calendar),

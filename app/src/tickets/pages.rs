@@ -355,8 +355,11 @@ fn TicketDetail(
             <h2>{t.timeline}</h2>
             {timeline(view.events, t.event_reported, |s: &Status, t| s.label(t))}
             <MessageForm number=number.clone() key=view.message_key.clone() staff=view.viewer_is_staff message/>
-            <PhotoForm action=AddPhotos::PATH number key=view.photo_key.clone() label=t.choose_photos/>
+            <PhotoForm action=AddPhotos::PATH number=number.clone() key=view.photo_key.clone() label=t.choose_photos/>
         </section>
+        {(!view.viewer_is_staff).then(|| view! {
+            <p><a class="complain-link" href=format!("/complain?about={number}")>{t.complain_about_this}</a></p>
+        })}
     }
 }
 

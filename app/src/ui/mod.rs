@@ -418,6 +418,34 @@ pub fn text_area(
     }
 }
 
+/// A choice of one from a few (`name`, its `legend`, each option's value and words), as
+/// radio buttons large enough to tap, with the field's message below; `checked` is the value
+/// chosen before (kept on an error).
+pub fn choice_group(
+    name: &'static str,
+    legend: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    checked: Option<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("field-{name}-error");
+    let described = error_id.clone();
+    view! {
+        <fieldset class="field choices" class:invalid=move || error.with(Option::is_some) aria-describedby=described>
+            <legend>{legend}</legend>
+            {options.into_iter().map(|(value, words)| {
+                let id = format!("{name}-{value}");
+                view! {
+                    <input type="radio" name=name id=id.clone() value=value class="choice"
+                        checked=checked.as_deref() == Some(value)/>
+                    <label for=id class="choice-label">{words}</label>
+                }
+            }).collect_view()}
+            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+        </fieldset>
+    }
+}
+
 /// Text to put inside a `<textarea>`. Leptos writes a textarea's children into the server's
 /// HTML unescaped (as it does for `<script>` and `<style>`), so a typed `</textarea><script>`
 /// would end the field and run; the server escapes it here, and the browser reads the entities
