@@ -80,6 +80,8 @@ pub enum Problem {
     UnknownCase,
     /// Text for the public page that carries a phone, an account or an ID number.
     PersonalData,
+    /// A promotion of the highest grade or a demotion of the lowest.
+    NoGradeStep,
 }
 
 /// Why a step on a record was refused although the request itself was well formed.
@@ -289,6 +291,7 @@ impl Problem {
             Problem::BeforeItBegan => t.problem_before_it_began.to_owned(),
             Problem::UnknownCase => t.problem_unknown_case.to_owned(),
             Problem::PersonalData => t.problem_personal_data.to_owned(),
+            Problem::NoGradeStep => t.problem_no_grade_step.to_owned(),
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod managers;
 pub mod notifications;
 pub mod outages;
+pub mod reporting;
 pub mod shell;
 pub mod suggestions;
 pub mod supervision;
@@ -86,6 +87,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/suggest") view=suggestions::pages::SuggestPage ssr=SsrMode::Async/>
                     <Route path=path!("/suggestions") view=suggestions::pages::SuggestionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/suggestions") view=suggestions::pages::AnswerSuggestionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/scorecards") view=reporting::pages::ScorecardsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-record") view=reporting::pages::MyRecordPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/calendar") view=calendar::pages::CalendarPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/work-orders") view=workorders::pages::WorkByDepartmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/queue") view=shell::QueueRoute ssr=SsrMode::Async/>

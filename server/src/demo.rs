@@ -584,6 +584,70 @@ async fn demo_complaint(tx: &mut Transaction<'_, Postgres>, c: &DemoComplaint) -
     Ok(())
 }
 
+/// A year of repairs for every household, each rated, so a new user sees real service
+/// records: the demo's managers are taken to have served their customers for over a year.
+/// Loaded by `make run` after the county (tests start from the county alone and make the
+/// history they need).
+pub async fn load_history(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("update manager_assignments set assigned_at = now() - interval '400 days' where ended_at is null")
+        .execute(&mut *tx)
+        .await?;
+    // Four repairs per household spread over the year; a number drawn from the case alphabet
+    // (md5's hex digits mapped onto 2-9 and A-H).
+    sqlx::query(
+        "with h as (
+             select c.id as customer_id, c.user_id, c.address, c.phone, a.area_type, m.user_id as manager_user_id,
+                    row_number() over (order by c.id)::int as n
+             from customers c join service_areas a on a.id = c.area_id
+             join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
+             join managers m on m.id = ma.manager_id
+             where c.user_id is not null
+         ), made as (
+             select h.*, k, date_trunc('minute', now()) - make_interval(days => (n * 37 + k * 89) % 350 + 8,
+                                                                        hours => (n + k) % 9) as at,
+                    20 + (n * k * 7) % 50 as arrive_minutes, 30 + ((n + k) * 13) % 240 as restore_minutes,
+                    3 + (n * 3 + k) % 3 - case when (n + k) % 11 = 0 then 2 else 0 end as score,
+                    translate(substr(md5(random()::text || n || '-' || k), 1, 8), '0123456789abcdef',
+                              '23456789ABCDEFGH') as number
+             from h, generate_series(1, 4) k
+         ), opened as (
+             insert into cases (kind, number, customer_id, opened_by, opened_at, submission_key, open)
+             select 'ticket', number, customer_id, user_id, at, gen_random_uuid(), false from made
+             returning id, number
+         ), repaired as (
+             insert into tickets (id, category, urgent, description, address, contact_phone, status, area_type,
+                                  arrive_by, arrived_at, restore_by, restored_at, closed_at)
+             select o.id, 'no_power', false, '', m.address, m.phone, 'closed', m.area_type,
+                    m.at + case when m.area_type = 'urban' then interval '45 minutes' else interval '90 minutes' end,
+                    m.at + make_interval(mins => m.arrive_minutes),
+                    m.at + make_interval(mins => m.arrive_minutes) + interval '4 hours',
+                    m.at + make_interval(mins => m.arrive_minutes + m.restore_minutes),
+                    m.at + make_interval(mins => m.arrive_minutes + m.restore_minutes) + interval '1 day'
+             from opened o join made m on m.number = o.number
+             returning id
+         ), rated as (
+             insert into ratings (ticket_id, rated_by, overall, speed, attitude, professionalism, rated_at)
+             select o.id, m.user_id, m.score, greatest(1, m.score - (m.k % 2)), least(5, m.score + 1), m.score,
+                    m.at + interval '1 day'
+             from opened o join made m on m.number = o.number
+         )
+         insert into case_events (case_id, actor_id, kind, status, at)
+         select o.id, e.actor, e.kind, e.status, e.at
+         from opened o join made m on m.number = o.number,
+              lateral (values (m.user_id, 'reported', 'submitted', m.at),
+                              (m.manager_user_id, 'status', 'accepted', m.at + make_interval(mins => 5 + (m.n * m.k) % 40)),
+                              (m.manager_user_id, 'status', 'restored',
+                               m.at + make_interval(mins => m.arrive_minutes + m.restore_minutes)),
+                              (m.user_id, 'status', 'closed',
+                               m.at + make_interval(mins => m.arrive_minutes + m.restore_minutes) + interval '1 day'))
+                  as e(actor, kind, status, at)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
 /// Loads the demo county with its back office's work orders unless any user exists. Returns
 /// whether it loaded.
 pub async fn load_once(pool: &PgPool) -> Result<bool, Box<dyn std::error::Error>> {

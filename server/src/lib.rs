@@ -8,6 +8,7 @@ pub mod middleware;
 pub mod ops;
 pub mod photos;
 pub mod pwa;
+pub mod reports;
 pub mod viewer;
 
 use app::{shell::document, App};
@@ -204,6 +205,7 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
                 .route("/work/{number}/photos/{id}/{variant}", get(photos::work_order_photo))
                 .route("/applications/{number}/documents/{id}", get(photos::application_document))
                 .route("/applications/{number}/documents/{id}/{variant}", get(photos::application_document))
+                .route("/supervisor/scorecards.csv", get(reports::scorecards_csv))
                 .with_state(pool.clone()),
         );
     let context = {

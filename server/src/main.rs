@@ -40,6 +40,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     server::MIGRATOR.run(&pool).await?;
     if env("PORTAL_DEMO_DATA").is_some_and(|v| v == "1") {
         if server::demo::load_once(&pool).await? {
+            server::demo::load_history(&pool).await?;
             tracing::info!("demo data loaded");
         }
         println!("{}", server::demo::sign_in_sheet(&addr.to_string()));

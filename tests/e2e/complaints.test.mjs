@@ -25,6 +25,10 @@ for (const [index, { js, name: mode }] of modes.entries()) {
     const supervisor = await signedIn(js, 'S0001', '/supervisor');
     const manager = await signedIn(js, managerId, '/manager');
     try {
+      // The manager's record on the household's card, before.
+      const upheld = async () => Number(await customer.textContent('.record-upheld'));
+      await open(customer, js, '/me');
+      const before = await upheld();
       // From the ticket: "complain about this" fills in its number.
       const ticket = await sendReport(customer, 'no_power', '整栋楼没电');
       await open(customer, js, `/tickets/${ticket}`);
@@ -84,6 +88,9 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       await stage(customer, js, 'closed');
       await customer.locator('.rating', { hasText: '满意' }).waitFor();
       await assertFitsPhone(customer);
+      // The card now counts the upheld complaint in the manager's record.
+      await open(customer, js, '/me');
+      assert.equal(await upheld(), before + 1);
 
       // The manager still sees none of it: no reply, no finding.
       await open(manager, js, `/complaints/${number}`);

@@ -26,9 +26,9 @@ async fn a_household_sees_its_own_account_and_manager_only(pool: sqlx::PgPool) {
     .fetch_one(&portal.pool)
     .await
     .unwrap();
-    assert_eq!(service.managers[0].name, expected);
-    assert_eq!(service.managers[0].tier, app::managers::model::Tier::Community);
-    assert!(!service.managers[0].phone.is_empty() && !service.managers[0].supervision_phone.is_empty());
+    assert_eq!(service.managers[0].card.name, expected);
+    assert_eq!(service.managers[0].card.tier, app::managers::model::Tier::Community);
+    assert!(!service.managers[0].card.phone.is_empty() && !service.managers[0].card.supervision_phone.is_empty());
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -46,7 +46,7 @@ async fn a_company_contact_sees_every_site_of_the_company_and_no_other(pool: sql
     assert_eq!(service.sites.len() as i64, sites);
     assert!(sites >= 2);
     assert!(service.sites.iter().all(|s| s.name.starts_with("建平县人民医院")));
-    assert!(service.managers.iter().all(|m| m.tier == app::managers::model::Tier::Member));
+    assert!(service.managers.iter().all(|m| m.card.tier == app::managers::model::Tier::Member));
 }
 
 /// Every staff function answers a customer exactly as it answers a missing record.

@@ -64,7 +64,10 @@ async fn reassignment_keeps_history_and_the_customer_sees_the_new_manager_at_onc
     let detail: AssignmentDetail =
         portal.call("customer_assignment", &[("account_no", "3100000001")], Some(&supervisor)).await.json();
     assert!(detail.eligible.iter().all(|m| m.tier == Tier::Community), "only the group's tier is offered");
-    assert!(detail.eligible.iter().all(|m| m.name != before.managers[0].name), "the current manager is not offered");
+    assert!(
+        detail.eligible.iter().all(|m| m.name != before.managers[0].card.name),
+        "the current manager is not offered"
+    );
     let target: &ManagerSummary = &detail.eligible[0];
 
     let reply = portal
@@ -73,7 +76,7 @@ async fn reassignment_keeps_history_and_the_customer_sees_the_new_manager_at_onc
     assert_eq!(reply.status, StatusCode::OK);
 
     let after: ServiceOverview = portal.call("my_service", &[], Some(&customer)).await.json();
-    assert_eq!(after.managers[0].name, target.name);
+    assert_eq!(after.managers[0].card.name, target.name);
 
     let detail: AssignmentDetail =
         portal.call("customer_assignment", &[("account_no", "3100000001")], Some(&supervisor)).await.json();
@@ -81,7 +84,7 @@ async fn reassignment_keeps_history_and_the_customer_sees_the_new_manager_at_onc
     assert_eq!(detail.history[0].manager_name, target.name);
     assert!(detail.history[0].ended_at.is_none());
     assert_eq!(detail.history[0].assigned_by.as_deref(), Some("周建国"));
-    assert_eq!(detail.history[1].manager_name, before.managers[0].name);
+    assert_eq!(detail.history[1].manager_name, before.managers[0].card.name);
     assert!(detail.history[1].ended_at.is_some());
 
     // Submitting the same move again (a double tap) records nothing more.

@@ -122,6 +122,12 @@ async fn give_account(portal: &Portal, who: &Session, number: &str) -> Reply {
     portal.call_fn(args, Some(who)).await
 }
 
+/// "Complaints upheld" on the household's "my manager" card.
+async fn upheld_on_card(portal: &Portal, household: &Session) -> u32 {
+    let service: app::customers::api::ServiceOverview = portal.call("my_service", &[], Some(household)).await.json();
+    service.managers[0].record.complaints_upheld
+}
+
 /// Notifications of this kind about the complaint numbered so, to this person.
 async fn notices(portal: &Portal, kind: &str, to: &str, number: &str) -> i64 {
     sqlx::query_scalar(
@@ -147,6 +153,7 @@ async fn a_complaint_about_a_late_repair_is_contacted_found_upheld_replied_and_r
     let manager = portal.sign_in(MANAGER).await;
     let supervisor = portal.sign_in(SUPERVISOR).await;
     let ticket = report_fault(&portal, &household, "no_power").await;
+    let upheld_before = upheld_on_card(&portal, &household).await;
 
     // "Complain about this" from the ticket fills in its number; the supervision phone is on the form.
     let form = setup(&portal, &household, Some(&ticket)).await;
@@ -225,6 +232,7 @@ async fn a_complaint_about_a_late_repair_is_contacted_found_upheld_replied_and_r
     assert_eq!(bare.error().for_field("reason"), Some(Problem::Required));
     ok(&answer(&portal, &supervisor, &number, Finding::Upheld).await);
     assert_eq!(notices(&portal, "complaint_replied", HOUSEHOLD, &number).await, 1);
+    assert_eq!(upheld_on_card(&portal, &household).await, upheld_before + 1, "the manager's record counts it");
     let replied = page(&portal, &household, &number).await;
     assert_eq!(replied.stage, Stage::Replied);
     assert_eq!(replied.rounds[0].finding, Some(Finding::Upheld));

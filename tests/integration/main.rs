@@ -17,6 +17,8 @@ mod operations;
 mod outages;
 mod photos;
 mod rendering;
+mod scorecards;
+mod service_record;
 mod sign_in;
 mod suggestions;
 mod sweep;

@@ -91,10 +91,7 @@ fn close_of(day: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|| day.and_time(CLOSE_OF_BUSINESS).and_utc())
 }
 
-/// The utility's date at a moment.
-pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&utility_offset()).date_naive()
-}
+pub use crate::time::local_date;
 
 /// Due at the close of the `days`th working day after the day it starts; at risk from the close
 /// of the working day before that (one working day left), or at once for a one-day limit asked

@@ -1,6 +1,6 @@
 //! Complaints' server functions: who is calling, which side of this complaint they are on,
 //! the fields parsed, then the service.
-use super::model::{Action, Category, ContactMethod, Finding, Party, Round, Stage};
+use super::model::{Category, Party, Round, Stage};
 use crate::{
     case::model::{Deadline, EventView},
     customers::api::OwnAccount,
@@ -187,7 +187,7 @@ pub async fn send_complaint(
 /// account) the manager it concerns.
 #[server(endpoint = "complaint")]
 pub async fn complaint(number: Text) -> Result<ComplaintView, AppError> {
-    use super::model::available;
+    use super::model::{available, Action};
     let user = crate::auth::session::require_role(every_side()).await?;
     let pool = crate::db::pool()?;
     let (row, viewer) = service::visible(&pool, &user, &number).await?;
@@ -258,6 +258,7 @@ pub async fn contact_complaint(
     method: Text,
     submission_key: Text,
 ) -> Result<(), AppError> {
+    use super::model::ContactMethod;
     use crate::{
         auth::model::Role,
         error::{FieldError, Problem},
@@ -289,7 +290,7 @@ pub async fn reply_complaint(
     reply: Text,
     submission_key: Text,
 ) -> Result<(), AppError> {
-    use super::model::{REASON_MAX, REPLY_MAX};
+    use super::model::{Finding, REASON_MAX, REPLY_MAX};
     use crate::{
         auth::model::Role,
         domain::text::parse_text,

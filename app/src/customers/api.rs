@@ -4,6 +4,14 @@ use crate::{error::AppError, i18n::Localized, managers::model::ManagerCard};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// A manager serving the customer, and their service record over the last year: the customer
+/// supervises the service (seed 000) by reading it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyManager {
+    pub card: ManagerCard,
+    pub record: crate::reporting::model::ServiceRecord,
+}
+
 /// One of the customer's own accounts, as a form offers it (apply, complain).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnAccount {
@@ -29,12 +37,12 @@ pub struct Site {
     pub manager_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceOverview {
     /// Set for a large-customer contact.
     pub company: Option<String>,
-    /// Each distinct manager serving these accounts, in account order.
-    pub managers: Vec<ManagerCard>,
+    /// Each distinct manager serving these accounts, in account order, with their record.
+    pub managers: Vec<MyManager>,
     pub sites: Vec<Site>,
 }
 
@@ -57,7 +65,8 @@ pub async fn my_service() -> Result<ServiceOverview, AppError> {
     for row in rows {
         if !seen.contains(&row.manager_id) {
             seen.push(row.manager_id);
-            managers.push(row.manager.clone());
+            let record = crate::reporting::service::service_record(&pool, row.manager_id, chrono::Utc::now()).await?;
+            managers.push(MyManager { card: row.manager.clone(), record });
         }
         sites.push(Site {
             account_no: row.account_no,

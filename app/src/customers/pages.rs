@@ -1,8 +1,9 @@
 //! The customer home: my manager and my account(s).
 use super::api::{my_service, ServiceOverview};
 use crate::{
-    i18n::{fill, use_locale, use_texts},
+    i18n::{fill, use_locale, use_texts, Texts},
     managers::model::ManagerCard,
+    reporting::model::{ServiceRecord, RECORD_MONTHS},
     ui::{Loaded, REPAIR_LINE},
 };
 use leptos::prelude::*;
@@ -26,7 +27,7 @@ fn MyServiceView(service: ServiceOverview) -> impl IntoView {
     view! {
         {service.company.map(|name| view! { <p class="company">{name}</p> })}
         <h1>{heading}</h1>
-        {service.managers.into_iter().map(|card| view! { <ManagerCardView card/> }).collect_view()}
+        {service.managers.into_iter().map(|m| view! { <ManagerCardView card=m.card record=m.record/> }).collect_view()}
         <h2>{sites_heading}</h2>
         <ul class="sites">
             {service.sites.into_iter().map(|site| view! {
@@ -45,8 +46,36 @@ fn MyServiceView(service: ServiceOverview) -> impl IntoView {
     }
 }
 
+/// A figure of the record, or "not enough ratings yet" where too little lies behind it.
+fn figure(value: Option<String>, t: &'static Texts) -> String {
+    value.unwrap_or_else(|| t.record_not_enough.to_owned())
+}
+
+/// The manager's service record over the last year, as the customer reads it.
+fn record_view(r: ServiceRecord, t: &'static Texts) -> impl IntoView {
+    let average = |a: Option<f64>| figure(a.map(|a| format!("{a:.1}")), t);
+    let months = RECORD_MONTHS.to_string();
+    view! {
+        <section class="service-record" aria-labelledby="record-heading">
+            <h2 id="record-heading">{fill(t.record_title, &[("months", &months)])}</h2>
+            <dl>
+                <dt>{t.record_overall}</dt>
+                <dd class="record-overall">{average(r.overall)}" "<span class="muted">{fill(t.record_ratings, &[("count", &r.ratings.to_string())])}</span></dd>
+                <dt>{t.rate_speed}</dt><dd>{average(r.speed)}</dd>
+                <dt>{t.rate_attitude}</dt><dd>{average(r.attitude)}</dd>
+                <dt>{t.rate_professionalism}</dt><dd>{average(r.professionalism)}</dd>
+                <dt>{t.record_within_commitment}</dt>
+                <dd>{figure(r.within_commitment.map(|s| format!("{:.0}%", s * 100.0)), t)}</dd>
+                <dt>{t.record_first_reply}</dt>
+                <dd>{figure(r.median_reply_minutes.map(|m| fill(t.record_minutes, &[("minutes", &m.to_string())])), t)}</dd>
+                <dt>{t.record_complaints_upheld}</dt><dd class="record-upheld">{r.complaints_upheld}</dd>
+            </dl>
+        </section>
+    }
+}
+
 #[component]
-pub fn ManagerCardView(card: ManagerCard) -> impl IntoView {
+pub fn ManagerCardView(card: ManagerCard, #[prop(optional)] record: Option<ServiceRecord>) -> impl IntoView {
     let t = use_texts();
     let tel = format!("tel:{}", card.phone);
     let supervision_tel = format!("tel:{}", card.supervision_phone);
@@ -69,6 +98,7 @@ pub fn ManagerCardView(card: ManagerCard) -> impl IntoView {
             </dl>
             <p class="hint">{t.supervision_hint}</p>
             <p><a class="complain-link" href="/complain">{t.complain_link}</a></p>
+            {record.map(|r| record_view(r, t))}
         </article>
     }
 }

@@ -77,9 +77,11 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
             ("/outages/new", t.nav_publish_outage),
             ("/consultations", t.nav_consultations),
             ("/complaints", t.nav_complaints_about_me),
+            ("/my-record", t.nav_my_record),
         ],
         Role::Supervisor => vec![
             ("/supervisor", t.nav_managers),
+            ("/supervisor/scorecards", t.nav_scorecards),
             ("/queue", t.nav_queue),
             ("/supervisor/follow-ups", t.follow_ups),
             ("/complaints", t.nav_complaints),

@@ -1,0 +1,297 @@
+//! Reporting's pages: the supervisors' scorecards with the ratings chart and the evaluation
+//! form, and a manager's own record.
+use super::{
+    api::{my_record, period_query, scorecards, OwnRecord, RecordEvaluation, ScorecardTable},
+    scorecard::{grade_conditions, Column, Outcome, Period, PeriodKind, ScoreRow},
+};
+use crate::{
+    i18n::{fill, use_texts, Texts},
+    managers::model::{Grade, Tier},
+    time::local_datetime,
+    ui::{
+        chart::{line_chart, Series},
+        choice_group, successes, text_area, Field, FormMessage, Forms, Loaded,
+    },
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// A figure, or a dash where too little lies behind it (the page says what the dash means).
+fn shown(value: Option<String>) -> String {
+    value.unwrap_or_else(|| "—".to_owned())
+}
+
+fn average(value: Option<f64>) -> String {
+    shown(value.map(|v| format!("{v:.1}")))
+}
+
+/// The figures of a line, in the columns' order (after the name).
+fn cells(r: &ScoreRow, t: &'static Texts) -> Vec<String> {
+    let rec = &r.record;
+    vec![
+        rec.ratings.to_string(),
+        average(rec.overall),
+        average(rec.speed),
+        average(rec.attitude),
+        average(rec.professionalism),
+        shown(rec.within_commitment.map(|s| format!("{:.0}%", s * 100.0))),
+        shown(rec.median_reply_minutes.map(|m| fill(t.record_minutes, &[("minutes", &m.to_string())]))),
+        r.complaints.to_string(),
+        rec.complaints_upheld.to_string(),
+        r.open_cases.to_string(),
+        r.late_cases.to_string(),
+        r.work_orders_overdue.to_string(),
+        format!("{}/{}", r.follow_ups_closed, r.follow_ups),
+    ]
+}
+
+/// Every column a supervisor sees, in order; the same for the table and the CSV.
+pub const COLUMNS: &[Column] = &[
+    Column::Name,
+    Column::Ratings,
+    Column::Overall,
+    Column::Speed,
+    Column::Attitude,
+    Column::Professionalism,
+    Column::WithinCommitment,
+    Column::FirstReply,
+    Column::Complaints,
+    Column::Upheld,
+    Column::Open,
+    Column::Late,
+    Column::WorkOrdersOverdue,
+    Column::FollowUps,
+];
+
+/// The scorecard as CSV rows: the columns' words, then each line (with its grade and
+/// evaluation), the same figures the page shows.
+pub fn csv_table(rows: &[ScoreRow], t: &'static Texts) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let mut header: Vec<&'static str> = vec![t.scorecard_employee_no];
+    header.extend(COLUMNS.iter().map(|c| c.label(t)));
+    header.extend([t.scorecard_grade, t.scorecard_evaluation]);
+    let lines = rows
+        .iter()
+        .map(|r| {
+            let mut line = vec![r.employee_no.clone(), r.name.clone()];
+            line.extend(cells(r, t));
+            line.push(r.grade.label(t).to_owned());
+            line.push(r.evaluation.map(|o| o.label(t).to_owned()).unwrap_or_default());
+            line
+        })
+        .collect();
+    (header, lines)
+}
+
+fn period_name(p: Period, t: &'static Texts) -> String {
+    format!("{} · {}", p.kind.label(t), p.name())
+}
+
+/// `/supervisor/scorecards`: managers of one tier side by side for a period, sorted by any
+/// column; the tier's ratings by month; the evaluation form.
+#[component]
+pub fn ScorecardsPage() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let evaluate = ServerAction::<RecordEvaluation>::new();
+    let recorded = successes(evaluate);
+    let args = move || {
+        query.with(|q| ["tier", "period", "start", "sort", "order"].map(|k| q.get(k).map(crate::domain::Text::from)))
+    };
+    let data = Resource::new(
+        move || (args(), recorded.get()),
+        |([tier, period, start, sort, order], _)| scorecards(tier, period, start, sort, order),
+    );
+    let forms = Forms::new(evaluate);
+    view! {
+        <h1>{t.scorecards_title}</h1>
+        <Loaded resource=data transition=true let:cards>
+            <ScorecardsView cards forms/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn ScorecardsView(cards: ScorecardTable, forms: Forms<RecordEvaluation>) -> impl IntoView {
+    let t = use_texts();
+    let ScorecardTable { tier, period, periods, sort, descending, rows, months, chart, .. } = cards;
+    let base = format!("tier={}&{}", tier.as_str(), period_query(period));
+    let csv = format!(
+        "/supervisor/scorecards.csv?{base}&sort={}&order={}",
+        sort.as_str(),
+        if descending { "desc" } else { "asc" }
+    );
+    let header_link = {
+        let base = base.clone();
+        move |c: Column| {
+            let order = if c == sort && descending { "asc" } else { "desc" };
+            format!("/supervisor/scorecards?{base}&sort={}&order={order}", c.as_str())
+        }
+    };
+    let names = [t.record_overall, t.rate_speed, t.rate_attitude, t.rate_professionalism];
+    let series =
+        names.iter().zip(chart).map(|(name, values)| Series { name: (*name).to_owned(), values }).collect::<Vec<_>>();
+    let chart_title = fill(t.scorecard_chart_title, &[("tier", tier.label(t))]);
+    let managers: Vec<(String, String)> = rows.iter().map(|r| (r.employee_no.clone(), r.name.clone())).collect();
+    view! {
+        <form method="get" action="/supervisor/scorecards" class="card form filters scorecard-filters">
+            <div class="field">
+                <label for="field-tier">{t.scorecard_tier}</label>
+                <select id="field-tier" name="tier">
+                    {Tier::ALL.iter().map(|x| view! { <option value=x.as_str() selected=*x == tier>{x.label(t)}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="field-period">{t.scorecard_period_kind}</label>
+                <select id="field-period" name="period">
+                    {PeriodKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=*k == period.kind>{k.label(t)}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="field-start">{t.scorecard_period}</label>
+                <select id="field-start" name="start">
+                    {periods.iter().map(|p| view! { <option value=p.start.to_string() selected=*p == period>{p.name()}</option> }).collect_view()}
+                </select>
+            </div>
+            <input type="hidden" name="sort" value=sort.as_str()/>
+            <input type="hidden" name="order" value=if descending { "desc" } else { "asc" }/>
+            <button type="submit" class="button">{t.scorecard_show}</button>
+        </form>
+        <p>
+            <strong>{period_name(period, t)}</strong>" · "{tier.label(t)}" · "
+            <a href=csv class="csv" download="scorecards.csv">{t.scorecard_csv}</a>
+        </p>
+        <p class="hint">{t.scorecard_dash}</p>
+        <div class="table-scroll">
+            <table class="figures scorecard">
+                <thead>
+                    <tr>
+                        {COLUMNS.iter().map(|c| {
+                            let sorted = (*c == sort).then_some(if descending { "descending" } else { "ascending" });
+                            view! { <th scope="col" aria-sort=sorted><a href=header_link(*c)>{c.label(t)}</a></th> }
+                        }).collect_view()}
+                        <th scope="col">{t.scorecard_evaluation}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.iter().map(|r| view! {
+                        <tr data-manager=r.employee_no.clone()>
+                            <th scope="row">{r.name.clone()}<br/><span class="muted">{format!("{} · {}", r.employee_no, r.grade.label(t))}</span></th>
+                            {cells(r, t).into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
+                            <td class="evaluation">{r.evaluation.map(|o| o.label(t))}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <section class="card">
+            <h2>{chart_title.clone()}</h2>
+            {line_chart(chart_title, months, series, (1.0, 5.0), "—")}
+        </section>
+        <EvaluateForm managers period forms/>
+    }
+}
+
+/// The supervisor's evaluation of one manager for the period shown.
+#[component]
+fn EvaluateForm(managers: Vec<(String, String)>, period: Period, forms: Forms<RecordEvaluation>) -> impl IntoView {
+    let t = use_texts();
+    let form = forms.one();
+    let outcomes = Outcome::ALL.iter().map(|o| (o.as_str(), o.label(t))).collect();
+    let outcome = choice_group("outcome", t.evaluation_outcome, outcomes, form.typed("outcome"), form.field("outcome"));
+    let note = text_area(
+        "field-note".into(),
+        "note",
+        t.evaluation_note,
+        super::scorecard::NOTE_MAX,
+        form.typed("note"),
+        form.field("note"),
+    );
+    let (training, training_error) = (form.typed("training"), form.field("training"));
+    let (sending, error, done) = (form.sending(), form.error, form.done);
+    view! {
+        <ActionForm action=forms.action() attr:class="form card evaluate" attr:novalidate=true on:submit=sending>
+            <h2>{fill(t.evaluation_title, &[("period", &period.name())])}</h2>
+            <input type="hidden" name="period" value=period.kind.as_str()/>
+            <input type="hidden" name="start" value=period.start.to_string()/>
+            <div class="field">
+                <label for="field-employee_no">{t.scorecard_manager}</label>
+                <select id="field-employee_no" name="employee_no">
+                    {managers.into_iter().map(|(no, name)| view! { <option value=no.clone()>{format!("{name} · {no}")}</option> }).collect_view()}
+                </select>
+            </div>
+            {outcome}
+            {note}
+            <Field label=t.evaluation_training name="training" hint=t.evaluation_training_hint value=training error=training_error/>
+            <details>
+                <summary>{t.evaluation_grades}</summary>
+                <dl>
+                    {[Grade::Senior, Grade::First, Grade::Second, Grade::Trainee].into_iter().map(|g| view! {
+                        <dt>{g.label(t)}</dt><dd>{grade_conditions(g, t)}</dd>
+                    }).collect_view()}
+                </dl>
+            </details>
+            <FormMessage error done confirm=t.evaluation_recorded/>
+            <button type="submit" class="button primary">{t.evaluation_record}</button>
+        </ActionForm>
+    }
+}
+
+/// `/my-record`: the manager's own scorecard for a period (never another's) and the
+/// evaluations recorded for them.
+#[component]
+pub fn MyRecordPage() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let args = move || query.with(|q| (q.get("period"), q.get("start")));
+    let data = Resource::new(args, |(period, start)| my_record(period.map(Into::into), start.map(Into::into)));
+    view! {
+        <h1>{t.my_record_title}</h1>
+        <Loaded resource=data let:own>
+            <OwnRecordView own/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn OwnRecordView(own: OwnRecord) -> impl IntoView {
+    let t = use_texts();
+    let OwnRecord { period, periods, row, evaluations } = own;
+    view! {
+        <form method="get" action="/my-record" class="card form filters">
+            <input type="hidden" name="period" value=period.kind.as_str()/>
+            <div class="field">
+                <label for="field-start">{t.scorecard_period}</label>
+                <select id="field-start" name="start">
+                    {periods.iter().map(|p| view! { <option value=p.start.to_string() selected=*p == period>{p.name()}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">{t.scorecard_show}</button>
+        </form>
+        {row.map(|r| {
+            let figures = cells(&r, t);
+            view! {
+                <section class="card own-record">
+                    <h2>{period_name(period, t)}</h2>
+                    <dl class="facts">
+                        {COLUMNS[1..].iter().zip(figures).map(|(c, v)| view! { <dt>{c.label(t)}</dt><dd>{v}</dd> }).collect_view()}
+                    </dl>
+                    <p class="hint">{t.scorecard_dash}</p>
+                </section>
+            }
+        })}
+        <section class="card">
+            <h2>{t.evaluation_history}</h2>
+            {evaluations.is_empty().then(|| view! { <p class="empty">{t.evaluation_none}</p> })}
+            <ul class="evaluations">
+                {evaluations.into_iter().map(|e| view! {
+                    <li>
+                        <p><strong>{period_name(e.period, t)}</strong>" · "<span class="badge">{e.outcome.label(t)}</span></p>
+                        <p class="message-body">{e.note}</p>
+                        {e.training.map(|x| view! { <p>{t.evaluation_training}": "{x}</p> })}
+                        <p class="muted">{format!("{} · {}", e.recorded_by, local_datetime(e.recorded_at))}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,239 @@
+//! Reporting's queries: the views only.
+use super::{
+    model::RecordFacts,
+    scorecard::{Outcome, Period, PeriodKind},
+};
+use crate::{
+    db::PgPool,
+    domain::case_ref::CaseKind,
+    error::AppResult,
+    managers::model::{Grade, Tier},
+    time::UTILITY_TIME_ZONE,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// The record's facts for one manager (`managers.id`) since `since`.
+pub async fn record_facts(pool: &PgPool, manager_id: i64, since: DateTime<Utc>) -> AppResult<RecordFacts> {
+    let row = sqlx::query!(
+        r#"select count(f.overall) as "ratings!", avg(f.overall)::float8 as overall, avg(f.speed)::float8 as speed,
+                  avg(f.attitude)::float8 as attitude, avg(f.professionalism)::float8 as professionalism,
+                  count(f.restored_at) as "repairs!", count(*) filter (where f.within_commitment) as "within!",
+                  count(f.first_reply_at) as "replies!",
+                  percentile_cont(0.5) within group (order by extract(epoch from f.first_reply_at - f.opened_at))
+                      as median_reply_seconds,
+                  (select count(*) from complaint_outcomes o join managers m on m.user_id = o.manager_user_id
+                   where m.id = $1 and o.replied_at >= $2 and o.upheld) as "upheld!"
+           from ticket_service_facts f
+           where f.manager_id = $1 and f.opened_at >= $2"#,
+        manager_id,
+        since
+    )
+    .fetch_one(pool)
+    .await?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(RecordFacts {
+        ratings: count(row.ratings),
+        overall: row.overall,
+        speed: row.speed,
+        attitude: row.attitude,
+        professionalism: row.professionalism,
+        repairs: count(row.repairs),
+        repairs_within_commitment: count(row.within),
+        replies: count(row.replies),
+        median_reply_seconds: row.median_reply_seconds,
+        complaints_upheld: count(row.upheld),
+    })
+}
+
+/// One manager's scorecard facts for a period (`from` to `to`), with the load now (`now`)
+/// and the evaluation recorded for the period, for every manager of a tier (or one manager).
+pub struct ScoreFacts {
+    pub manager_id: i64,
+    pub employee_no: String,
+    pub name: String,
+    pub grade: Grade,
+    pub ratings: i64,
+    pub overall: Option<f64>,
+    pub speed: Option<f64>,
+    pub attitude: Option<f64>,
+    pub professionalism: Option<f64>,
+    pub repairs: i64,
+    pub within: i64,
+    pub replies: i64,
+    pub median_reply_seconds: Option<f64>,
+    pub complaints: i64,
+    pub upheld: i64,
+    pub open: i64,
+    pub late: i64,
+    pub work_orders_late: i64,
+    pub follow_ups: i64,
+    pub follow_ups_closed: i64,
+    pub evaluation: Option<Outcome>,
+}
+
+pub struct ScoreQuery {
+    pub tier: Option<Tier>,
+    pub manager_id: Option<i64>,
+    pub period: Period,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn score_facts(pool: &PgPool, q: ScoreQuery) -> AppResult<Vec<ScoreFacts>> {
+    Ok(sqlx::query_as!(
+        ScoreFacts,
+        r#"select m.id as manager_id, u.employee_no as "employee_no!", u.display_name as name, m.grade as "grade: Grade",
+                  f.ratings as "ratings!", f.overall, f.speed, f.attitude, f.professionalism, f.repairs as "repairs!",
+                  f.within as "within!", f.replies as "replies!", f.median_reply_seconds,
+                  k.complaints as "complaints!", k.upheld as "upheld!", l.open as "open!", l.late as "late!",
+                  l.work_orders_late as "work_orders_late!", fu.follow_ups as "follow_ups!",
+                  fu.closed as "follow_ups_closed!", e.outcome as "evaluation: Outcome"
+           from managers m
+           join users u on u.id = m.user_id
+           cross join lateral (
+               select count(overall) as ratings, avg(overall)::float8 as overall, avg(speed)::float8 as speed,
+                      avg(attitude)::float8 as attitude, avg(professionalism)::float8 as professionalism,
+                      count(restored_at) as repairs, count(*) filter (where within_commitment) as within,
+                      count(first_reply_at) as replies,
+                      percentile_cont(0.5) within group (order by extract(epoch from first_reply_at - opened_at))
+                          as median_reply_seconds
+               from ticket_service_facts where manager_id = m.id and opened_at >= $3 and opened_at < $4) f
+           cross join lateral (
+               select count(*) as complaints, count(*) filter (where upheld) as upheld
+               from complaint_facts where manager_id = m.id and opened_at >= $3 and opened_at < $4) k
+           cross join lateral (
+               select count(*) filter (where open) as open, count(*) filter (where open and due_at < $5) as late,
+                      count(*) filter (where open and due_at < $5 and kind = $6) as work_orders_late
+               from case_load_facts where manager_id = m.id) l
+           cross join lateral (
+               select count(*) as follow_ups, count(closed_at) as closed
+               from follow_up_facts where manager_id = m.id and created_at >= $3 and created_at < $4) fu
+           left join manager_evaluations e on e.manager_id = m.id and e.period_kind = $7 and e.period_start = $8
+           where ($1::text is null or m.tier = $1) and ($2::bigint is null or m.id = $2)
+           order by u.employee_no"#,
+        q.tier.map(Tier::as_str),
+        q.manager_id,
+        q.from,
+        q.to,
+        q.now,
+        CaseKind::WorkOrder.as_str(),
+        q.period.kind.as_str(),
+        q.period.start
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+pub struct MonthRow {
+    pub month: String,
+    pub overall: Option<f64>,
+    pub speed: Option<f64>,
+    pub attitude: Option<f64>,
+    pub professionalism: Option<f64>,
+    pub ratings: i64,
+}
+
+/// Average ratings by dimension per month (in the utility's time zone) for a tier since `since`.
+pub async fn monthly_ratings(pool: &PgPool, tier: Tier, since: DateTime<Utc>) -> AppResult<Vec<MonthRow>> {
+    Ok(sqlx::query_as!(
+        MonthRow,
+        r#"select to_char(date_trunc('month', f.opened_at, $3), 'YYYY-MM') as "month!",
+                  avg(f.overall)::float8 as overall, avg(f.speed)::float8 as speed, avg(f.attitude)::float8 as attitude,
+                  avg(f.professionalism)::float8 as professionalism, count(f.overall) as "ratings!"
+           from ticket_service_facts f join managers m on m.id = f.manager_id
+           where m.tier = $1 and f.opened_at >= $2
+           group by 1 order by 1"#,
+        tier.as_str(),
+        since,
+        UTILITY_TIME_ZONE
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+pub struct EvaluationRow {
+    pub period_kind: PeriodKind,
+    pub period_start: NaiveDate,
+    pub outcome: Outcome,
+    pub note: String,
+    pub training: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+pub async fn evaluations(pool: &PgPool, manager_id: i64) -> AppResult<Vec<EvaluationRow>> {
+    Ok(sqlx::query_as!(
+        EvaluationRow,
+        r#"select e.period_kind as "period_kind: PeriodKind", e.period_start, e.outcome as "outcome: Outcome", e.note,
+                  e.training, u.display_name as recorded_by, e.recorded_at
+           from manager_evaluations e join users u on u.id = e.recorded_by
+           where e.manager_id = $1 order by e.period_start desc, e.recorded_at desc"#,
+        manager_id
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The manager (`managers.id`, grade) with this employee number whom `supervisor` supervises.
+pub async fn supervised(pool: &PgPool, employee_no: &str, supervisor: i64) -> AppResult<Option<(i64, Grade)>> {
+    let row = sqlx::query!(
+        r#"select m.id, m.grade as "grade: Grade" from managers m join users u on u.id = m.user_id
+           where u.employee_no = $1 and m.supervisor_id = $2"#,
+        employee_no,
+        supervisor
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.id, r.grade)))
+}
+
+/// The manager record of a manager's own account.
+pub async fn manager_of_user(pool: &PgPool, user_id: i64) -> AppResult<Option<(i64, Tier)>> {
+    let row = sqlx::query!(r#"select id, tier as "tier: Tier" from managers where user_id = $1"#, user_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| (r.id, r.tier)))
+}
+
+pub struct NewEvaluation<'a> {
+    pub manager_id: i64,
+    pub period: Period,
+    pub outcome: Outcome,
+    pub note: &'a str,
+    pub training: Option<&'a str>,
+    pub by: i64,
+    /// The manager's grade after it, when the outcome changes it.
+    pub grade: Option<Grade>,
+}
+
+/// Records the evaluation and any grade step in one transaction; `false` when the period has
+/// one already.
+pub async fn record_evaluation(pool: &PgPool, e: NewEvaluation<'_>) -> AppResult<bool> {
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query!(
+        "insert into manager_evaluations (manager_id, period_kind, period_start, outcome, note, training, recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict (manager_id, period_kind, period_start) do nothing",
+        e.manager_id,
+        e.period.kind.as_str(),
+        e.period.start,
+        e.outcome.as_str(),
+        e.note,
+        e.training,
+        e.by
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if inserted {
+        if let Some(grade) = e.grade {
+            sqlx::query!("update managers set grade = $2 where id = $1", e.manager_id, grade.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(inserted)
+}
