@@ -585,7 +585,8 @@ async fn demo_complaint(tx: &mut Transaction<'_, Postgres>, c: &DemoComplaint) -
 }
 
 /// A year of repairs for every household, each rated, so a new user sees real service
-/// records: the demo's managers are taken to have served their customers for over a year.
+/// records and scorecards (the demo's managers are taken to have served their customers for
+/// over a year); evaluations for the last two quarters; suggestions, one answered publicly.
 /// Loaded by `make run` after the county (tests start from the county alone and make the
 /// history they need).
 pub async fn load_history(pool: &PgPool) -> Result<(), sqlx::Error> {
@@ -643,6 +644,47 @@ pub async fn load_history(pool: &PgPool) -> Result<(), sqlx::Error> {
                                m.at + make_interval(mins => m.arrive_minutes + m.restore_minutes) + interval '1 day'))
                   as e(actor, kind, status, at)",
     )
+    .execute(&mut *tx)
+    .await?;
+    // The community managers' evaluations for the last two quarters.
+    sqlx::query(
+        "with q as (select (date_trunc('quarter', now() at time zone 'Asia/Shanghai') - make_interval(months => 3 * k))::date
+                           as start, k from generate_series(1, 2) k)
+         insert into manager_evaluations (manager_id, period_kind, period_start, outcome, note, training, recorded_by,
+                                          recorded_at)
+         select m.id, 'quarter', q.start, e.outcome, e.note, e.training, s.id, q.start + interval '3 months 5 days'
+         from q cross join managers m join users u on u.id = m.user_id
+         join users s on s.employee_no = $1
+         join (values ('M1003', 1, 'commend', '抢修到达全部在承诺时限内，客户评价最高。', null),
+                      ('M1003', 2, 'keep', '各项指标稳定。', null),
+                      ('M1004', 1, 'keep', '回复及时，投诉一件已整改。', null),
+                      ('M1004', 2, 'training_needed', '首次回复偏慢。', '客户沟通与回复时效'),
+                      ('M1005', 1, 'warning', '一件投诉属实：停电期间未告知客户进展。', null),
+                      ('M1005', 2, 'keep', '整改后无新投诉。', null),
+                      ('M1006', 1, 'keep', '见习期表现良好。', null),
+                      ('M1006', 2, 'training_needed', '专业问题答复不够准确。', '计量与电价政策'))
+              as e(employee_no, k, outcome, note, training) on e.employee_no = u.employee_no and e.k = q.k",
+    )
+    .bind(SUPERVISOR)
+    .execute(&mut *tx)
+    .await?;
+    // Suggestions: one answered for everyone, one answered to its sender, one waiting.
+    sqlx::query(
+        "insert into suggestions (number, user_id, name, phone, body, sent_at, due_at, at_risk_at, client_key,
+                                  submission_key, reply, replied_at, replied_by, public_title)
+         select s.number, u.id, s.name, s.phone, s.body, now() - make_interval(days => s.days), now() + interval '1 day',
+                now(), 'demo', gen_random_uuid(), s.reply, case when s.reply is not null then now() - interval '1 day' end,
+                case when s.reply is not null then v.id end, s.title
+         from (values ('SGDEMA23', null, '王先生', '13700001111', '营业厅周六能不能开门？上班族平时没时间去。', 9,
+                       '自本月起，营业厅周六上午9点至12点开放；大部分业务也可在本门户办理。', '营业厅周末开放时间'),
+                      ('SGDEMB23', '13800000006', null, null, '希望停电通知能提前一天再提醒一次。', 4,
+                       '已采纳：计划停电前7天和前1天都会通知您，可在设置中选择短信或邮件。', null),
+                      ('SGDEMC23', null, '李女士', '13700002222', '建议在村委会设一个缴费点。', 1, null, null))
+              as s(number, household_phone, name, phone, body, days, reply, title)
+         left join users u on u.phone = s.household_phone
+         cross join users v where v.employee_no = $1",
+    )
+    .bind(SUPERVISOR)
     .execute(&mut *tx)
     .await?;
     tx.commit().await

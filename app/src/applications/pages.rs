@@ -17,8 +17,8 @@ use crate::{
     i18n::{fill, use_texts, Texts},
     time::local_datetime,
     ui::{
-        field_message, live::use_live_updates, period_form, successes, text_area, url_error, Field, FormMessage, Forms,
-        Loaded,
+        card_list, field_message, live::use_live_updates, period_form, successes, text_area, url_error, Field,
+        FormMessage, Forms, Loaded,
     },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -151,11 +151,11 @@ pub fn ApplicationsPage() -> impl IntoView {
     view! {
         <h1>{t.applications_title}</h1>
         <Loaded resource=list let:mine>
-            {mine.may_apply.then(|| view! { <p><a class="button primary" href="/apply">{t.apply_new}</a></p> })}
-            {mine.applications.is_empty().then(|| view! { <p class="empty">{t.applications_none}</p> })}
-            <ul class="work-list">
-                {mine.applications.into_iter().map(|a| summary_card(a, t, true)).collect_view()}
-            </ul>
+            {card_list(
+                mine.may_apply.then_some(("/apply", t.apply_new)),
+                t.applications_none,
+                mine.applications.into_iter().map(|a| summary_card(a, t, true).into_any()).collect(),
+            )}
         </Loaded>
     }
 }

@@ -18,7 +18,7 @@ use crate::{
     },
     i18n::{fill, use_texts, Texts},
     time::local_datetime,
-    ui::{choice_group, live::use_live_updates, successes, text_area, Field, FormMessage, Forms, Loaded},
+    ui::{card_list, choice_group, live::use_live_updates, successes, text_area, Field, FormMessage, Forms, Loaded},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -133,11 +133,11 @@ pub fn ComplaintsPage() -> impl IntoView {
     view! {
         <h1>{t.complaints_title}</h1>
         <Loaded resource=list let:mine>
-            {mine.may_complain.then(|| view! { <p><a class="button primary" href="/complain">{t.complain_new}</a></p> })}
-            {mine.complaints.is_empty().then(|| view! { <p class="empty">{t.complaints_none}</p> })}
-            <ul class="work-list">
-                {mine.complaints.into_iter().map(|c| summary_card(c, t)).collect_view()}
-            </ul>
+            {card_list(
+                mine.may_complain.then_some(("/complain", t.complain_new)),
+                t.complaints_none,
+                mine.complaints.into_iter().map(|c| summary_card(c, t).into_any()).collect(),
+            )}
         </Loaded>
     }
 }

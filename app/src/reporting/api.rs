@@ -27,6 +27,8 @@ pub struct ScorecardTable {
     /// Average ratings per month: overall, speed, attitude, professionalism (none for a month
     /// with too few ratings).
     pub chart: Vec<Vec<Option<f64>>>,
+    /// The share of repairs within the commitments per month, in per cent.
+    pub within_commitment: Vec<Option<f64>>,
 }
 
 /// One evaluation in a manager's history.
@@ -79,7 +81,7 @@ pub async fn scorecards(
     };
     let service::Chosen { tier, period, sort, descending, rows } = service::requested(&pool, &asked, now).await?;
     let months = chart_months(crate::time::local_date(now), CHART_MONTHS);
-    let chart = service::monthly_ratings(&pool, tier, &months).await?;
+    let monthly = service::monthly(&pool, tier, &months).await?;
     Ok(ScorecardTable {
         tier,
         periods: offered(period, now),
@@ -88,7 +90,8 @@ pub async fn scorecards(
         descending,
         rows,
         months: months.iter().map(|m| m.name()).collect(),
-        chart,
+        chart: monthly.ratings,
+        within_commitment: monthly.within_commitment,
     })
 }
 

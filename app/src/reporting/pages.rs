@@ -9,7 +9,7 @@ use crate::{
     managers::model::{Grade, Tier},
     time::local_datetime,
     ui::{
-        chart::{line_chart, Series},
+        chart::{line_chart, ChartWords, Series},
         choice_group, successes, text_area, Field, FormMessage, Forms, Loaded,
     },
 };
@@ -82,6 +82,18 @@ pub fn csv_table(rows: &[ScoreRow], t: &'static Texts) -> (Vec<&'static str>, Ve
     (header, lines)
 }
 
+/// The choice of a period of one kind, for a plain GET form (works without JavaScript).
+fn period_select(periods: &[Period], period: Period, t: &'static Texts) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="field-start">{t.scorecard_period}</label>
+            <select id="field-start" name="start">
+                {periods.iter().map(|p| view! { <option value=p.start.to_string() selected=*p == period>{p.name()}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 fn period_name(p: Period, t: &'static Texts) -> String {
     format!("{} · {}", p.kind.label(t), p.name())
 }
@@ -113,7 +125,7 @@ pub fn ScorecardsPage() -> impl IntoView {
 #[component]
 fn ScorecardsView(cards: ScorecardTable, forms: Forms<RecordEvaluation>) -> impl IntoView {
     let t = use_texts();
-    let ScorecardTable { tier, period, periods, sort, descending, rows, months, chart, .. } = cards;
+    let ScorecardTable { tier, period, periods, sort, descending, rows, months, chart, within_commitment } = cards;
     let base = format!("tier={}&{}", tier.as_str(), period_query(period));
     let csv = format!(
         "/supervisor/scorecards.csv?{base}&sort={}&order={}",
@@ -131,6 +143,9 @@ fn ScorecardsView(cards: ScorecardTable, forms: Forms<RecordEvaluation>) -> impl
     let series =
         names.iter().zip(chart).map(|(name, values)| Series { name: (*name).to_owned(), values }).collect::<Vec<_>>();
     let chart_title = fill(t.scorecard_chart_title, &[("tier", tier.label(t))]);
+    let within_title = fill(t.scorecard_within_chart_title, &[("tier", tier.label(t))]);
+    let within = vec![Series { name: t.record_within_commitment.to_owned(), values: within_commitment }];
+    let within_months = months.clone();
     let managers: Vec<(String, String)> = rows.iter().map(|r| (r.employee_no.clone(), r.name.clone())).collect();
     view! {
         <form method="get" action="/supervisor/scorecards" class="card form filters scorecard-filters">
@@ -146,12 +161,7 @@ fn ScorecardsView(cards: ScorecardTable, forms: Forms<RecordEvaluation>) -> impl
                     {PeriodKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=*k == period.kind>{k.label(t)}</option> }).collect_view()}
                 </select>
             </div>
-            <div class="field">
-                <label for="field-start">{t.scorecard_period}</label>
-                <select id="field-start" name="start">
-                    {periods.iter().map(|p| view! { <option value=p.start.to_string() selected=*p == period>{p.name()}</option> }).collect_view()}
-                </select>
-            </div>
+            {period_select(&periods, period, t)}
             <input type="hidden" name="sort" value=sort.as_str()/>
             <input type="hidden" name="order" value=if descending { "desc" } else { "asc" }/>
             <button type="submit" class="button">{t.scorecard_show}</button>
@@ -185,7 +195,11 @@ fn ScorecardsView(cards: ScorecardTable, forms: Forms<RecordEvaluation>) -> impl
         </div>
         <section class="card">
             <h2>{chart_title.clone()}</h2>
-            {line_chart(chart_title, months, series, (1.0, 5.0), "—")}
+            {line_chart(chart_title, months, series, (1.0, 5.0), ChartWords { labels: t.chart_month, empty: "—" })}
+        </section>
+        <section class="card">
+            <h2>{within_title.clone()}</h2>
+            {line_chart(within_title, within_months, within, (0.0, 100.0), ChartWords { labels: t.chart_month, empty: "—" })}
         </section>
         <EvaluateForm managers period forms/>
     }
@@ -259,12 +273,7 @@ fn OwnRecordView(own: OwnRecord) -> impl IntoView {
     view! {
         <form method="get" action="/my-record" class="card form filters">
             <input type="hidden" name="period" value=period.kind.as_str()/>
-            <div class="field">
-                <label for="field-start">{t.scorecard_period}</label>
-                <select id="field-start" name="start">
-                    {periods.iter().map(|p| view! { <option value=p.start.to_string() selected=*p == period>{p.name()}</option> }).collect_view()}
-                </select>
-            </div>
+            {period_select(&periods, period, t)}
             <button type="submit" class="button">{t.scorecard_show}</button>
         </form>
         {row.map(|r| {

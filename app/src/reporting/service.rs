@@ -61,20 +61,32 @@ pub async fn scorecard(
     Ok(store::score_facts(pool, query).await?.into_iter().map(row_of).collect())
 }
 
-/// A tier's average ratings for each month (overall, speed, attitude, professionalism, one
-/// line each); a month with too few ratings has no value.
-pub async fn monthly_ratings(pool: &PgPool, tier: Tier, months: &[Period]) -> AppResult<Vec<Vec<Option<f64>>>> {
-    let Some(first) = months.first() else { return Ok(Vec::new()) };
-    let rows = store::monthly_ratings(pool, tier, scorecard::bounds(*first).0).await?;
-    let value = |month: &Period, pick: fn(&store::MonthRow) -> Option<f64>| {
-        rows.iter()
-            .find(|r| r.month == month.name())
-            .filter(|r| r.ratings >= i64::from(model::MIN_COUNT))
-            .and_then(pick)
+/// A tier's months: average ratings (overall, speed, attitude, professionalism, one line
+/// each) and the share of repairs within the commitments (per cent), each month without
+/// enough behind a figure having none.
+pub struct Monthly {
+    pub ratings: Vec<Vec<Option<f64>>>,
+    pub within_commitment: Vec<Option<f64>>,
+}
+
+pub async fn monthly(pool: &PgPool, tier: Tier, months: &[Period]) -> AppResult<Monthly> {
+    let Some(first) = months.first() else {
+        return Ok(Monthly { ratings: Vec::new(), within_commitment: Vec::new() });
     };
+    let rows = store::monthly_ratings(pool, tier, scorecard::bounds(*first).0).await?;
+    let enough = |n: i64| n >= i64::from(model::MIN_COUNT);
+    let month = |m: &Period| rows.iter().find(|r| r.month == m.name());
     let picks: [fn(&store::MonthRow) -> Option<f64>; 4] =
         [|r| r.overall, |r| r.speed, |r| r.attitude, |r| r.professionalism];
-    Ok(picks.into_iter().map(|pick| months.iter().map(|m| value(m, pick)).collect()).collect())
+    let ratings = picks
+        .into_iter()
+        .map(|pick| months.iter().map(|m| month(m).filter(|r| enough(r.ratings)).and_then(pick)).collect())
+        .collect();
+    let within_commitment = months
+        .iter()
+        .map(|m| month(m).filter(|r| enough(r.repairs)).map(|r| r.within as f64 * 100.0 / r.repairs as f64))
+        .collect();
+    Ok(Monthly { ratings, within_commitment })
 }
 
 /// The manager record (`managers.id`, tier) of a manager's own account.

@@ -132,15 +132,19 @@ pub struct MonthRow {
     pub attitude: Option<f64>,
     pub professionalism: Option<f64>,
     pub ratings: i64,
+    pub repairs: i64,
+    pub within: i64,
 }
 
-/// Average ratings by dimension per month (in the utility's time zone) for a tier since `since`.
+/// Average ratings by dimension, and repairs with those within the commitments, per month (in
+/// the utility's time zone) for a tier since `since`.
 pub async fn monthly_ratings(pool: &PgPool, tier: Tier, since: DateTime<Utc>) -> AppResult<Vec<MonthRow>> {
     Ok(sqlx::query_as!(
         MonthRow,
         r#"select to_char(date_trunc('month', f.opened_at, $3), 'YYYY-MM') as "month!",
                   avg(f.overall)::float8 as overall, avg(f.speed)::float8 as speed, avg(f.attitude)::float8 as attitude,
-                  avg(f.professionalism)::float8 as professionalism, count(f.overall) as "ratings!"
+                  avg(f.professionalism)::float8 as professionalism, count(f.overall) as "ratings!",
+                  count(f.restored_at) as "repairs!", count(*) filter (where f.within_commitment) as "within!"
            from ticket_service_facts f join managers m on m.id = f.manager_id
            where m.tier = $1 and f.opened_at >= $2
            group by 1 order by 1"#,

@@ -82,7 +82,7 @@ fn suggestion_card(s: SuggestionView, t: &'static Texts) -> impl IntoView {
             <p class="message-body">{s.body}</p>
             <p class="badges">{due_badge(s.deadline, t)}</p>
             {s.reply.map(|reply| view! {
-                <h3>{t.suggest_answer}</h3>
+                <p><strong>{t.suggest_answer}</strong></p>
                 <p class="message-body reply">{reply}</p>
                 {s.replied_at.map(|at| view! { <p class="muted">{local_datetime(at)}</p> })}
             })}

@@ -34,15 +34,23 @@ const HEIGHT: f64 = 140.0;
 const LEFT: f64 = 28.0;
 const TOP: f64 = 8.0;
 
+/// How a chart's table names its rows and a missing value.
+pub struct ChartWords {
+    /// The heading of the table's first column (what the labels are: months).
+    pub labels: &'static str,
+    pub empty: &'static str,
+}
+
 /// A line chart of `series` over `labels` (values from `low` to `high`), titled `title`, with
-/// the same figures in a table below it; `empty` is what a missing value reads as.
+/// the same figures in a table below it.
 pub fn line_chart(
     title: String,
     labels: Vec<String>,
     series: Vec<Series>,
     (low, high): (f64, f64),
-    empty: &'static str,
+    words: ChartWords,
 ) -> impl IntoView {
+    let ChartWords { labels: corner, empty } = words;
     let ticks: Vec<f64> = (0..=4).map(|i| low + (high - low) * f64::from(i) / 4.0).collect();
     let y = move |v: f64| TOP + HEIGHT - (v - low) / (high - low) * HEIGHT;
     let step = if labels.len() > 1 { WIDTH / (labels.len() - 1) as f64 } else { 0.0 };
@@ -80,7 +88,7 @@ pub fn line_chart(
                     <caption>{title}</caption>
                     <thead>
                         <tr>
-                            <th scope="col"></th>
+                            <th scope="col">{corner}</th>
                             {series.iter().map(|s| view! { <th scope="col">{s.name.clone()}</th> }).collect_view()}
                         </tr>
                     </thead>

@@ -419,6 +419,16 @@ pub fn text_area(
     }
 }
 
+/// A list page's body: the button to start a new one (its address and words, when the viewer
+/// may), the words for an empty list, and the cards.
+pub fn card_list(new: Option<(&'static str, &'static str)>, empty: &'static str, cards: Vec<AnyView>) -> impl IntoView {
+    view! {
+        {new.map(|(href, words)| view! { <p><a class="button primary" href=href>{words}</a></p> })}
+        {cards.is_empty().then(|| view! { <p class="empty">{empty}</p> })}
+        <ul class="work-list">{cards}</ul>
+    }
+}
+
 /// A choice of one from a few (`name`, its `legend`, each option's value and words), as
 /// radio buttons large enough to tap, with the field's message below; `checked` is the value
 /// chosen before (kept on an error).
