@@ -10,7 +10,7 @@ export SQLX_OFFLINE := true
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e drill-db-outage site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue bench-storm \
+.PHONY: run test setup unit e2e drill-db-outage site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue bench-scorecards bench-storm \
 	cluster cluster-down cluster-test backup restore
 
 setup:
@@ -88,6 +88,11 @@ bench-live: setup
 ## Prints how long the supervisor's and a manager's queue take with 1,000 and 20,000 open tickets.
 bench-queue: setup
 	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-queue
+
+## Prints the supervisors' quarter scorecard and the "my manager" card times at 20 and 200 managers
+## (100,000 and 1,000,000 customers, five years of history: over 10,000,000 rows at the larger size).
+bench-scorecards: setup
+	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-scorecards
 
 ## Plays a storm against the running portal (`make cluster` or `make run` first; PORTAL_URL, default
 ## http://127.0.0.1:3000) and the database it serves: 5,000 households, 2,000 open ticket pages,

@@ -23,6 +23,7 @@ pub mod managers;
 pub mod notifications;
 pub mod outages;
 pub mod reporting;
+pub mod satisfaction;
 pub mod shell;
 pub mod suggestions;
 pub mod supervision;
@@ -88,6 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/suggestions") view=suggestions::pages::SuggestionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/suggestions") view=suggestions::pages::AnswerSuggestionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/scorecards") view=reporting::pages::ScorecardsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/scorecards/cases") view=reporting::pages::FigureCasesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/satisfaction") view=satisfaction::pages::SatisfactionPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-record") view=reporting::pages::MyRecordPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/calendar") view=calendar::pages::CalendarPage ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/work-orders") view=workorders::pages::WorkByDepartmentPage ssr=SsrMode::Async/>

@@ -586,7 +586,8 @@ async fn demo_complaint(tx: &mut Transaction<'_, Postgres>, c: &DemoComplaint) -
 
 /// A year of repairs for every household, each rated, so a new user sees real service
 /// records and scorecards (the demo's managers are taken to have served their customers for
-/// over a year); evaluations for the last two quarters; suggestions, one answered publicly.
+/// over a year); evaluations for the last two quarters; improvement actions in the satisfaction
+/// cycle; suggestions, one answered publicly.
 /// Loaded by `make run` after the county (tests start from the county alone and make the
 /// history they need).
 pub async fn load_history(pool: &PgPool) -> Result<(), sqlx::Error> {
@@ -664,6 +665,26 @@ pub async fn load_history(pool: &PgPool) -> Result<(), sqlx::Error> {
                       ('M1006', 1, 'keep', '见习期表现良好。', null),
                       ('M1006', 2, 'training_needed', '专业问题答复不够准确。', '计量与电价政策'))
               as e(employee_no, k, outcome, note, training) on e.employee_no = u.employee_no and e.k = q.k",
+    )
+    .bind(SUPERVISOR)
+    .execute(&mut *tx)
+    .await?;
+    // The satisfaction cycle: an action on the community tier's speed two quarters ago, done, and
+    // one on its attitude last quarter, under way; each with the next quarter's figure beside it.
+    sqlx::query(
+        "with q as (select (date_trunc('quarter', now() at time zone 'Asia/Shanghai') - make_interval(months => 3 * k))::date
+                           as start, k from generate_series(1, 2) k)
+         insert into improvement_actions (period_kind, period_start, tier, dimension, action, owner, due_on, done_at,
+                                          recorded_by, recorded_at, submission_key)
+         select 'quarter', q.start, 'community', a.dimension, a.action, a.owner,
+                case when a.done then (q.start + interval '4 months')::date else current_date + 20 end,
+                case when a.done then q.start + interval '3 months 20 days' end, s.id,
+                q.start + interval '3 months 6 days', gen_random_uuid()
+         from q join (values (2, 'speed', '抢修班组夜间加派值守人员，到场前电话告知预计到达时间。', '城区抢修班', true),
+                             (1, 'attitude', '客户经理每月参加一次服务礼仪培训，回访时先致歉再说明原因。', '客户服务中心',
+                              false))
+                   as a(k, dimension, action, owner, done) on a.k = q.k
+         join users s on s.employee_no = $1",
     )
     .bind(SUPERVISOR)
     .execute(&mut *tx)

@@ -1,6 +1,7 @@
 // Scorecards at phone width, with JavaScript on and off: a supervisor compares the community
-// managers for the quarter, sorts by a column, reads the ratings chart, downloads the table as
-// CSV and records an evaluation; the manager reads it on their own record.
+// managers for the quarter, sorts by a column, reads the ratings and complaint charts, opens
+// the cases behind a figure, downloads the table as CSV and records an evaluation; the manager
+// reads it on their own record.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, ready, assertFitsPhone, modes, signedIn, open } from './helpers.mjs';
@@ -35,6 +36,19 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       assert.equal(csv.status(), 200);
       const text = await csv.text();
       assert.ok(text.charCodeAt(0) === 0xfeff && text.includes('客户经理'), 'UTF-8 with a byte-order mark');
+
+      // Complaints by category, and the cases behind a figure, each linking to its page.
+      assert.ok((await supervisor.textContent('svg.bar-chart')).includes('服务态度'), 'the categories are named');
+      await supervisor.locator('table.scorecard td a[href*="figure=ratings"]').first().click();
+      await supervisor.waitForURL(/\/supervisor\/scorecards\/cases/);
+      await ready(supervisor, js);
+      const ticket = supervisor.locator('.figure-cases li a[href^="/tickets/"]').first();
+      await ticket.waitFor();
+      await assertFitsPhone(supervisor);
+      await ticket.click();
+      await supervisor.waitForURL(/\/tickets\//);
+      await ready(supervisor, js);
+      await open(supervisor, js, '/supervisor/scorecards');
 
       // An evaluation for the quarter.
       await supervisor.selectOption('#field-employee_no', managerId);

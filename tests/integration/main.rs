@@ -17,6 +17,7 @@ mod operations;
 mod outages;
 mod photos;
 mod rendering;
+mod satisfaction;
 mod scorecards;
 mod service_record;
 mod sign_in;

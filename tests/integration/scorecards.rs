@@ -6,8 +6,8 @@ use crate::support::*;
 use app::{
     error::{AppError, Problem, Refusal},
     reporting::{
-        api::{MyRecord, OwnRecord, RecordEvaluation, ScorecardTable, Scorecards},
-        scorecard::{Column, Outcome, Period, PeriodKind},
+        api::{CasesBehind, FigureList, MyRecord, OwnRecord, RecordEvaluation, ScorecardTable, Scorecards},
+        scorecard::{Column, Figure, Outcome, Period, PeriodKind, CASES_LISTED},
     },
 };
 use http::StatusCode;
@@ -139,4 +139,81 @@ async fn an_evaluation_is_recorded_once_steps_the_grade_and_shows_on_the_manager
     let household = portal.sign_in("13800000001").await;
     let not_a_manager = portal.call_fn(MyRecord { period: None, start: None }, Some(&household)).await;
     assert_eq!(not_a_manager.error(), AppError::NotFound);
+}
+
+fn behind(manager: &str, figure: &str, period: Period) -> CasesBehind {
+    CasesBehind {
+        manager: t(manager),
+        figure: t(figure),
+        tier: Some(t("community")),
+        period: Some(t(period.kind.as_str())),
+        start: Some(t(period.start.to_string())),
+    }
+}
+
+/// Every figure of a manager's line opens the list of the cases behind it, as many as the
+/// figure counts (up to the list's length), each a case of the right kind; the complaints by
+/// category add up to the complaints in the lines. Only supervisors get the lists, and a
+/// manager or figure that does not exist answers as missing.
+#[sqlx::test(migrations = "../migrations")]
+async fn each_scorecard_figure_lists_the_cases_behind_it(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    server::demo::load_history(&portal.pool).await.unwrap();
+    let supervisor = portal.sign_in(SUPERVISOR).await;
+    let period = this_year();
+    let table: ScorecardTable = portal.call_fn(ask(period, Column::Name, "asc"), Some(&supervisor)).await.json();
+    let by_category: u32 = table.complaints_by_category.iter().map(|(_, n, _)| n).sum();
+    let upheld_by_category: u32 = table.complaints_by_category.iter().map(|(_, _, u)| u).sum();
+    assert_eq!(by_category, table.rows.iter().map(|r| r.complaints).sum::<u32>());
+    assert_eq!(upheld_by_category, table.rows.iter().map(|r| r.record.complaints_upheld).sum::<u32>());
+    assert!(by_category > 0, "the demo has complaints about community managers this year");
+
+    let listed = |n: u32| (n as usize).min(CASES_LISTED as usize);
+    for row in &table.rows {
+        for figure in Figure::ALL {
+            let list: FigureList =
+                portal.call_fn(behind(&row.employee_no, figure.as_str(), period), Some(&supervisor)).await.json();
+            assert_eq!((list.employee_no.as_str(), list.figure), (row.employee_no.as_str(), *figure));
+            let counted = match figure {
+                Figure::Ratings => row.record.ratings,
+                Figure::Repairs => row.record.repairs,
+                Figure::Replies => continue,
+                Figure::Complaints => row.complaints,
+                Figure::Upheld => row.record.complaints_upheld,
+                Figure::Open => row.open_cases,
+                Figure::Late => row.late_cases,
+                Figure::WorkOrdersOverdue => row.work_orders_overdue,
+                Figure::FollowUps => row.follow_ups,
+            };
+            assert_eq!(list.cases.len(), listed(counted), "{} {figure:?}", row.employee_no);
+            assert_eq!(list.cut, counted as usize > CASES_LISTED as usize);
+            use app::domain::case_ref::CaseKind;
+            let kinds_fit = list.cases.iter().all(|c| match figure {
+                Figure::Complaints | Figure::Upheld => c.kind == CaseKind::Complaint,
+                Figure::WorkOrdersOverdue => c.kind == CaseKind::WorkOrder,
+                Figure::Open | Figure::Late => true,
+                _ => c.kind == CaseKind::Ticket,
+            });
+            assert!(kinds_fit, "{figure:?}: {:?}", list.cases);
+            if *figure == Figure::Ratings {
+                assert!(list.cases.iter().all(|c| c.overall.is_some() && c.speed.is_some()));
+            }
+            if *figure == Figure::Upheld {
+                use app::domain::complaint::Finding;
+                assert!(list.cases.iter().all(|c| matches!(c.finding, Some(Finding::Upheld | Finding::PartlyUpheld))));
+            }
+        }
+    }
+
+    let someone = &table.rows[0].employee_no;
+    let missing = portal.call_fn(behind("M9999", "ratings", period), Some(&supervisor)).await;
+    assert_eq!(missing.error(), AppError::NotFound);
+    let no_such_figure = portal.call_fn(behind(someone, "salary", period), Some(&supervisor)).await;
+    assert_eq!(no_such_figure.error(), AppError::NotFound);
+    for who in ["M1003", "13800000001", "D2001"] {
+        let session = portal.sign_in(who).await;
+        let refused = portal.call_fn(behind(someone, "complaints", period), Some(&session)).await;
+        assert_eq!(refused.error(), AppError::NotFound, "{who}");
+    }
+    assert_eq!(portal.call_fn(behind(someone, "complaints", period), None).await.error(), AppError::NotSignedIn);
 }

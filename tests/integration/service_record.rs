@@ -51,3 +51,77 @@ async fn the_card_shows_a_year_of_the_managers_repairs_and_ratings(pool: sqlx::P
     assert_eq!(after.ratings, full.ratings + 1);
     assert!(after.overall < full.overall);
 }
+
+/// The rows of `ticket_facts` and of the view they are kept from, that are not in the other.
+async fn facts_apart(portal: &Portal) -> i64 {
+    sqlx::query_scalar(
+        "select count(*) from ((select * from ticket_facts except select * from ticket_service_facts)
+                               union all
+                               (select * from ticket_service_facts except select * from ticket_facts)) apart",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap()
+}
+
+/// The repairs' facts the database keeps for the record and the scorecards match their
+/// definition after every kind of change behind them: the demo's bulk history, a report, a
+/// staff reply, the crew's arrival and the restoration, a rating, a merge (the duplicate
+/// leaves the facts) and an assignment moved back over past repairs.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_kept_facts_follow_every_change_behind_them(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    server::demo::load_history(&portal.pool).await.unwrap();
+    assert_eq!(facts_apart(&portal).await, 0, "after the bulk history");
+    let household = portal.sign_in("13800000001").await;
+    let kept = report_fault(&portal, &household, "no_power").await;
+    let duplicate = report_fault(&portal, &household, "area_dark").await;
+    let changes = [
+        "insert into case_events (case_id, actor_id, kind, body)
+         select c.id, u.id, 'message', '抢修人员已出发' from cases c, users u where c.number = $1 and u.employee_no = 'M1003'",
+        "update tickets set arrived_at = now() - interval '30 minutes', restore_by = now() + interval '3 hours'
+         from cases c where c.number = $1 and tickets.id = c.id",
+    ];
+    for change in changes {
+        sqlx::query(change).bind(&kept).execute(&portal.pool).await.unwrap();
+        assert_eq!(facts_apart(&portal).await, 0, "{change}");
+    }
+    mark_restored(&portal, &kept, 0).await;
+    let rated = portal.call_fn(rating(&kept, ["4", "5", "4", "4"], ""), Some(&household)).await;
+    assert!(rated.status.is_success(), "{}", String::from_utf8_lossy(&rated.body));
+    assert_eq!(facts_apart(&portal).await, 0, "after the rating");
+    let row: (Option<i16>, Option<bool>) = sqlx::query_as(
+        "select f.overall, f.within_commitment from ticket_facts f join cases c on c.id = f.case_id where c.number = $1",
+    )
+    .bind(&kept)
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    assert_eq!(row, (Some(4), Some(true)), "restored within the commitments and rated 4");
+
+    sqlx::query(
+        "update cases set merged_into = (select id from cases where number = $1), open = false where number = $2",
+    )
+    .bind(&kept)
+    .bind(&duplicate)
+    .execute(&portal.pool)
+    .await
+    .unwrap();
+    assert_eq!(facts_apart(&portal).await, 0, "after the merge");
+    sqlx::query(
+        "update manager_assignments set assigned_at = now() - interval '2 years'
+         where ended_at is null and customer_id = (select customer_id from cases where number = $1)",
+    )
+    .bind(&kept)
+    .execute(&portal.pool)
+    .await
+    .unwrap();
+    assert_eq!(facts_apart(&portal).await, 0, "after the assignment moved");
+    let merged: i64 =
+        sqlx::query_scalar("select count(*) from ticket_facts f join cases c on c.id = f.case_id where c.number = $1")
+            .bind(&duplicate)
+            .fetch_one(&portal.pool)
+            .await
+            .unwrap();
+    assert_eq!(merged, 0, "a duplicate merged away is no repair of its own");
+}

@@ -10,17 +10,7 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 
-text_enum!(
-    /// What a complaint is about, as 95598 sorts them.
-    Category {
-        ServiceAttitude => "service_attitude",
-        BusinessHandling => "business_handling",
-        OutageReconnection => "outage_reconnection",
-        SupplyQuality => "supply_quality",
-        GridConstruction => "grid_construction",
-        Other => "other",
-    }
-);
+pub use crate::domain::complaint::{Category, Finding};
 
 text_enum!(
     /// Where a round of handling stands: received, the customer contacted, replied (rated or
@@ -39,15 +29,6 @@ text_enum!(
         Phone => "phone",
         Visit => "visit",
         Portal => "portal",
-    }
-);
-
-text_enum!(
-    /// What the handler found.
-    Finding {
-        Upheld => "upheld",
-        PartlyUpheld => "partly_upheld",
-        NotUpheld => "not_upheld",
     }
 );
 
@@ -210,19 +191,6 @@ pub fn reviewer(first_handler: i64, supervisors: &[(i64, i64)]) -> Option<i64> {
     supervisors.iter().filter(|(id, _)| *id != first_handler).min_by_key(|(id, open)| (*open, *id)).map(|(id, _)| *id)
 }
 
-impl Category {
-    pub fn label(self, t: &Texts) -> &'static str {
-        match self {
-            Category::ServiceAttitude => t.complaint_category_service_attitude,
-            Category::BusinessHandling => t.complaint_category_business_handling,
-            Category::OutageReconnection => t.complaint_category_outage_reconnection,
-            Category::SupplyQuality => t.complaint_category_supply_quality,
-            Category::GridConstruction => t.complaint_category_grid_construction,
-            Category::Other => t.complaint_category_other,
-        }
-    }
-}
-
 impl Stage {
     pub fn label(self, t: &Texts) -> &'static str {
         match self {
@@ -245,16 +213,6 @@ impl ContactMethod {
             ContactMethod::Phone => t.complaint_contact_phone,
             ContactMethod::Visit => t.complaint_contact_visit,
             ContactMethod::Portal => t.complaint_contact_portal,
-        }
-    }
-}
-
-impl Finding {
-    pub fn label(self, t: &Texts) -> &'static str {
-        match self {
-            Finding::Upheld => t.complaint_finding_upheld,
-            Finding::PartlyUpheld => t.complaint_finding_partly_upheld,
-            Finding::NotUpheld => t.complaint_finding_not_upheld,
         }
     }
 }

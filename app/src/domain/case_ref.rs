@@ -1,6 +1,6 @@
 //! Which case a notification, a link or a message is about: the kind of case and the number
 //! people read out. Values, so notifications and pages can name a case without the case core.
-use crate::{error::Problem, text_enum};
+use crate::{error::Problem, i18n::Texts, text_enum};
 use serde::{Deserialize, Serialize};
 
 text_enum!(
@@ -19,6 +19,15 @@ impl CaseKind {
     /// supervisor, so the manager's view of their customers' cases leaves it out.
     pub fn worked_by_customers_manager(self) -> bool {
         self != CaseKind::Complaint
+    }
+
+    pub fn label(self, t: &Texts) -> &'static str {
+        match self {
+            CaseKind::Ticket => t.case_kind_ticket,
+            CaseKind::WorkOrder => t.case_kind_work_order,
+            CaseKind::Application => t.case_kind_application,
+            CaseKind::Complaint => t.case_kind_complaint,
+        }
     }
 
     /// Where the case's page is, for links in notifications and messages.

@@ -1,5 +1,6 @@
 //! Values shared by every feature, parsed once at the edge.
 pub mod case_ref;
+pub mod complaint;
 pub mod groups;
 pub mod identifiers;
 pub mod text;

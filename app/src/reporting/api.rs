@@ -1,7 +1,11 @@
 //! Scorecards' server functions: the supervisors' comparison of managers of one tier, the
 //! evaluation they record, and a manager's own scorecard and evaluation history.
-use super::scorecard::{Column, Outcome, Period, ScoreRow};
-use crate::{domain::Text, error::AppError, managers::model::Tier};
+use super::scorecard::{Column, Figure, FigureCase, Outcome, Period, ScoreRow};
+use crate::{
+    domain::{complaint::Category, Text},
+    error::AppError,
+    managers::model::Tier,
+};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -29,6 +33,21 @@ pub struct ScorecardTable {
     pub chart: Vec<Vec<Option<f64>>>,
     /// The share of repairs within the commitments per month, in per cent.
     pub within_commitment: Vec<Option<f64>>,
+    /// The period's complaints about the tier's managers per category: received, upheld.
+    pub complaints_by_category: Vec<(Category, u32, u32)>,
+}
+
+/// `/supervisor/scorecards/cases`: the cases behind one figure of a manager's line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FigureList {
+    pub employee_no: String,
+    pub name: String,
+    pub tier: Tier,
+    pub figure: Figure,
+    pub period: Period,
+    pub cases: Vec<FigureCase>,
+    /// Whether there were more than the list shows.
+    pub cut: bool,
 }
 
 /// One evaluation in a manager's history.
@@ -52,7 +71,7 @@ pub struct OwnRecord {
 }
 
 #[cfg(feature = "ssr")]
-fn offered(period: Period, now: DateTime<Utc>) -> Vec<Period> {
+pub fn offered(period: Period, now: DateTime<Utc>) -> Vec<Period> {
     Period::recent(period.kind, crate::time::local_date(now), PERIODS_OFFERED)
 }
 
@@ -82,7 +101,9 @@ pub async fn scorecards(
     let service::Chosen { tier, period, sort, descending, rows } = service::requested(&pool, &asked, now).await?;
     let months = chart_months(crate::time::local_date(now), CHART_MONTHS);
     let monthly = service::monthly(&pool, tier, &months).await?;
+    let complaints_by_category = service::complaints_by_category(&pool, tier, period).await?;
     Ok(ScorecardTable {
+        complaints_by_category,
         tier,
         periods: offered(period, now),
         period,
@@ -93,6 +114,29 @@ pub async fn scorecards(
         chart: monthly.ratings,
         within_commitment: monthly.within_commitment,
     })
+}
+
+/// The cases behind one figure (`figure`) of the line of the manager `manager` (an employee
+/// number) for a period, for supervisors; `tier` is the scorecard to go back to.
+#[server(endpoint = "cases_behind")]
+pub async fn cases_behind(
+    manager: Text,
+    figure: Text,
+    tier: Option<Text>,
+    period: Option<Text>,
+    start: Option<Text>,
+) -> Result<FigureList, AppError> {
+    use super::scorecard::{parse_tier, CASES_LISTED};
+    use crate::auth::{model::Role, session::require_role};
+    require_role(&[Role::Supervisor]).await?;
+    let figure: Figure = figure.parse().map_err(|_| AppError::NotFound)?;
+    let now = Utc::now();
+    let period = service::chosen_period(period.as_deref(), start.as_deref(), now);
+    let employee_no = manager.trim().to_owned();
+    let (name, mut cases) = service::figure_cases(&crate::db::pool()?, &employee_no, figure, period, now).await?;
+    let cut = cases.len() > CASES_LISTED as usize;
+    cases.truncate(CASES_LISTED as usize);
+    Ok(FigureList { employee_no, name, tier: parse_tier(tier.as_deref()), figure, period, cases, cut })
 }
 
 /// Records the evaluation of a manager the caller supervises (`employee_no`) for a period:

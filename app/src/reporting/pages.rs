@@ -1,15 +1,16 @@
 //! Reporting's pages: the supervisors' scorecards with the ratings chart and the evaluation
 //! form, and a manager's own record.
 use super::{
-    api::{my_record, period_query, scorecards, OwnRecord, RecordEvaluation, ScorecardTable},
-    scorecard::{grade_conditions, Column, Outcome, Period, PeriodKind, ScoreRow},
+    api::{cases_behind, my_record, period_query, scorecards, FigureList, OwnRecord, RecordEvaluation, ScorecardTable},
+    scorecard::{grade_conditions, Column, Figure, FigureCase, Outcome, Period, PeriodKind, ScoreRow},
 };
 use crate::{
+    domain::case_ref::{display_number, CaseNo},
     i18n::{fill, use_texts, Texts},
     managers::model::{Grade, Tier},
     time::local_datetime,
     ui::{
-        chart::{line_chart, ChartWords, Series},
+        chart::{bar_chart, line_chart, ChartWords, Series},
         choice_group, successes, text_area, Field, FormMessage, Forms, Loaded,
     },
 };
@@ -83,7 +84,7 @@ pub fn csv_table(rows: &[ScoreRow], t: &'static Texts) -> (Vec<&'static str>, Ve
 }
 
 /// The choice of a period of one kind, for a plain GET form (works without JavaScript).
-fn period_select(periods: &[Period], period: Period, t: &'static Texts) -> impl IntoView {
+pub fn period_select(periods: &[Period], period: Period, t: &'static Texts) -> impl IntoView {
     view! {
         <div class="field">
             <label for="field-start">{t.scorecard_period}</label>
@@ -94,8 +95,39 @@ fn period_select(periods: &[Period], period: Period, t: &'static Texts) -> impl 
     }
 }
 
-fn period_name(p: Period, t: &'static Texts) -> String {
+pub fn period_name(p: Period, t: &'static Texts) -> String {
     format!("{} · {}", p.kind.label(t), p.name())
+}
+
+/// The choice of a tier and a period as a plain GET form to `action` (works without
+/// JavaScript); `keep` are hidden fields the address carries on (a scorecard's sort).
+pub fn tier_period_filters(
+    action: &'static str,
+    tier: Tier,
+    period: Period,
+    periods: &[Period],
+    keep: Vec<(&'static str, String)>,
+    t: &'static Texts,
+) -> impl IntoView {
+    view! {
+        <form method="get" action=action class="card form filters scorecard-filters">
+            <div class="field">
+                <label for="field-tier">{t.scorecard_tier}</label>
+                <select id="field-tier" name="tier">
+                    {Tier::ALL.iter().map(|x| view! { <option value=x.as_str() selected=*x == tier>{x.label(t)}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="field-period">{t.scorecard_period_kind}</label>
+                <select id="field-period" name="period">
+                    {PeriodKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=*k == period.kind>{k.label(t)}</option> }).collect_view()}
+                </select>
+            </div>
+            {period_select(periods, period, t)}
+            {keep.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
+            <button type="submit" class="button">{t.scorecard_show}</button>
+        </form>
+    }
 }
 
 /// `/supervisor/scorecards`: managers of one tier side by side for a period, sorted by any
@@ -125,13 +157,40 @@ pub fn ScorecardsPage() -> impl IntoView {
 #[component]
 fn ScorecardsView(cards: ScorecardTable, forms: Forms<RecordEvaluation>) -> impl IntoView {
     let t = use_texts();
-    let ScorecardTable { tier, period, periods, sort, descending, rows, months, chart, within_commitment } = cards;
+    let ScorecardTable {
+        tier,
+        period,
+        periods,
+        sort,
+        descending,
+        rows,
+        months,
+        chart,
+        within_commitment,
+        complaints_by_category,
+    } = cards;
+    let order = if descending { "desc" } else { "asc" };
+    let sorted_by = vec![("sort", sort.as_str().to_owned()), ("order", order.to_owned())];
     let base = format!("tier={}&{}", tier.as_str(), period_query(period));
-    let csv = format!(
-        "/supervisor/scorecards.csv?{base}&sort={}&order={}",
-        sort.as_str(),
-        if descending { "desc" } else { "asc" }
+    let behind = {
+        let base = base.clone();
+        move |no: &str, f: Figure| format!("/supervisor/scorecards/cases?manager={no}&figure={}&{base}", f.as_str())
+    };
+    let categories_title = fill(t.scorecard_categories_title, &[("tier", tier.label(t)), ("period", &period.name())]);
+    let (labels, received, upheld) = complaints_by_category.into_iter().fold(
+        (Vec::new(), Vec::new(), Vec::new()),
+        |(mut l, mut r, mut u), (c, n, up)| {
+            l.push(c.label(t).to_owned());
+            r.push(Some(f64::from(n)));
+            u.push(Some(f64::from(up)));
+            (l, r, u)
+        },
     );
+    let categories = vec![
+        Series { name: t.scorecard_complaints.to_owned(), values: received },
+        Series { name: t.record_complaints_upheld.to_owned(), values: upheld },
+    ];
+    let csv = format!("/supervisor/scorecards.csv?{base}&sort={}&order={order}", sort.as_str());
     let header_link = {
         let base = base.clone();
         move |c: Column| {
@@ -148,27 +207,11 @@ fn ScorecardsView(cards: ScorecardTable, forms: Forms<RecordEvaluation>) -> impl
     let within_months = months.clone();
     let managers: Vec<(String, String)> = rows.iter().map(|r| (r.employee_no.clone(), r.name.clone())).collect();
     view! {
-        <form method="get" action="/supervisor/scorecards" class="card form filters scorecard-filters">
-            <div class="field">
-                <label for="field-tier">{t.scorecard_tier}</label>
-                <select id="field-tier" name="tier">
-                    {Tier::ALL.iter().map(|x| view! { <option value=x.as_str() selected=*x == tier>{x.label(t)}</option> }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="field-period">{t.scorecard_period_kind}</label>
-                <select id="field-period" name="period">
-                    {PeriodKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=*k == period.kind>{k.label(t)}</option> }).collect_view()}
-                </select>
-            </div>
-            {period_select(&periods, period, t)}
-            <input type="hidden" name="sort" value=sort.as_str()/>
-            <input type="hidden" name="order" value=if descending { "desc" } else { "asc" }/>
-            <button type="submit" class="button">{t.scorecard_show}</button>
-        </form>
+        {tier_period_filters("/supervisor/scorecards", tier, period, &periods, sorted_by, t)}
         <p>
             <strong>{period_name(period, t)}</strong>" · "{tier.label(t)}" · "
-            <a href=csv class="csv" download="scorecards.csv">{t.scorecard_csv}</a>
+            <a href=csv class="csv" download="scorecards.csv">{t.scorecard_csv}</a>" · "
+            <a href=format!("/supervisor/satisfaction?{base}")>{t.scorecard_satisfaction}</a>
         </p>
         <p class="hint">{t.scorecard_dash}</p>
         <div class="table-scroll">
@@ -186,7 +229,10 @@ fn ScorecardsView(cards: ScorecardTable, forms: Forms<RecordEvaluation>) -> impl
                     {rows.iter().map(|r| view! {
                         <tr data-manager=r.employee_no.clone()>
                             <th scope="row">{r.name.clone()}<br/><span class="muted">{format!("{} · {}", r.employee_no, r.grade.label(t))}</span></th>
-                            {cells(r, t).into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
+                            {COLUMNS[1..].iter().zip(cells(r, t)).map(|(c, v)| match c.figure() {
+                                Some(f) => view! { <td><a href=behind(&r.employee_no, f)>{v}</a></td> }.into_any(),
+                                None => view! { <td>{v}</td> }.into_any(),
+                            }).collect_view()}
                             <td class="evaluation">{r.evaluation.map(|o| o.label(t))}</td>
                         </tr>
                     }).collect_view()}
@@ -201,7 +247,93 @@ fn ScorecardsView(cards: ScorecardTable, forms: Forms<RecordEvaluation>) -> impl
             <h2>{within_title.clone()}</h2>
             {line_chart(within_title, within_months, within, (0.0, 100.0), ChartWords { labels: t.chart_month, empty: "—" })}
         </section>
+        <section class="card">
+            <h2>{categories_title.clone()}</h2>
+            {bar_chart(categories_title, labels, categories, ChartWords { labels: t.complaint_category, empty: "—" })}
+        </section>
         <EvaluateForm managers period forms/>
+    }
+}
+
+/// What one case adds to the figure it stands behind, in words.
+fn contribution(case: &FigureCase, figure: Figure, t: &'static Texts) -> String {
+    let score = |name: &str, v: Option<i16>| v.map(|v| format!("{name} {v}"));
+    match figure {
+        Figure::Ratings => [
+            score(t.record_overall, case.overall),
+            score(t.rate_speed, case.speed),
+            score(t.rate_attitude, case.attitude),
+            score(t.rate_professionalism, case.professionalism),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · "),
+        Figure::Repairs => (if case.within == Some(true) { t.figure_within } else { t.figure_not_within }).to_owned(),
+        Figure::Replies => case
+            .reply_seconds
+            .map(|s| fill(t.record_minutes, &[("minutes", &((s / 60.0).round() as i64).to_string())]))
+            .unwrap_or_default(),
+        Figure::Complaints | Figure::Upheld => {
+            let category = case.category.map(|c| c.label(t)).unwrap_or_default();
+            match case.finding {
+                Some(f) => format!("{category} · {}", f.label(t)),
+                None => format!("{category} · {}", t.figure_no_finding),
+            }
+        }
+        Figure::Open | Figure::Late | Figure::WorkOrdersOverdue => case
+            .due_at
+            .map(|at| fill(t.figure_due, &[("at", &local_datetime(at))]))
+            .unwrap_or_else(|| t.figure_nothing_due.to_owned()),
+        Figure::FollowUps => {
+            (if case.closed == Some(true) { t.figure_follow_up_done } else { t.figure_follow_up_open }).to_owned()
+        }
+    }
+}
+
+/// `/supervisor/scorecards/cases`: the cases behind one figure of a manager's scorecard line,
+/// each linking to its page.
+#[component]
+pub fn FigureCasesPage() -> impl IntoView {
+    let query = use_query_map();
+    let args = move || {
+        query
+            .with(|q| ["manager", "figure", "tier", "period", "start"].map(|k| q.get(k).map(crate::domain::Text::from)))
+    };
+    let data = Resource::new(args, |[manager, figure, tier, period, start]| {
+        cases_behind(manager.unwrap_or_default(), figure.unwrap_or_default(), tier, period, start)
+    });
+    view! {
+        <Loaded resource=data let:list>
+            <FigureCasesView list/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn FigureCasesView(list: FigureList) -> impl IntoView {
+    let t = use_texts();
+    let FigureList { employee_no, name, tier, figure, period, cases, cut } = list;
+    let back = format!("/supervisor/scorecards?tier={}&{}", tier.as_str(), period_query(period));
+    let when = if figure.in_period() { period_name(period, t) } else { t.figure_now.to_owned() };
+    view! {
+        <h1>{fill(t.figure_title, &[("figure", figure.column().label(t)), ("manager", &name)])}</h1>
+        <p>{format!("{employee_no} · {when}")}" · "<a href=back>{t.figure_back}</a></p>
+        {cases.is_empty().then(|| view! { <p class="empty">{t.figure_none}</p> })}
+        {cut.then(|| view! { <p class="hint">{fill(t.figure_cut, &[("count", &super::scorecard::CASES_LISTED.to_string())])}</p> })}
+        <ul class="work-list figure-cases">
+            {cases.into_iter().map(|c| {
+                let page = CaseNo::parse(&c.number).map(|n| c.kind.page(&n)).unwrap_or_default();
+                let detail = contribution(&c, figure, t);
+                view! {
+                    <li class="card">
+                        <p><a href=page>{display_number(&c.number)}</a>" · "{c.kind.label(t)}</p>
+                        <p class="muted">{local_datetime(c.opened_at)}</p>
+                        <p>{detail}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 

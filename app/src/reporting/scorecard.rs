@@ -53,6 +53,10 @@ impl Period {
         self.start.checked_add_months(Months::new(self.kind.months())).unwrap_or(self.start)
     }
 
+    pub fn next(self) -> Period {
+        Period { kind: self.kind, start: self.end() }
+    }
+
     pub fn previous(self) -> Period {
         let start = self.start.checked_sub_months(Months::new(self.kind.months())).unwrap_or(self.start);
         Period { kind: self.kind, start }
@@ -217,6 +221,80 @@ impl Column {
     }
 }
 
+text_enum!(
+    /// The cases behind a scorecard figure: rated repairs (the ratings and their averages),
+    /// repairs restored (within the commitments), repairs answered (the first reply),
+    /// complaints and those upheld, cases open now and of those late, late work orders, and
+    /// follow-up calls.
+    Figure {
+        Ratings => "ratings",
+        Repairs => "repairs",
+        Replies => "replies",
+        Complaints => "complaints",
+        Upheld => "upheld",
+        Open => "open",
+        Late => "late",
+        WorkOrdersOverdue => "work_orders_overdue",
+        FollowUps => "follow_ups",
+    }
+);
+
+impl Column {
+    /// Which cases a column's figure counts; the name has none.
+    pub fn figure(self) -> Option<Figure> {
+        Some(match self {
+            Column::Name => return None,
+            Column::Ratings | Column::Overall | Column::Speed | Column::Attitude | Column::Professionalism => {
+                Figure::Ratings
+            }
+            Column::WithinCommitment => Figure::Repairs,
+            Column::FirstReply => Figure::Replies,
+            Column::Complaints => Figure::Complaints,
+            Column::Upheld => Figure::Upheld,
+            Column::Open => Figure::Open,
+            Column::Late => Figure::Late,
+            Column::WorkOrdersOverdue => Figure::WorkOrdersOverdue,
+            Column::FollowUps => Figure::FollowUps,
+        })
+    }
+}
+
+impl Figure {
+    /// The column that heads the figure on the scorecard (the first whose figure it is), whose
+    /// words name it.
+    pub fn column(self) -> Column {
+        Column::ALL.iter().copied().find(|c| c.figure() == Some(self)).unwrap_or(Column::Ratings)
+    }
+
+    /// Whether the figure counts the period's cases; the others count what is open now.
+    pub fn in_period(self) -> bool {
+        !matches!(self, Figure::Open | Figure::Late | Figure::WorkOrdersOverdue)
+    }
+}
+
+/// How many cases a list behind a figure shows at most (newest first).
+pub const CASES_LISTED: i64 = 200;
+
+/// One case behind a figure, with what it adds to it: the rating, whether the repair was within
+/// the commitments, the time to the first reply, the complaint's category and finding, the
+/// deadline of an open case, or whether a follow-up call is done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FigureCase {
+    pub kind: crate::domain::case_ref::CaseKind,
+    pub number: String,
+    pub opened_at: chrono::DateTime<chrono::Utc>,
+    pub overall: Option<i16>,
+    pub speed: Option<i16>,
+    pub attitude: Option<i16>,
+    pub professionalism: Option<i16>,
+    pub within: Option<bool>,
+    pub reply_seconds: Option<f64>,
+    pub category: Option<crate::domain::complaint::Category>,
+    pub finding: Option<crate::domain::complaint::Finding>,
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub closed: Option<bool>,
+}
+
 /// Sorts the lines by a column, then by employee number; figures with too little behind them
 /// come last whichever way the column runs.
 pub fn sort(rows: &mut [ScoreRow], by: Column, descending: bool) {
@@ -298,6 +376,7 @@ mod tests {
     fn periods_are_calendar_months_quarters_and_years() {
         let q = Period::containing(PeriodKind::Quarter, day(2026, 11, 17));
         assert_eq!((q.start, q.end(), q.name()), (day(2026, 10, 1), day(2027, 1, 1), "2026 Q4".to_owned()));
+        assert_eq!(q.next().name(), "2027 Q1");
         assert_eq!(Period::containing(PeriodKind::Month, day(2026, 12, 3)).name(), "2026-12");
         assert_eq!(Period::containing(PeriodKind::Year, day(2026, 12, 3)).end(), day(2027, 1, 1));
         let recent = Period::recent(PeriodKind::Quarter, day(2026, 2, 1), 3);
@@ -358,6 +437,17 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.employee_no.as_str()).collect::<Vec<_>>(), ["M1", "M3", "M2"]);
         sort(&mut rows, Column::Name, true);
         assert_eq!(rows.iter().map(|r| r.employee_no.as_str()).collect::<Vec<_>>(), ["M3", "M2", "M1"]);
+    }
+
+    #[test]
+    fn every_figure_links_from_its_own_column() {
+        for figure in Figure::ALL {
+            assert_eq!(figure.column().figure(), Some(*figure));
+        }
+        assert_eq!(Column::Speed.figure(), Some(Figure::Ratings));
+        assert_eq!((Figure::Ratings.column(), Figure::Repairs.column()), (Column::Ratings, Column::WithinCommitment));
+        assert_eq!(Column::Name.figure(), None);
+        assert!(Figure::Upheld.in_period() && !Figure::Late.in_period());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::{
     db::PgPool,
+    domain::complaint::Category,
     error::{AppError, AppResult, Problem, Refusal},
     managers::model::Tier,
 };
@@ -169,4 +170,32 @@ pub async fn requested(pool: &PgPool, asked: &ScorecardRequest, now: DateTime<Ut
     let mut rows = scorecard(pool, Some(tier), None, period, now).await?;
     scorecard::sort(&mut rows, sort, descending);
     Ok(Chosen { tier, period, sort, descending, rows })
+}
+
+/// The cases behind one figure of a manager's line for a period, with the manager's name; an
+/// employee number that is no manager's answers as missing.
+pub async fn figure_cases(
+    pool: &PgPool,
+    employee_no: &str,
+    figure: scorecard::Figure,
+    period: Period,
+    now: DateTime<Utc>,
+) -> AppResult<(String, Vec<scorecard::FigureCase>)> {
+    let (manager_id, name) = store::manager_by_employee_no(pool, employee_no).await?.ok_or(AppError::NotFound)?;
+    let cases = store::figure_cases(pool, manager_id, figure, scorecard::bounds(period), now).await?;
+    Ok((name, cases))
+}
+
+/// Complaints about a tier's managers in a period by category, every category in its order
+/// (none where there were none): how many, and how many upheld.
+pub async fn complaints_by_category(pool: &PgPool, tier: Tier, period: Period) -> AppResult<Vec<(Category, u32, u32)>> {
+    let counts = store::complaints_by_category(pool, tier, scorecard::bounds(period)).await?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(Category::ALL
+        .iter()
+        .map(|c| {
+            let found = counts.iter().find(|n| n.category == *c);
+            (*c, found.map_or(0, |n| count(n.complaints)), found.map_or(0, |n| count(n.upheld)))
+        })
+        .collect())
 }

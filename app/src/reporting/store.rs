@@ -1,11 +1,15 @@
-//! Reporting's queries: the views only.
+//! Reporting's queries: the views, and `ticket_facts`, the repairs' facts the database keeps
+//! from the `ticket_service_facts` view so a manager's period is read through an index.
 use super::{
     model::RecordFacts,
-    scorecard::{Outcome, Period, PeriodKind},
+    scorecard::{Figure, FigureCase, Outcome, Period, PeriodKind, CASES_LISTED},
 };
 use crate::{
     db::PgPool,
-    domain::case_ref::CaseKind,
+    domain::{
+        case_ref::CaseKind,
+        complaint::{Category, Finding},
+    },
     error::AppResult,
     managers::model::{Grade, Tier},
     time::UTILITY_TIME_ZONE,
@@ -23,7 +27,7 @@ pub async fn record_facts(pool: &PgPool, manager_id: i64, since: DateTime<Utc>) 
                       as median_reply_seconds,
                   (select count(*) from complaint_outcomes o join managers m on m.user_id = o.manager_user_id
                    where m.id = $1 and o.replied_at >= $2 and o.upheld) as "upheld!"
-           from ticket_service_facts f
+           from ticket_facts f
            where f.manager_id = $1 and f.opened_at >= $2"#,
         manager_id,
         since
@@ -86,9 +90,9 @@ pub async fn score_facts(pool: &PgPool, q: ScoreQuery) -> AppResult<Vec<ScoreFac
         r#"select m.id as manager_id, u.employee_no as "employee_no!", u.display_name as name, m.grade as "grade: Grade",
                   f.ratings as "ratings!", f.overall, f.speed, f.attitude, f.professionalism, f.repairs as "repairs!",
                   f.within as "within!", f.replies as "replies!", f.median_reply_seconds,
-                  k.complaints as "complaints!", k.upheld as "upheld!", l.open as "open!", l.late as "late!",
-                  l.work_orders_late as "work_orders_late!", fu.follow_ups as "follow_ups!",
-                  fu.closed as "follow_ups_closed!", e.outcome as "evaluation: Outcome"
+                  k.complaints as "complaints!", k.upheld as "upheld!", coalesce(l.open, 0) as "open!",
+                  coalesce(l.late, 0) as "late!", coalesce(l.work_orders_late, 0) as "work_orders_late!", coalesce(fu.follow_ups, 0) as "follow_ups!",
+                  coalesce(fu.closed, 0) as "follow_ups_closed!", e.outcome as "evaluation?: Outcome"
            from managers m
            join users u on u.id = m.user_id
            cross join lateral (
@@ -98,17 +102,18 @@ pub async fn score_facts(pool: &PgPool, q: ScoreQuery) -> AppResult<Vec<ScoreFac
                       count(first_reply_at) as replies,
                       percentile_cont(0.5) within group (order by extract(epoch from first_reply_at - opened_at))
                           as median_reply_seconds
-               from ticket_service_facts where manager_id = m.id and opened_at >= $3 and opened_at < $4) f
+               from ticket_facts where manager_id = m.id and opened_at >= $3 and opened_at < $4) f
            cross join lateral (
                select count(*) as complaints, count(*) filter (where upheld) as upheld
                from complaint_facts where manager_id = m.id and opened_at >= $3 and opened_at < $4) k
-           cross join lateral (
-               select count(*) filter (where open) as open, count(*) filter (where open and due_at < $5) as late,
-                      count(*) filter (where open and due_at < $5 and kind = $6) as work_orders_late
-               from case_load_facts where manager_id = m.id) l
-           cross join lateral (
-               select count(*) as follow_ups, count(closed_at) as closed
-               from follow_up_facts where manager_id = m.id and created_at >= $3 and created_at < $4) fu
+           left join (
+               select manager_id, count(*) as open, count(*) filter (where due_at < $5) as late,
+                      count(*) filter (where due_at < $5 and kind = $6) as work_orders_late
+               from case_load_facts where open group by manager_id) l on l.manager_id = m.id
+           left join (
+               select manager_id, count(*) as follow_ups, count(closed_at) as closed
+               from follow_up_facts where created_at >= $3 and created_at < $4 group by manager_id) fu
+               on fu.manager_id = m.id
            left join manager_evaluations e on e.manager_id = m.id and e.period_kind = $7 and e.period_start = $8
            where ($1::text is null or m.tier = $1) and ($2::bigint is null or m.id = $2)
            order by u.employee_no"#,
@@ -145,7 +150,7 @@ pub async fn monthly_ratings(pool: &PgPool, tier: Tier, since: DateTime<Utc>) ->
                   avg(f.overall)::float8 as overall, avg(f.speed)::float8 as speed, avg(f.attitude)::float8 as attitude,
                   avg(f.professionalism)::float8 as professionalism, count(f.overall) as "ratings!",
                   count(f.restored_at) as "repairs!", count(*) filter (where f.within_commitment) as "within!"
-           from ticket_service_facts f join managers m on m.id = f.manager_id
+           from ticket_facts f join managers m on m.id = f.manager_id
            where m.tier = $1 and f.opened_at >= $2
            group by 1 order by 1"#,
         tier.as_str(),
@@ -240,4 +245,146 @@ pub async fn record_evaluation(pool: &PgPool, e: NewEvaluation<'_>) -> AppResult
     }
     tx.commit().await?;
     Ok(inserted)
+}
+
+/// A manager's cases behind a figure: for the period's figures those opened from `from` to
+/// `to`, for the load those open at `now`; newest first, at most one more than `CASES_LISTED` (so the
+/// list can say there were more).
+pub async fn figure_cases(
+    pool: &PgPool,
+    manager_id: i64,
+    figure: Figure,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+) -> AppResult<Vec<FigureCase>> {
+    let rows = match figure {
+        Figure::Ratings | Figure::Repairs | Figure::Replies => {
+            sqlx::query_as!(
+                FigureCase,
+                r#"select $6::text as "kind!: CaseKind", n.number as "number!", f.opened_at as "opened_at!",
+                          f.overall, f.speed, f.attitude, f.professionalism,
+                          case when f.restored_at is not null then f.within_commitment end as within,
+                          extract(epoch from f.first_reply_at - f.opened_at)::float8 as reply_seconds,
+                          null::text as "category: Category", null::text as "finding: Finding",
+                          null::timestamptz as due_at, null::bool as closed
+                   from ticket_facts f join case_numbers n on n.case_id = f.case_id
+                   where f.manager_id = $1 and f.opened_at >= $2 and f.opened_at < $3
+                     and case $4 when 'ratings' then f.overall is not null
+                                 when 'repairs' then f.restored_at is not null
+                                 else f.first_reply_at is not null end
+                   order by f.opened_at desc limit $5"#,
+                manager_id,
+                from,
+                to,
+                figure.as_str(),
+                CASES_LISTED + 1,
+                CaseKind::Ticket.as_str()
+            )
+            .fetch_all(pool)
+            .await?
+        }
+        Figure::Complaints | Figure::Upheld => {
+            sqlx::query_as!(
+                FigureCase,
+                r#"select $6::text as "kind!: CaseKind", n.number as "number!", k.opened_at as "opened_at!",
+                          null::smallint as overall, null::smallint as speed, null::smallint as attitude,
+                          null::smallint as professionalism, null::bool as within, null::float8 as reply_seconds,
+                          k.category as "category: Category", k.finding as "finding: Finding",
+                          null::timestamptz as due_at, null::bool as closed
+                   from complaint_facts k join case_numbers n on n.case_id = k.case_id
+                   where k.manager_id = $1 and k.opened_at >= $2 and k.opened_at < $3
+                     and ($4 = 'complaints' or k.upheld)
+                   order by k.opened_at desc limit $5"#,
+                manager_id,
+                from,
+                to,
+                figure.as_str(),
+                CASES_LISTED + 1,
+                CaseKind::Complaint.as_str()
+            )
+            .fetch_all(pool)
+            .await?
+        }
+        Figure::Open | Figure::Late | Figure::WorkOrdersOverdue => {
+            sqlx::query_as!(
+                FigureCase,
+                r#"select l.kind as "kind!: CaseKind", n.number as "number!", l.opened_at as "opened_at!",
+                          null::smallint as overall, null::smallint as speed, null::smallint as attitude,
+                          null::smallint as professionalism, null::bool as within, null::float8 as reply_seconds,
+                          null::text as "category: Category", null::text as "finding: Finding",
+                          l.due_at, null::bool as closed
+                   from case_load_facts l join case_numbers n on n.case_id = l.case_id
+                   where l.manager_id = $1 and l.open
+                     and ($2 = 'open' or l.due_at < $3)
+                     and ($2 <> 'work_orders_overdue' or l.kind = $4)
+                   order by l.due_at nulls last, l.opened_at desc limit $5"#,
+                manager_id,
+                figure.as_str(),
+                now,
+                CaseKind::WorkOrder.as_str(),
+                CASES_LISTED + 1
+            )
+            .fetch_all(pool)
+            .await?
+        }
+        Figure::FollowUps => {
+            sqlx::query_as!(
+                FigureCase,
+                r#"select $5::text as "kind!: CaseKind", n.number as "number!", fu.created_at as "opened_at!",
+                          null::smallint as overall, null::smallint as speed, null::smallint as attitude,
+                          null::smallint as professionalism, null::bool as within, null::float8 as reply_seconds,
+                          null::text as "category: Category", null::text as "finding: Finding",
+                          null::timestamptz as due_at, fu.closed_at is not null as closed
+                   from follow_up_facts fu join case_numbers n on n.case_id = fu.case_id
+                   where fu.manager_id = $1 and fu.created_at >= $2 and fu.created_at < $3
+                   order by fu.created_at desc limit $4"#,
+                manager_id,
+                from,
+                to,
+                CASES_LISTED + 1,
+                CaseKind::Ticket.as_str()
+            )
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    Ok(rows)
+}
+
+/// The manager (`managers.id`, name) with this employee number.
+pub async fn manager_by_employee_no(pool: &PgPool, employee_no: &str) -> AppResult<Option<(i64, String)>> {
+    let row = sqlx::query!(
+        "select m.id, u.display_name from managers m join users u on u.id = m.user_id where u.employee_no = $1",
+        employee_no
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.id, r.display_name)))
+}
+
+pub struct CategoryCount {
+    pub category: Category,
+    pub complaints: i64,
+    pub upheld: i64,
+}
+
+/// Complaints about a tier's managers opened in the period, by category, with those upheld.
+pub async fn complaints_by_category(
+    pool: &PgPool,
+    tier: Tier,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> AppResult<Vec<CategoryCount>> {
+    Ok(sqlx::query_as!(
+        CategoryCount,
+        r#"select k.category as "category!: Category", count(*) as "complaints!",
+                  count(*) filter (where k.upheld) as "upheld!"
+           from complaint_facts k join managers m on m.id = k.manager_id
+           where m.tier = $1 and k.opened_at >= $2 and k.opened_at < $3
+           group by k.category"#,
+        tier.as_str(),
+        from,
+        to
+    )
+    .fetch_all(pool)
+    .await?)
 }
