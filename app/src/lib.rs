@@ -47,6 +47,7 @@ pub const MULTIPART_ENDPOINTS: &[&str] = &[
     <tickets::api::AddPhotos as leptos::server_fn::ServerFn>::PATH,
     <workorders::api::AddWorkPhotos as leptos::server_fn::ServerFn>::PATH,
     <applications::api::AddApplicationDocuments as leptos::server_fn::ServerFn>::PATH,
+    <complaints::api::AddComplaintPhotos as leptos::server_fn::ServerFn>::PATH,
 ];
 
 #[component]

@@ -203,6 +203,8 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
                 .route("/tickets/{number}/photos/{id}/{variant}", get(photos::ticket_photo))
                 .route("/work/{number}/photos/{id}", get(photos::work_order_photo))
                 .route("/work/{number}/photos/{id}/{variant}", get(photos::work_order_photo))
+                .route("/complaints/{number}/photos/{id}", get(photos::complaint_photo))
+                .route("/complaints/{number}/photos/{id}/{variant}", get(photos::complaint_photo))
                 .route("/applications/{number}/documents/{id}", get(photos::application_document))
                 .route("/applications/{number}/documents/{id}/{variant}", get(photos::application_document))
                 .route("/supervisor/scorecards.csv", get(reports::scorecards_csv))

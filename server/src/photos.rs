@@ -36,6 +36,21 @@ pub async fn work_order_photo(
     serve(&pool, order.id, path).await
 }
 
+/// `GET /complaints/{number}/photos/{id}` (and its `/thumbnail`): for the complaint's customer
+/// and the supervisors; the manager it concerns sees none of its internals.
+pub async fn complaint_photo(
+    State(pool): State<PgPool>,
+    Viewer(user): Viewer,
+    Path(path): Path<PhotoPath>,
+) -> Result<Response, AppError> {
+    use app::complaints::model::Party;
+    let (complaint, side) = app::complaints::service::visible(&pool, &user, &path.number).await?;
+    if side == Party::Manager {
+        return Err(AppError::NotFound);
+    }
+    serve(&pool, complaint.id, path).await
+}
+
 /// `GET /applications/{number}/documents/{id}` (and a photo's `/thumbnail`): for the
 /// application's customer, their manager and supervisors. A PDF is sent as a download, never
 /// shown inline under the portal's origin.

@@ -4,7 +4,7 @@
 // concerns sees that it exists and gives an account, but none of the handling.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, ready, assertFitsPhone, modes, phone, signedIn, open, sendReport } from './helpers.mjs';
+import { BASE, ready, assertFitsPhone, modes, phone, photo, signedIn, open, sendReport } from './helpers.mjs';
 
 // Each mode its own household (and so its own manager), so the two runs do not depend on each other.
 const cast = [
@@ -50,13 +50,22 @@ for (const [index, { js, name: mode }] of modes.entries()) {
       const number = customer.url().split('/').pop();
       await customer.locator('.badge.deadline').first().waitFor();
       await assertFitsPhone(customer);
+      // A photo of what happened goes with it, on the complaint's page.
+      await customer.setInputFiles('#field-photos', { name: 'notice.png', mimeType: 'image/png', buffer: photo() });
+      await customer.click('form.photo-upload button[type=submit]');
+      await customer.waitForSelector('.photo-grid img');
+      await ready(customer, js);
+      const photoSrc = await customer.getAttribute('.photo-grid img', 'src');
+      assert.match(photoSrc, new RegExp(`^/complaints/${number}/photos/\\d+/thumbnail$`));
+      assert.equal((await customer.request.get(`${BASE}${photoSrc}`)).status(), 200);
 
       // The manager is told it exists, sees what happened, gives an account; no handling shown.
       await open(manager, js, '/complaints');
       await manager.click(`a[href="/complaints/${number}"]`);
       await manager.waitForURL(`${BASE}/complaints/${number}`);
       await ready(manager, js);
-      assert.equal(await manager.locator('form.contact-complaint, form.reply-complaint, .timeline').count(), 0);
+      assert.equal(await manager.locator('form.contact-complaint, form.reply-complaint, .timeline, .photo-grid, form.photo-upload').count(), 0);
+      assert.equal((await manager.request.get(`${BASE}${photoSrc}`)).status(), 404);
       await manager.fill('form.complaint-account textarea[name=account]', '当天同时有三处故障，抢修队排到最后。');
       await manager.click('form.complaint-account button[type=submit]');
       await manager.locator('form.complaint-account').waitFor({ state: 'detached' });

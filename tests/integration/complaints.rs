@@ -386,3 +386,68 @@ async fn another_partys_complaint_answers_like_a_missing_one(pool: sqlx::PgPool)
         (Some(Problem::NotChosen), Some(Problem::Required))
     );
 }
+
+async fn add_photo(portal: &Portal, who: &Session, number: &str, key: &str) -> Reply {
+    let fields = [("number", number), ("submission_key", key)];
+    let files: [(&str, &str, &[u8]); 1] = [("photos", "bill.jpg", crate::photos::JPEG.as_slice())];
+    portal.post_multipart("add_complaint_photos", &fields, &files, Some(who), None).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_complaints_photos_are_for_its_customer_and_supervisors_not_the_manager_it_concerns(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let household = portal.sign_in(HOUSEHOLD).await;
+    let supervisor = portal.sign_in(SUPERVISOR).await;
+    let manager = portal.sign_in(MANAGER).await;
+    let number = complain(&portal, &household, None).await;
+
+    let once = key();
+    ok(&add_photo(&portal, &household, &number, &once).await);
+    ok(&add_photo(&portal, &household, &number, &once).await);
+    let mine = page(&portal, &household, &number).await;
+    assert_eq!(mine.photos.len(), 1, "a retried upload is stored once");
+    assert!(mine.may_attach);
+    assert!(mine.events.iter().any(|e| e.kind == app::case::model::EventKind::Attachments));
+    ok(&add_photo(&portal, &supervisor, &number, &key()).await);
+    let handlers = page(&portal, &supervisor, &number).await;
+    assert_eq!(handlers.photos.len(), 2, "the handler adds what a visit found");
+    let url = format!("/complaints/{number}/photos/{}", handlers.photos[0]);
+    for path in [url.clone(), format!("{url}/thumbnail")] {
+        for who in [&household, &supervisor] {
+            let reply = portal.get(&path, Some(who)).await;
+            assert_eq!(reply.status, http::StatusCode::OK, "{path}");
+            assert_eq!(reply.headers[http::header::CONTENT_TYPE], "image/jpeg");
+        }
+    }
+
+    // The manager it concerns is told it exists, and sees no photo of it.
+    let told = page(&portal, &manager, &number).await;
+    assert!(told.photos.is_empty() && !told.may_attach);
+    assert_eq!(add_photo(&portal, &manager, &number, &key()).await.error(), AppError::Refused(Refusal::NotYours));
+    let reviewer = portal.sign_in(REVIEWER).await;
+    assert_eq!(add_photo(&portal, &reviewer, &number, &key()).await.error(), AppError::Refused(Refusal::NotYours));
+    for stranger in [NEIGHBOUR, OTHER_MANAGER, DEPARTMENT, HOSPITAL] {
+        let who = portal.sign_in(stranger).await;
+        for n in [number.as_str(), MISSING] {
+            assert_eq!(add_photo(&portal, &who, n, &key()).await.error(), AppError::NotFound, "{stranger} on {n}");
+        }
+    }
+    assert_eq!(portal.get(&url, None).await.status, http::StatusCode::UNAUTHORIZED);
+    for who in [Some(&manager), Some(&portal.sign_in(NEIGHBOUR).await)] {
+        for path in [url.clone(), format!("{url}/thumbnail"), format!("/complaints/{MISSING}/photos/{}", handlers.photos[0])]
+        {
+            let reply = portal.get(&path, who).await;
+            assert_eq!(reply.status, http::StatusCode::NOT_FOUND, "{path}");
+            assert!(reply.body.is_empty());
+        }
+    }
+    let photos: i64 = sqlx::query_scalar("select count(*) from case_attachments").fetch_one(&portal.pool).await.unwrap();
+    assert_eq!(photos, 2, "refused uploads store nothing");
+
+    // Closed: nothing more is added.
+    ok(&contact(&portal, &supervisor, &number).await);
+    ok(&answer(&portal, &supervisor, &number, Finding::NotUpheld).await);
+    ok(&rate(&portal, &household, &number, "yes", None).await);
+    assert!(!page(&portal, &household, &number).await.may_attach);
+    assert_eq!(add_photo(&portal, &household, &number, &key()).await.error(), AppError::Refused(Refusal::NotNow));
+}

@@ -8,7 +8,7 @@ use app::{
 use http::{header, StatusCode};
 
 /// A real photo as a phone sends it: 640 × 480, with an EXIF segment carrying a position.
-static JPEG: std::sync::LazyLock<Vec<u8>> =
+pub(crate) static JPEG: std::sync::LazyLock<Vec<u8>> =
     std::sync::LazyLock::new(|| with_exif(&encode(image::ImageFormat::Jpeg, 640, 480)));
 static PNG: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| encode(image::ImageFormat::Png, 40, 30));
 const GPS: &[u8] = b"GPS 41.40321 119.64233";

@@ -48,8 +48,13 @@ pub struct ComplaintView {
     pub may_rate: bool,
     pub may_ask_review: bool,
     pub may_give_account: bool,
+    pub may_attach: bool,
     /// A fresh one-time key for whichever step form the page shows.
     pub step_key: String,
+    /// The photo form's own key: it sits beside the step form.
+    pub photo_key: String,
+    /// Ids of the photos, served at `/complaints/{number}/photos/{id}`; none for the manager.
+    pub photos: Vec<i64>,
 }
 
 /// One line of a complaints list.
@@ -196,6 +201,7 @@ pub async fn complaint(number: Text) -> Result<ComplaintView, AppError> {
     let rounds = if full { service::rounds(&pool, &row).await? } else { Vec::new() };
     let staff = matches!(viewer, Party::Handler | Party::Supervisor);
     let events = if full { crate::case::service::timeline(&pool, row.id, staff).await? } else { Vec::new() };
+    let photos = if full { crate::case::service::attachment_ids(&pool, row.id).await? } else { Vec::new() };
     Ok(ComplaintView {
         deadline: deadline_of(&row, Utc::now()),
         may_contact: may.contains(&Action::Contact),
@@ -203,7 +209,10 @@ pub async fn complaint(number: Text) -> Result<ComplaintView, AppError> {
         may_rate: may.iter().any(|a| matches!(a, Action::Rate { .. })),
         may_ask_review: may.contains(&Action::AskReview),
         may_give_account: may.contains(&Action::GiveAccount),
+        may_attach: may.contains(&Action::Attach),
         step_key: uuid::Uuid::new_v4().to_string(),
+        photo_key: uuid::Uuid::new_v4().to_string(),
+        photos,
         customer: full.then(|| format!("{} · {}", row.customer_name, row.account_no)),
         handler_name: full.then_some(row.handler_name),
         manager_account: row.manager_account.filter(|_| viewer != Party::Customer),
@@ -219,6 +228,23 @@ pub async fn complaint(number: Text) -> Result<ComplaintView, AppError> {
         concerns: row.concerns_number,
         manager_name: row.manager_name,
     })
+}
+
+/// Photos of what happened, added by the customer or the handler while the complaint is open:
+/// a plain multipart form (`number`, `submission_key`, up to three `photos`), so it works
+/// without JavaScript; all are stored or none.
+#[server(input = leptos::server_fn::codec::MultipartFormData, endpoint = "add_complaint_photos")]
+pub async fn add_complaint_photos(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    let user = crate::auth::session::require_role(every_side()).await?;
+    let mut upload = crate::case::upload::read_upload(data).await?;
+    let key = step_key(upload.text("submission_key"))?;
+    let pool = crate::db::pool()?;
+    let complaint = service::visible(&pool, &user, upload.text("number")).await?;
+    let photos = upload.keep_photos().await?;
+    if let Some(problem) = upload.photo_problem() {
+        return Err(AppError::field("photos", problem));
+    }
+    service::add_photos(&pool, (&complaint.0, complaint.1), &user, &photos, key).await
 }
 
 /// The complaints the caller may see: their own or their company's; for a manager, those

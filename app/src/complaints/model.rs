@@ -138,6 +138,9 @@ pub enum Action {
     Rate { satisfied: bool },
     AskReview,
     GiveAccount,
+    /// Photos of what happened (a bill, a notice, the damage): the customer's, or the handler's
+    /// from a visit, while the complaint is open.
+    Attach,
 }
 
 /// Where the complaint stands, as the rules need it.
@@ -155,12 +158,13 @@ pub struct Standing {
 /// round: satisfied closes the complaint, and so does any rating of the review; not
 /// satisfied with the first round leaves the one review open to ask for.
 pub fn next_stage(now: Standing, action: Action, party: Party) -> Result<Stage, Refusal> {
-    let owner = match action {
-        Action::Contact | Action::Reply => Party::Handler,
-        Action::Rate { .. } | Action::AskReview => Party::Customer,
-        Action::GiveAccount => Party::Manager,
+    let owners: &[Party] = match action {
+        Action::Contact | Action::Reply => &[Party::Handler],
+        Action::Rate { .. } | Action::AskReview => &[Party::Customer],
+        Action::GiveAccount => &[Party::Manager],
+        Action::Attach => &[Party::Customer, Party::Handler],
     };
-    if party != owner {
+    if !owners.contains(&party) {
         return Err(Refusal::NotYours);
     }
     match (action, now.stage) {
@@ -172,14 +176,22 @@ pub fn next_stage(now: Standing, action: Action, party: Party) -> Result<Stage, 
         (Action::AskReview, Stage::Replied) if now.round == 2 => Err(Refusal::AlreadyReviewed),
         (Action::AskReview, Stage::Replied) => Ok(Stage::Received),
         (Action::GiveAccount, stage) if stage != Stage::Closed && !now.account_given => Ok(stage),
+        (Action::Attach, stage) if stage != Stage::Closed => Ok(stage),
         _ => Err(Refusal::NotNow),
     }
 }
 
 /// What each party may do now, for the page to offer.
 pub fn available(now: Standing, party: Party) -> Vec<Action> {
-    [Action::Contact, Action::Reply, Action::Rate { satisfied: true }, Action::AskReview, Action::GiveAccount]
-        .into_iter()
+    [
+        Action::Contact,
+        Action::Reply,
+        Action::Rate { satisfied: true },
+        Action::AskReview,
+        Action::GiveAccount,
+        Action::Attach,
+    ]
+    .into_iter()
         .filter(|a| next_stage(now, *a, party).is_ok())
         .collect()
 }
@@ -287,9 +299,23 @@ mod tests {
     }
 
     #[test]
+    fn the_customer_and_the_handler_add_photos_while_the_complaint_is_open() {
+        for stage in [Stage::Received, Stage::Contacted, Stage::Replied] {
+            let now = standing(stage, 1, false);
+            assert_eq!(next_stage(now, Action::Attach, Party::Customer), Ok(stage));
+            assert_eq!(next_stage(now, Action::Attach, Party::Handler), Ok(stage));
+            assert_eq!(next_stage(now, Action::Attach, Party::Supervisor), Err(Refusal::NotYours));
+        }
+        let closed = standing(Stage::Closed, 1, true);
+        assert_eq!(next_stage(closed, Action::Attach, Party::Customer), Err(Refusal::NotNow));
+        assert!(!available(closed, Party::Handler).contains(&Action::Attach));
+    }
+
+    #[test]
     fn the_manager_gives_an_account_once_while_the_complaint_is_open_and_does_nothing_else() {
         let mut now = standing(Stage::Contacted, 1, false);
         assert_eq!(available(now, Party::Manager), vec![Action::GiveAccount]);
+        assert_eq!(next_stage(now, Action::Attach, Party::Manager), Err(Refusal::NotYours));
         now.account_given = true;
         assert_eq!(available(now, Party::Manager), vec![]);
         assert_eq!(available(standing(Stage::Closed, 1, true), Party::Manager), vec![]);

@@ -3,7 +3,7 @@
 //! customer's rating and review, and the manager's account.
 use super::{
     api::{
-        complaint, complaint_form, my_complaints, AskComplaintReview, ComplaintSetup, ComplaintSummary, ComplaintView,
+        complaint, complaint_form, my_complaints, AddComplaintPhotos, AskComplaintReview, ComplaintSetup, ComplaintSummary, ComplaintView,
         ContactComplaint, GiveComplaintAccount, RateComplaint, ReplyComplaint, SendComplaint,
     },
     model::{
@@ -14,13 +14,13 @@ use super::{
 use crate::{
     case::{
         model::{display_number, MESSAGE_MAX},
-        pages::{due_badge, timeline},
+        pages::{due_badge, photo_grid, timeline, PhotoForm},
     },
     i18n::{fill, use_texts, Texts},
     time::local_datetime,
     ui::{card_list, choice_group, live::use_live_updates, successes, text_area, Field, FormMessage, Forms, Loaded},
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn stage_badge(stage: Stage, t: &'static Texts) -> impl IntoView {
@@ -102,6 +102,7 @@ fn ComplainForm(setup: ComplaintSetup, forms: Forms<SendComplaint>) -> impl Into
             {category}
             {what}
             <Field label=t.complain_concerns name="concerns" hint=t.complain_concerns_hint value=concerns error=concerns_error/>
+            <p class="hint">{t.complain_photos_next}</p>
             <FormMessage error/>
             <button type="submit" class="button primary">{t.complain_send}</button>
         </ActionForm>
@@ -220,6 +221,13 @@ fn ComplaintDetail(view: ComplaintView, forms: StepForms) -> impl IntoView {
                 <p class="message-body">{a}</p>
             })}
         </section>
+        {photo_grid(format!("/complaints/{}/photos", view.number), &view.photos)}
+        {view.may_attach.then(|| view! {
+            <section class="card">
+                <PhotoForm action=AddComplaintPhotos::PATH number=view.number.clone() key=view.photo_key.clone()
+                    label=t.complaint_choose_photos/>
+            </section>
+        })}
         {view.rounds.into_iter().map(|r| round_card(r, staff, t)).collect_view()}
         {contact}{reply}{rate}{review}{account}
         {(view.viewer != Party::Manager).then(|| view! {

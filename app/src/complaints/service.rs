@@ -9,6 +9,7 @@ use crate::{
     auth::model::SessionUser,
     calendar::{self, local_date},
     case::{
+        attachments::KeptPhoto,
         model::{CaseKind, CaseNo, EventKind},
         service::{self as case, NewCase, NewEvent, Tx},
     },
@@ -255,6 +256,24 @@ pub async fn ask_review(
         case::post(&mut tx, row.id, user, why, false, None).await?;
     }
     tell(&mut tx, reviewer, Kind::ComplaintReview, row.id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Photos added to an open complaint by its customer or its handler, in one timeline entry; a
+/// retry of the same form adds nothing.
+pub async fn add_photos(
+    pool: &PgPool,
+    (row, side): (&ComplaintRow, Party),
+    user: &SessionUser,
+    photos: &[KeptPhoto],
+    key: Uuid,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    if begin_step(&mut tx, row, side, Action::Attach, key).await?.is_none() {
+        return Ok(());
+    }
+    case::attach(&mut tx, row.id, user.user_id, photos, Some(key)).await?;
     tx.commit().await?;
     Ok(())
 }
