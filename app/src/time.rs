@@ -2,15 +2,13 @@
 //! saving), with the same code on server and browser so hydration agrees.
 use chrono::{DateTime, FixedOffset, Utc};
 
-/// The utility's time zone by name, for the database's calendar arithmetic (months, days);
-/// the same clock as `utility_offset` (China keeps no daylight saving).
-pub const UTILITY_TIME_ZONE: &str = "Asia/Shanghai";
-
 /// The utility's date at a moment.
 pub fn local_date(at: DateTime<Utc>) -> chrono::NaiveDate {
     at.with_timezone(&utility_offset()).date_naive()
 }
 
+/// The utility's clock: China Standard Time. The database's `utility_month` counts months by
+/// the same clock (as Asia/Shanghai); a test holds the two together.
 pub fn utility_offset() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }

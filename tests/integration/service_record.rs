@@ -52,16 +52,49 @@ async fn the_card_shows_a_year_of_the_managers_repairs_and_ratings(pool: sqlx::P
     assert!(after.overall < full.overall);
 }
 
-/// The rows of `ticket_facts` and of the view they are kept from, that are not in the other.
+/// The rows of `ticket_facts` and of the view they are kept from that are not in the other;
+/// the months of `ticket_months` that differ from `ticket_facts` summed again (a month with
+/// nothing left in it counts as none); and the complaints whose kept finding is not their
+/// latest replied round's.
 async fn facts_apart(portal: &Portal) -> i64 {
     sqlx::query_scalar(
-        "select count(*) from ((select * from ticket_facts except select * from ticket_service_facts)
-                               union all
-                               (select * from ticket_service_facts except select * from ticket_facts)) apart",
+        r#"with summed as (
+               select manager_id, utility_month(opened_at) as month, count(overall) as ratings,
+                      coalesce(sum(overall), 0) as overall_sum, coalesce(sum(speed), 0) as speed_sum,
+                      coalesce(sum(attitude), 0) as attitude_sum, coalesce(sum(professionalism), 0) as professionalism_sum,
+                      count(restored_at) as repairs, count(*) filter (where within_commitment) as within
+               from ticket_facts group by 1, 2),
+           kept as (select * from ticket_months where ratings + repairs + within + overall_sum > 0),
+           latest as (
+               select distinct on (complaint_id) complaint_id, finding from complaint_rounds
+               where replied_at is not null order by complaint_id, round desc)
+           select (select count(*) from ((select * from ticket_facts except select * from ticket_service_facts)
+                                         union all
+                                         (select * from ticket_service_facts except select * from ticket_facts)) apart)
+                + (select count(*) from ((select * from kept except select * from summed
+                                                                where ratings + repairs + within + overall_sum > 0)
+                                         union all
+                                         (select * from summed where ratings + repairs + within + overall_sum > 0
+                                          except select * from kept)) months)
+                + (select count(*) from complaints k left join latest l on l.complaint_id = k.id
+                   where k.finding is distinct from l.finding) as "apart!""#,
     )
     .fetch_one(&portal.pool)
     .await
     .unwrap()
+}
+
+/// The database counts months by the utility's clock, as the pages do: half past midnight
+/// on the first of December there is still the last evening of November in UTC.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_database_counts_months_by_the_utilitys_clock(pool: sqlx::PgPool) {
+    use chrono::{Datelike, TimeZone};
+    for (y, m, d, h, min) in [(2026, 12, 1, 0, 30), (2026, 11, 30, 23, 59), (2027, 1, 1, 7, 59), (2027, 1, 1, 8, 0)] {
+        let at = app::time::utility_offset().with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&chrono::Utc);
+        let month: chrono::NaiveDate =
+            sqlx::query_scalar("select utility_month($1)").bind(at).fetch_one(&pool).await.unwrap();
+        assert_eq!(month, app::time::local_date(at).with_day(1).unwrap(), "{at}");
+    }
 }
 
 /// The repairs' facts the database keeps for the record and the scorecards match their

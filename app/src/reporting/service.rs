@@ -74,7 +74,7 @@ pub async fn monthly(pool: &PgPool, tier: Tier, months: &[Period]) -> AppResult<
     let Some(first) = months.first() else {
         return Ok(Monthly { ratings: Vec::new(), within_commitment: Vec::new() });
     };
-    let rows = store::monthly_ratings(pool, tier, scorecard::bounds(*first).0).await?;
+    let rows = store::monthly_ratings(pool, tier, first.start).await?;
     let enough = |n: i64| n >= i64::from(model::MIN_COUNT);
     let month = |m: &Period| rows.iter().find(|r| r.month == m.name());
     let picks: [fn(&store::MonthRow) -> Option<f64>; 4] =

@@ -12,7 +12,6 @@ use crate::{
     },
     error::AppResult,
     managers::model::{Grade, Tier},
-    time::UTILITY_TIME_ZONE,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -142,20 +141,22 @@ pub struct MonthRow {
 }
 
 /// Average ratings by dimension, and repairs with those within the commitments, per month (in
-/// the utility's time zone) for a tier since `since`.
-pub async fn monthly_ratings(pool: &PgPool, tier: Tier, since: DateTime<Utc>) -> AppResult<Vec<MonthRow>> {
+/// the utility's time zone) for a tier from the month beginning on `first`: read from the kept
+/// monthly sums, a row per manager and month however long the history.
+pub async fn monthly_ratings(pool: &PgPool, tier: Tier, first: NaiveDate) -> AppResult<Vec<MonthRow>> {
     Ok(sqlx::query_as!(
         MonthRow,
-        r#"select to_char(date_trunc('month', f.opened_at, $3), 'YYYY-MM') as "month!",
-                  avg(f.overall)::float8 as overall, avg(f.speed)::float8 as speed, avg(f.attitude)::float8 as attitude,
-                  avg(f.professionalism)::float8 as professionalism, count(f.overall) as "ratings!",
-                  count(f.restored_at) as "repairs!", count(*) filter (where f.within_commitment) as "within!"
-           from ticket_facts f join managers m on m.id = f.manager_id
-           where m.tier = $1 and f.opened_at >= $2
-           group by 1 order by 1"#,
+        r#"select to_char(t.month, 'YYYY-MM') as "month!",
+                  sum(t.overall_sum)::float8 / nullif(sum(t.ratings), 0) as overall,
+                  sum(t.speed_sum)::float8 / nullif(sum(t.ratings), 0) as speed,
+                  sum(t.attitude_sum)::float8 / nullif(sum(t.ratings), 0) as attitude,
+                  sum(t.professionalism_sum)::float8 / nullif(sum(t.ratings), 0) as professionalism,
+                  sum(t.ratings)::int8 as "ratings!", sum(t.repairs)::int8 as "repairs!", sum(t.within)::int8 as "within!"
+           from ticket_months t join managers m on m.id = t.manager_id
+           where m.tier = $1 and t.month >= $2
+           group by t.month order by t.month"#,
         tier.as_str(),
-        since,
-        UTILITY_TIME_ZONE
+        first
     )
     .fetch_all(pool)
     .await?)

@@ -180,9 +180,10 @@ async fn seed_managers(pool: &PgPool, from: i64, to: i64) -> Result<(), sqlx::Er
              from made on conflict (number) do nothing
              returning id, number
          ), filed as (
-             insert into complaints (id, category, what_happened, manager_user_id, stage)
+             insert into complaints (id, category, what_happened, manager_user_id, stage, finding, replied_at)
              select o.id, (array['service_attitude', 'business_handling', 'outage_reconnection', 'supply_quality',
-                                 'grid_construction', 'other'])[1 + m.n % 6], '抢修太慢', m.manager_user_id, 'closed'
+                                 'grid_construction', 'other'])[1 + m.n % 6], '抢修太慢', m.manager_user_id, 'closed',
+                    (array['upheld', 'partly_upheld', 'not_upheld'])[1 + m.n % 3], m.at + interval '2 days'
              from opened o join made m on m.number = o.number
          )
          insert into complaint_rounds (complaint_id, round, handler_id, started_at, contacted_at, contact_method, finding,
@@ -203,6 +204,7 @@ async fn seed_managers(pool: &PgPool, from: i64, to: i64) -> Result<(), sqlx::Er
         sqlx::query(&sql).execute(&mut *db).await?;
     }
     sqlx::query("set session_replication_role = origin").execute(&mut *db).await?;
+    // Inserted with the triggers on: `ticket_months` is kept from these rows as in service.
     sqlx::query(
         "insert into ticket_facts select f.* from ticket_service_facts f
          where not exists (select 1 from ticket_facts t where t.case_id = f.case_id)",
