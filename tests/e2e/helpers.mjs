@@ -172,8 +172,10 @@ async function gateActions() {
 }
 
 /** With JavaScript on, waits until the WASM has hydrated the page, so the JS path is what's tested. */
+// With JavaScript on, a page is ready once hydrated, or at once when it is one of the plain
+// pages that ship no WASM (`shell::loads_wasm`).
 export async function ready(page, js) {
-  if (js) await page.waitForSelector('html[data-hydrated]', { timeout: 20000 });
+  if (js) await page.waitForSelector('html[data-hydrated], html[data-plain]', { timeout: 20000 });
 }
 
 export async function signIn(page, js, identifier, password = PASSWORD) {

@@ -1,6 +1,6 @@
 // Every route of the app, opened by a visitor and by each role with JavaScript on, hydrates:
 // the WASM loads, the page becomes interactive (html[data-hydrated]) and nothing is logged as
-// an error. The routes are read from the app's own route table, so a new page is covered
+// an error; the plain pages (the public outage look-up and sign-in) fetch no WASM at all. The routes are read from the app's own route table, so a new page is covered
 // without editing this file. Pages a role may not open still have to hydrate their answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +9,9 @@ import { BASE, phone, ready, signIn } from './helpers.mjs';
 
 const routes = [...readFileSync(new URL('../../app/src/lib.rs', import.meta.url), 'utf8')
   .matchAll(/path!\("([^"]+)"\)/g)].map((m) => m[1]);
+
+/** The pages that ship no WASM (`shell::loads_wasm`): the public outage look-up and sign-in. */
+const PLAIN = ['/signin', '/outages'];
 
 const VISITORS = [
   { who: 'a signed-out visitor' },
@@ -46,6 +49,13 @@ for (const visitor of VISITORS) {
         const path = route.replace(':number', 'ZZZZ2222').replace(':id', outage);
         const response = await page.goto(`${BASE}${path}`);
         assert.ok(response.status() < 500, `${path} answered ${response.status()}`);
+        if (PLAIN.includes(path)) {
+          // Complete as HTML: no WASM and no script of the app is fetched.
+          assert.equal(await page.locator('html[data-plain]').count(), 1, `${path} is a plain page`);
+          const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+          assert.deepEqual(fetched.filter((name) => /\/pkg\/.*\.(wasm|js)$/.test(name)), [], `${path} fetched the app`);
+          continue;
+        }
         await ready(page, true).catch(() => assert.fail(`${path} did not hydrate for ${visitor.who}`));
       }
     } finally {

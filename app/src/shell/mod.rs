@@ -13,17 +13,30 @@ use api::who_am_i;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-/// The HTML document around the app, rendered on the server for every page.
+/// Whether a page, opened at `path`, loads the app's WASM. The public outage look-up (what an
+/// SMS points everyone to in a storm) and sign-in are complete as HTML, their forms plain
+/// GETs and POSTs with nothing for the WASM to add: they ship none of it, so a phone on a weak
+/// link gets its answer without the megabyte behind it. The page after them loads it.
+pub fn loads_wasm(path: &str) -> bool {
+    !matches!(path.trim_end_matches('/'), "/signin" | "/outages")
+}
+
+/// The HTML document around the app, rendered on the server for every page. A page without
+/// the WASM says so (`data-plain`), as a hydrated one does (`data-hydrated`).
 pub fn document(options: LeptosOptions) -> impl IntoView {
     let locale = i18n::detect_locale();
+    #[cfg(feature = "ssr")]
+    let wasm = use_context::<http::request::Parts>().is_none_or(|request| loads_wasm(request.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let wasm = true;
     view! {
         <!DOCTYPE html>
-        <html lang=locale.tag()>
+        <html lang=locale.tag() data-plain=(!wasm).then_some("")>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {wasm.then(|| view! { <HydrationScripts options/> })}
                 <leptos_meta::MetaTags/>
                 {crate::ui::echo::page_echo().map(|echo| view! { <meta name=crate::ui::echo::META content=echo.encode()/> })}
                 // The service worker (offline page, see server::pwa) once the page has loaded.
@@ -100,5 +113,20 @@ pub fn DepartmentRoute() -> impl IntoView {
     view! {
         <crate::departments::pages::DepartmentHome/>
         <crate::workorders::pages::WorkList/>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loads_wasm;
+
+    #[test]
+    fn only_the_public_look_up_and_sign_in_come_without_the_wasm() {
+        for plain in ["/signin", "/outages", "/outages/", "/signin/"] {
+            assert!(!loads_wasm(plain), "{plain}");
+        }
+        for page in ["/", "/me", "/report", "/outages/12", "/my-outages", "/tickets/ABCD2345", "/queue", "/signin-help"] {
+            assert!(loads_wasm(page), "{page}");
+        }
     }
 }
