@@ -67,6 +67,8 @@ pub struct ApplicationView {
     pub may_submit: bool,
     pub may_review: bool,
     pub actions: Vec<StepAction>,
+    /// A fresh one-time key for whichever step form (submit, review, a step) is sent.
+    pub step_key: String,
 }
 
 /// One line of an application list.
@@ -217,6 +219,7 @@ pub async fn application(number: Text) -> Result<ApplicationView, AppError> {
         may_submit: !staff && matches!(row.stage, Stage::Draft | Stage::DocumentsRequested),
         may_review: staff && row.stage == Stage::Submitted,
         actions: available_steps(row.kind, row.stage, viewer),
+        step_key: uuid::Uuid::new_v4().to_string(),
         items: items
             .into_iter()
             .map(|i| ItemView {
@@ -289,13 +292,18 @@ pub async fn add_application_documents(data: leptos::server_fn::codec::Multipart
 }
 
 /// The customer sends the application, or sends it again with what the manager asked for.
+/// Each step below carries the page's `submission_key`: a retry with it changes nothing.
 #[server(endpoint = "submit_application")]
-pub async fn submit_application(number: Text) -> Result<(), AppError> {
-    use crate::auth::{model::Role, session::require_role};
+pub async fn submit_application(number: Text, submission_key: Option<Text>) -> Result<(), AppError> {
+    use crate::{
+        auth::{model::Role, session::require_role},
+        domain::text::parse_key,
+    };
     let user = require_role(&[Role::Customer, Role::LargeContact]).await?;
+    let key = parse_key(submission_key.as_deref())?;
     let pool = crate::db::pool()?;
     let row = service::visible(&pool, &user, &number).await?;
-    service::submit(&pool, &row, &user, Utc::now()).await
+    service::submit(&pool, &row, &user, key, Utc::now()).await
 }
 
 /// The manager's one review: `decision` "accept", or "request" with a checkbox for each item
@@ -315,10 +323,15 @@ pub async fn review_application(
     item_dual_supply_reason: Option<Text>,
     item_transfer_proof: Option<Text>,
     item_tariff_evidence: Option<Text>,
+    submission_key: Option<Text>,
 ) -> Result<(), AppError> {
     use super::model::Decision;
-    use crate::auth::{model::Role, session::require_role};
+    use crate::{
+        auth::{model::Role, session::require_role},
+        domain::text::parse_key,
+    };
     let user = require_role(Role::QUEUE).await?;
+    let key = parse_key(submission_key.as_deref())?;
     let pool = crate::db::pool()?;
     let row = service::visible(&pool, &user, &number).await?;
     let ticked = [
@@ -340,25 +353,31 @@ pub async fn review_application(
         "request" => Decision::Request(named),
         _ => return Err(AppError::BadRequest),
     };
-    service::review(&pool, &row, &user, &decision, Utc::now()).await
+    service::review(&pool, &row, &user, &decision, key, Utc::now()).await
 }
 
 /// A step on an accepted application: the utility's step done, the customer's confirmation
 /// (of the plan, of their construction), a question about the plan (`note`), a withdrawal.
 #[server(endpoint = "application_step")]
-pub async fn application_step(number: Text, action: Text, note: Option<Text>) -> Result<(), AppError> {
+pub async fn application_step(
+    number: Text,
+    action: Text,
+    note: Option<Text>,
+    submission_key: Option<Text>,
+) -> Result<(), AppError> {
     use super::model::NOTE_MAX;
     use crate::{
         auth::{model::Role, session::require_role},
-        domain::text::parse_text,
+        domain::text::{parse_key, parse_text},
     };
     let user = require_role(&[Role::Customer, Role::LargeContact, Role::Manager, Role::Supervisor]).await?;
+    let key = parse_key(submission_key.as_deref())?;
     let pool = crate::db::pool()?;
     let row = service::visible(&pool, &user, &number).await?;
     let action: StepAction = action.parse().map_err(|_| AppError::BadRequest)?;
     let note = note.filter(|n| !n.trim().is_empty());
     let note = note.map(|n| parse_text(&n, NOTE_MAX, true)).transpose().map_err(|p| AppError::field("note", p))?;
-    service::step(&pool, &row, &user, action, note.as_deref(), Utc::now()).await
+    service::step(&pool, &row, &user, action, note.as_deref(), key, Utc::now()).await
 }
 
 /// Applications by kind: open and late now; for those completed in the last `days` days, how

@@ -205,13 +205,14 @@ fn ApplicationDetail(
     };
     let current = view.stage;
     let reached = view.steps.iter().position(|s| *s == current);
-    let (submit_number, submit_items) = (number.clone(), view.items.clone());
+    let (submit_number, submit_items, submit_key) = (number.clone(), view.items.clone(), view.step_key.clone());
     let submit_form = view.may_submit.then(move || {
         let form = submit.one();
         let hint = if view.stage == Stage::Draft { t.apply_submit_hint } else { t.apply_resubmit_hint };
         view! {
             <ActionForm action=submit.action() attr:class="form card submit-application" attr:novalidate=true on:submit=form.sending()>
                 <input type="hidden" name="number" value=submit_number/>
+                <input type="hidden" name="submission_key" value=submit_key/>
                 <p>{hint}</p>
                 <FormMessage error=form.error/>
                 <ItemMessages error=form.error items=submit_items/>
@@ -251,8 +252,12 @@ fn ApplicationDetail(
         </section>
         <Documents number=number.clone() items=view.items.clone() may_upload=view.may_upload/>
         {submit_form}
-        {view.may_review.then(|| view! { <ReviewForm number=number.clone() items=view.items.clone() forms=review/> })}
-        {view.actions.into_iter().map(|action| view! { <StepForm number=number.clone() action forms=step/> }).collect_view()}
+        {view.may_review.then(|| view! {
+            <ReviewForm number=number.clone() key=view.step_key.clone() items=view.items.clone() forms=review/>
+        })}
+        {view.actions.into_iter().map(|action| view! {
+            <StepForm number=number.clone() key=view.step_key.clone() action forms=step/>
+        }).collect_view()}
         <section class="card">
             <h2>{t.work_history}</h2>
             {timeline(view.events, t.apply_event_opened, |s: &Stage, t| s.label(t))}
@@ -330,7 +335,7 @@ fn Documents(number: String, items: Vec<ItemView>, may_upload: bool) -> impl Int
 
 /// The manager's one review: accept, or tick every item to send again and ask in one go.
 #[component]
-fn ReviewForm(number: String, items: Vec<ItemView>, forms: Forms<ReviewApplication>) -> impl IntoView {
+fn ReviewForm(number: String, key: String, items: Vec<ItemView>, forms: Forms<ReviewApplication>) -> impl IntoView {
     let t = use_texts();
     let form = forms.one();
     let error = form.error;
@@ -339,6 +344,7 @@ fn ReviewForm(number: String, items: Vec<ItemView>, forms: Forms<ReviewApplicati
             <h2>{t.apply_review}</h2>
             <p class="hint">{t.apply_review_hint}</p>
             <input type="hidden" name="number" value=number/>
+            <input type="hidden" name="submission_key" value=key/>
             <fieldset>
                 <legend>{t.apply_review_ask}</legend>
                 {items.into_iter().map(|i| {
@@ -369,7 +375,7 @@ fn ReviewForm(number: String, items: Vec<ItemView>, forms: Forms<ReviewApplicati
 
 /// One step's form: the customer's question carries a note.
 #[component]
-fn StepForm(number: String, action: StepAction, forms: Forms<ApplicationStep>) -> impl IntoView {
+fn StepForm(number: String, key: String, action: StepAction, forms: Forms<ApplicationStep>) -> impl IntoView {
     let t = use_texts();
     let form = forms.of("action", action.as_str());
     let note = (action == StepAction::Question).then(|| {
@@ -382,6 +388,7 @@ fn StepForm(number: String, action: StepAction, forms: Forms<ApplicationStep>) -
             attr:novalidate=true on:submit=form.sending()>
             <input type="hidden" name="number" value=number/>
             <input type="hidden" name="action" value=action.as_str()/>
+            <input type="hidden" name="submission_key" value=key/>
             {note}
             <FormMessage error=form.error/>
             <button type="submit" class="button" class:primary=primary>{action.label(t)}</button>

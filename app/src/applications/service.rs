@@ -178,15 +178,32 @@ pub async fn add_documents(
     Ok(())
 }
 
-/// Records the move on the timeline and tells the other side: the manager of what the
-/// customer did, the customer of what the utility did.
+/// A move of the application: where to, the note that goes with it, what the other side is
+/// told, and the form's one-time key.
+struct Move<'a> {
+    to: Stage,
+    note: Option<&'a str>,
+    kind: Kind,
+    key: Option<Uuid>,
+}
+
+/// Locks the application for a step, or `None` when this form's key was used already (a
+/// retry, which then changes nothing).
+async fn unless_retried(tx: &mut Tx<'_>, id: i64, key: Option<Uuid>) -> AppResult<Option<Locked>> {
+    let current = locked(tx, id).await?;
+    match key {
+        Some(key) if case::already_recorded(tx, key).await? => Ok(None),
+        _ => Ok(Some(current)),
+    }
+}
+
+/// Records the move on the timeline (with the form's key) and tells the other side: the
+/// manager of what the customer did, the customer of what the utility did.
 async fn record_move(
     tx: &mut Tx<'_>,
     row: &ApplicationRow,
     user: &SessionUser,
-    to: Stage,
-    note: Option<&str>,
-    kind: Kind,
+    Move { to, note, kind, key }: Move<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let status = NewEvent {
@@ -196,7 +213,7 @@ async fn record_move(
         body: None,
         payload: None,
     };
-    case::record(tx, row.id, status).await?;
+    case::record_once(tx, row.id, status, key).await?;
     if let Some(body) = note {
         let message = NewEvent {
             kind: EventKind::Message,
@@ -217,12 +234,18 @@ async fn record_move(
 }
 
 /// The customer sends the draft, or sends it again with everything the manager asked for.
-pub async fn submit(pool: &PgPool, row: &ApplicationRow, user: &SessionUser, now: DateTime<Utc>) -> AppResult<()> {
+pub async fn submit(
+    pool: &PgPool,
+    row: &ApplicationRow,
+    user: &SessionUser,
+    key: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     if party(user) != Party::Customer {
         return Err(AppError::Refused(Refusal::NotYours));
     }
     let mut tx = pool.begin().await?;
-    let current = locked(&mut tx, row.id).await?;
+    let Some(current) = unless_retried(&mut tx, row.id, key).await? else { return Ok(()) };
     let to = model::submit(current.stage, &current.items)?;
     let change = StageChange {
         stage: to,
@@ -234,7 +257,7 @@ pub async fn submit(pool: &PgPool, row: &ApplicationRow, user: &SessionUser, now
         requests: current.requests,
     };
     store::set_stage(&mut tx, row.id, change).await?;
-    record_move(&mut tx, row, user, to, None, Kind::ApplicationSubmitted, now).await?;
+    record_move(&mut tx, row, user, Move { to, note: None, kind: Kind::ApplicationSubmitted, key }, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -246,6 +269,7 @@ pub async fn review(
     row: &ApplicationRow,
     user: &SessionUser,
     decision: &Decision,
+    key: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     if party(user) != Party::Utility {
@@ -253,7 +277,7 @@ pub async fn review(
     }
     let calendar = calendar::load(pool, local_date(now)).await?;
     let mut tx = pool.begin().await?;
-    let current = locked(&mut tx, row.id).await?;
+    let Some(current) = unless_retried(&mut tx, row.id, key).await? else { return Ok(()) };
     if current.stage != Stage::Submitted {
         return Err(AppError::Refused(Refusal::NotNow));
     }
@@ -280,7 +304,7 @@ pub async fn review(
         model::due(&calendar, Clock { accepted_at, paused_days: 0, paused_since: None }, limit)
     });
     case::progress(&mut tx, row.id, to.is_open(), due).await?;
-    record_move(&mut tx, row, user, to, None, kind, now).await?;
+    record_move(&mut tx, row, user, Move { to, note: None, kind, key }, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -293,6 +317,7 @@ pub async fn step(
     user: &SessionUser,
     action: StepAction,
     note: Option<&str>,
+    key: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     if action == StepAction::Question && note.is_none() {
@@ -302,7 +327,7 @@ pub async fn step(
     // before today counts the holidays since it began.
     let calendar = calendar::load(pool, local_date(row.accepted_at.unwrap_or(now).min(now))).await?;
     let mut tx = pool.begin().await?;
-    let current = locked(&mut tx, row.id).await?;
+    let Some(current) = unless_retried(&mut tx, row.id, key).await? else { return Ok(()) };
     let to = next_stage(row.kind, current.stage, action, party(user)).map_err(AppError::Refused)?;
     let waited = current.paused_since.map_or(0, |since| paused_working_days(&calendar, since, now));
     let paused_days = current.paused_days + waited as i32;
@@ -323,7 +348,7 @@ pub async fn step(
         model::due(&calendar, Clock { accepted_at, paused_days: paused_days as u32, paused_since }, limit)
     });
     case::progress(&mut tx, row.id, to.is_open(), due).await?;
-    record_move(&mut tx, row, user, to, note, Kind::ApplicationStep, now).await?;
+    record_move(&mut tx, row, user, Move { to, note, kind: Kind::ApplicationStep, key }, now).await?;
     tx.commit().await?;
     Ok(())
 }
