@@ -96,3 +96,12 @@ where k.finding is not null;
 
 -- The complaints of a period, for the categories across a tier.
 create index complaints_by_opened on cases (opened_at) where kind = 'complaint';
+
+-- Complaints received, by the manager they concern, with the standing finding if any: only
+-- complaint cases, so a period's complaints come through `complaints_by_opened`.
+create or replace view complaint_facts as
+select k.id as case_id, m.id as manager_id, k.category, c.opened_at, o.finding, o.upheld
+from complaints k
+join cases c on c.id = k.id and c.kind = 'complaint'
+join managers m on m.user_id = k.manager_user_id
+left join complaint_outcomes o on o.case_id = k.id;
