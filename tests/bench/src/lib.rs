@@ -23,8 +23,14 @@ impl OwnDatabase {
         Ok(OwnDatabase { admin, name, pool })
     }
 
+    /// Drops the database, unless `BENCH_KEEP_DATABASE` is set: then it stays, to look at
+    /// the plans of what was measured (`explain analyze` in psql).
     pub async fn remove(self) -> BenchResult<()> {
         self.pool.close().await;
+        if std::env::var_os("BENCH_KEEP_DATABASE").is_some() {
+            eprintln!("kept the database {}", self.name);
+            return Ok(());
+        }
         sqlx::query(&format!("drop database if exists {} with (force)", self.name)).execute(&self.admin).await?;
         Ok(())
     }
