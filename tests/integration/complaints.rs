@@ -434,14 +434,16 @@ async fn a_complaints_photos_are_for_its_customer_and_supervisors_not_the_manage
     }
     assert_eq!(portal.get(&url, None).await.status, http::StatusCode::UNAUTHORIZED);
     for who in [Some(&manager), Some(&portal.sign_in(NEIGHBOUR).await)] {
-        for path in [url.clone(), format!("{url}/thumbnail"), format!("/complaints/{MISSING}/photos/{}", handlers.photos[0])]
+        for path in
+            [url.clone(), format!("{url}/thumbnail"), format!("/complaints/{MISSING}/photos/{}", handlers.photos[0])]
         {
             let reply = portal.get(&path, who).await;
             assert_eq!(reply.status, http::StatusCode::NOT_FOUND, "{path}");
             assert!(reply.body.is_empty());
         }
     }
-    let photos: i64 = sqlx::query_scalar("select count(*) from case_attachments").fetch_one(&portal.pool).await.unwrap();
+    let photos: i64 =
+        sqlx::query_scalar("select count(*) from case_attachments").fetch_one(&portal.pool).await.unwrap();
     assert_eq!(photos, 2, "refused uploads store nothing");
 
     // Closed: nothing more is added.

@@ -135,7 +135,9 @@ pub fn party(user: &SessionUser, p: Parties) -> Option<Party> {
 pub enum Action {
     Contact,
     Reply,
-    Rate { satisfied: bool },
+    Rate {
+        satisfied: bool,
+    },
     AskReview,
     GiveAccount,
     /// Photos of what happened (a bill, a notice, the damage): the customer's, or the handler's
@@ -192,8 +194,8 @@ pub fn available(now: Standing, party: Party) -> Vec<Action> {
         Action::Attach,
     ]
     .into_iter()
-        .filter(|a| next_stage(now, *a, party).is_ok())
-        .collect()
+    .filter(|a| next_stage(now, *a, party).is_ok())
+    .collect()
 }
 
 /// The review goes to a different supervisor from the one who handled the first round: of

@@ -3,8 +3,9 @@
 //! customer's rating and review, and the manager's account.
 use super::{
     api::{
-        complaint, complaint_form, my_complaints, AddComplaintPhotos, AskComplaintReview, ComplaintSetup, ComplaintSummary, ComplaintView,
-        ContactComplaint, GiveComplaintAccount, RateComplaint, ReplyComplaint, SendComplaint,
+        complaint, complaint_form, my_complaints, AddComplaintPhotos, AskComplaintReview, ComplaintSetup,
+        ComplaintSummary, ComplaintView, ContactComplaint, GiveComplaintAccount, RateComplaint, ReplyComplaint,
+        SendComplaint,
     },
     model::{
         Category, ContactMethod, Finding, Party, Round, Stage, ACCOUNT_MAX, CONTACT_WITHIN_HOURS, REASON_MAX,

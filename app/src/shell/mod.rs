@@ -125,7 +125,8 @@ mod tests {
         for plain in ["/signin", "/outages", "/outages/", "/signin/"] {
             assert!(!loads_wasm(plain), "{plain}");
         }
-        for page in ["/", "/me", "/report", "/outages/12", "/my-outages", "/tickets/ABCD2345", "/queue", "/signin-help"] {
+        for page in ["/", "/me", "/report", "/outages/12", "/my-outages", "/tickets/ABCD2345", "/queue", "/signin-help"]
+        {
             assert!(loads_wasm(page), "{page}");
         }
     }
