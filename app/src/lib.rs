@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod applications;
+pub mod archive;
 pub mod areas;
 pub mod auth;
 pub mod calendar;
@@ -103,7 +104,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/outages/:id") view=outages::pages::OutagePage ssr=SsrMode::Async/>
                     <Route path=path!("/my-outages") view=outages::pages::MyOutagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations") view=outages::consultations::ConsultationsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings") view=notifications::pages::ContactPreferencesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/archive/:account") view=archive::pages::ArchivePage ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/archive") view=archive::pages::ArchiveRegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=shell::SettingsPage ssr=SsrMode::Async/>
                 </Routes>
             </shell::Frame>
         </Router>

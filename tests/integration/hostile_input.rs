@@ -12,10 +12,10 @@ use http::{header, Request, StatusCode};
 
 /// One server function as declared in the source.
 #[derive(Debug)]
-struct Declared {
-    endpoint: String,
-    multipart: bool,
-    params: Vec<String>,
+pub(crate) struct Declared {
+    pub(crate) endpoint: String,
+    pub(crate) multipart: bool,
+    pub(crate) params: Vec<String>,
 }
 
 /// Rust source with comments removed, so commented parameters are not read as parameters.
@@ -23,7 +23,7 @@ fn without_comments(source: &str) -> String {
     source.lines().map(|l| l.split("//").next().unwrap_or_default()).collect::<Vec<_>>().join("\n")
 }
 
-fn declared_server_functions() -> Vec<Declared> {
+pub(crate) fn declared_server_functions() -> Vec<Declared> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
     let mut files = vec![root];
     let mut found = Vec::new();
@@ -98,7 +98,7 @@ fn encode_component(value: &str) -> String {
 }
 
 /// A value that lets a function get past this argument, so the one under test is reached.
-fn plausible(param: &str, ticket: &str, outage: &str) -> String {
+pub(crate) fn plausible(param: &str, ticket: &str, outage: &str) -> String {
     match param {
         "number" => ticket.to_owned(),
         "id" | "outage" => outage.to_owned(),

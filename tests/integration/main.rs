@@ -4,6 +4,7 @@ mod support;
 
 mod access;
 mod applications;
+mod archive;
 mod assignments;
 mod calendar;
 mod complaints;

@@ -399,7 +399,37 @@ async fn a_manager_hands_work_on_its_own_for_a_customer_they_serve(pool: sqlx::P
     let number: String = handed.json();
     let view: WorkOrderView = order(&portal, &billing, &number).await.json();
     assert_eq!((view.kind, view.part_of), (WorkKind::BillCorrection, None));
-    assert!(view.call_customer && !view.phone.contains('*'), "asked to call: the phone is shown");
+    assert!(view.call_customer && view.phone.contains('*'), "asked to call: the phone is still masked");
+    // The department opens it through the archive, for this work order, and the reading is
+    // the customer's to see; a department that was not asked finds no such customer.
+    let phone: String = sqlx::query_scalar("select phone from customers where account_no = '3100000005'")
+        .fetch_one(&portal.pool)
+        .await
+        .unwrap();
+    let opened = portal
+        .call_fn(
+            app::archive::api::OpenArchive {
+                account_no: t("3100000005"),
+                case: Some(t(&number)),
+                reason: Some(t("billing")),
+                note: None,
+                submission_key: t(uuid::Uuid::new_v4().to_string()),
+            },
+            Some(&billing),
+        )
+        .await;
+    let reading = opened.location().and_then(|l| l.split("reading=").nth(1)).expect("a reading").to_owned();
+    let card = |case: Option<&str>, reading: Option<&str>| app::archive::api::ArchiveCard {
+        account_no: t("3100000005"),
+        case: case.map(t),
+        reading: reading.map(t),
+    };
+    let shown: app::archive::model::ArchiveView =
+        portal.call_fn(card(Some(&number), Some(&reading)), Some(&billing)).await.json();
+    assert_eq!(shown.phone, phone);
+    assert_eq!(portal.call_fn(card(None, None), Some(&billing)).await.error(), AppError::NotFound, "only for the work");
+    let metering = portal.sign_in(METERING).await;
+    assert_eq!(portal.call_fn(card(Some(&number), None), Some(&metering)).await.error(), AppError::NotFound);
     let queue: QueueWork = portal.call_fn(MyWorkOrders {}, Some(&manager)).await.json();
     assert!(queue.orders.iter().any(|w| w.number == number));
 

@@ -17,6 +17,17 @@ text_enum!(
 );
 
 impl Role {
+    /// The role as a customer reads it beside a staff member's name.
+    pub fn label(self, t: &crate::i18n::Texts) -> &'static str {
+        match self {
+            Role::Customer => t.role_customer,
+            Role::LargeContact => t.role_large_contact,
+            Role::Manager => t.role_manager,
+            Role::Department => t.role_department,
+            Role::Supervisor => t.role_supervisor,
+        }
+    }
+
     /// Where a user lands after signing in.
     pub fn home(self) -> &'static str {
         match self {

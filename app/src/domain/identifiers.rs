@@ -63,9 +63,22 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }
 
+/// Shows an address with its numbers starred: "幸福路**号*单元***" keeps the street (enough
+/// to place a case on a round) and hides the door, which only a recorded reading shows.
+pub fn mask_address(address: &str) -> String {
+    address.chars().map(|c| if c.is_ascii_digit() || c.is_numeric() { '*' } else { c }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_keeps_its_street_and_loses_its_numbers() {
+        assert_eq!(mask_address("幸福路12号3单元401"), "幸福路**号*单元***");
+        assert_eq!(mask_address("12 Riverside Road"), "** Riverside Road");
+        assert_eq!(mask_address("青峰村"), "青峰村");
+    }
 
     #[test]
     fn phone_is_masked_in_the_middle() {

@@ -6,5 +6,5 @@ pub mod identifiers;
 pub mod text;
 
 pub use groups::CustomerGroup;
-pub use identifiers::{mask_phone, AccountNo, Phone};
+pub use identifiers::{mask_address, mask_phone, AccountNo, Phone};
 pub use text::Text;

@@ -1,7 +1,9 @@
-//! The manager home: my customers, searchable and paged, phones masked until asked for.
+//! The manager home: my customers, searchable and paged, their personal data masked (the
+//! archive's card shows it, for a recorded reason).
 use super::api::{my_customers, CustomerPage};
 use crate::{
     i18n::{fill, use_locale, use_texts},
+    ui::personal::{archive_link, masked_with_link},
     ui::{encode_component, Loaded, SearchForm},
 };
 use leptos::prelude::*;
@@ -14,10 +16,10 @@ pub fn ManagerHome() -> impl IntoView {
     let params = move || {
         query.with(|q| {
             let page = q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
-            (q.get("q").unwrap_or_default(), page, q.get("reveal"))
+            (q.get("q").unwrap_or_default(), page)
         })
     };
-    let list = Resource::new(params, |(q, page, reveal)| my_customers(q.into(), page, reveal.map(Into::into)));
+    let list = Resource::new(params, |(q, page)| my_customers(q.into(), page));
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     view! {
         <h1>{t.my_customers}</h1>
@@ -34,10 +36,7 @@ fn CustomerList(page: CustomerPage, query: String) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     let q = encode_component(&query);
-    let link = {
-        let q = q.clone();
-        move |n: u32| format!("/manager?q={q}&page={n}")
-    };
+    let link = move |n: u32| format!("/manager?q={q}&page={n}");
     let summary = fill(t.customers_found, &[("count", &page.total.to_string())]);
     let current = page.page;
     view! {
@@ -45,7 +44,7 @@ fn CustomerList(page: CustomerPage, query: String) -> impl IntoView {
         {page.rows.is_empty().then(|| view! { <p class="empty">{t.no_customers_found}</p> })}
         <ul class="customers">
             {page.rows.into_iter().map(|row| {
-                let reveal = format!("/manager?q={q}&page={current}&reveal={}", row.account_no);
+                let archive = archive_link(&row.account_no, None);
                 let report = format!("/report?account={}", row.account_no);
                 view! {
                     <li class="card customer">
@@ -54,16 +53,7 @@ fn CustomerList(page: CustomerPage, query: String) -> impl IntoView {
                         <p>{row.address}</p>
                         <p class="muted">{row.area.get(locale).to_owned()}</p>
                         <a class="link" href=report>{t.report_for_customer}</a>
-                        <p class="phone">
-                            {if row.revealed {
-                                view! { <a class="button call" href=format!("tel:{}", row.phone)>{row.phone.clone()}</a> }.into_any()
-                            } else {
-                                view! {
-                                    <span class="mono">{row.phone}</span>" "
-                                    <a class="link" href=reveal>{t.show_phone}</a>
-                                }.into_any()
-                            }}
-                        </p>
+                        <p class="phone">{masked_with_link(row.phone, archive)}</p>
                     </li>
                 }
             }).collect_view()}

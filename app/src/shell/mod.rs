@@ -116,6 +116,16 @@ pub fn DepartmentRoute() -> impl IntoView {
     }
 }
 
+/// `/settings`: how the portal reaches this person, and (for customers) who at the utility has
+/// read their personal data.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <crate::notifications::pages::ContactPreferencesPage/>
+        <crate::archive::pages::DataReadings/>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::loads_wasm;

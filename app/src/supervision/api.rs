@@ -33,6 +33,7 @@ pub struct AssignmentEntry {
 pub struct AssignmentDetail {
     pub account_no: String,
     pub name: String,
+    /// Masked past the street: the archive's card shows it, for a reason it records.
     pub address: String,
     pub group: CustomerGroup,
     pub area: Localized,
@@ -105,7 +106,7 @@ pub async fn customer_assignment(account_no: Text) -> Result<AssignmentDetail, A
     Ok(AssignmentDetail {
         account_no: customer.account_no,
         name: customer.name,
-        address: customer.address,
+        address: crate::domain::mask_address(&customer.address),
         group: customer.group,
         area: customer.area,
         history,
@@ -137,7 +138,9 @@ pub async fn reassign(account_no: Text, manager_id: Text) -> Result<(), AppError
 pub struct FollowUp {
     pub id: i64,
     pub ticket_number: String,
+    pub account_no: String,
     pub customer_name: String,
+    /// Masked: the archive's card shows it, for a reason it records.
     pub customer_phone: String,
     pub overall: i16,
     pub comment: Option<String>,
@@ -155,8 +158,9 @@ pub async fn follow_ups() -> Result<Vec<FollowUp>, AppError> {
         .map(|f| FollowUp {
             id: f.id,
             ticket_number: f.number,
+            account_no: f.account_no,
             customer_name: f.customer_name,
-            customer_phone: f.customer_phone,
+            customer_phone: crate::domain::mask_phone(&f.customer_phone),
             overall: f.overall,
             comment: f.comment,
             opened_at: f.created_at,

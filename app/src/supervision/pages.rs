@@ -6,6 +6,7 @@ use crate::{
     error::AppError,
     i18n::{fill, use_locale, use_texts},
     time::local_datetime,
+    ui::personal::{archive_link, masked_with_link},
     ui::{self, field_message, successes, Failure, FormMessage, Forms, Loaded, SearchForm},
 };
 use leptos::prelude::*;
@@ -89,7 +90,7 @@ fn AssignmentView(customer: AssignmentDetail, reassign: ServerAction<Reassign>) 
         <section class="card">
             <dl>
                 <dt>{t.account_no}</dt><dd class="mono">{customer.account_no.clone()}</dd>
-                <dt>{t.address}</dt><dd>{customer.address}</dd>
+                <dt>{t.address}</dt><dd>{customer.address}" "<a class="link show-personal" href=archive_link(&customer.account_no, None)>{t.show_personal}</a></dd>
                 <dt>{t.service_area}</dt><dd>{customer.area.get(locale).to_owned()}</dd>
                 <dt>{t.customer_group}</dt><dd>{customer.group.label(t)}</dd>
                 <dt>{t.current_manager}</dt><dd class="current-manager">{current}</dd>
@@ -168,7 +169,7 @@ fn FollowUpCard(f: super::api::FollowUp, forms: Forms<super::api::CloseFollowUp>
     view! {
         <li class="card follow-up">
             <a class="ticket-link" href=format!("/tickets/{}", f.ticket_number)>{display_number(&f.ticket_number)}</a>
-            <p>{f.customer_name}" "<a class="tel" href=format!("tel:{}", f.customer_phone)>{f.customer_phone.clone()}</a></p>
+            <p>{f.customer_name}" "{masked_with_link(f.customer_phone.clone(), archive_link(&f.account_no, Some(&f.ticket_number)))}</p>
             <p class="badges"><span class="badge urgent">{fill(t.rated_stars, &[("stars", &f.overall.to_string())])}</span></p>
             {f.comment.map(|c| view! { <p class="message-body">{c}</p> })}
             <p class="muted">{local_datetime(f.opened_at)}</p>

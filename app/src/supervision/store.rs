@@ -99,6 +99,7 @@ pub async fn move_customer(
 pub struct FollowUpRow {
     pub id: i64,
     pub number: String,
+    pub account_no: String,
     pub customer_name: String,
     pub customer_phone: String,
     pub overall: i16,
@@ -110,7 +111,7 @@ pub struct FollowUpRow {
 pub async fn open_follow_ups(pool: &PgPool) -> AppResult<Vec<FollowUpRow>> {
     Ok(sqlx::query_as!(
         FollowUpRow,
-        "select f.id, t.number, c.name as customer_name, c.phone as customer_phone, r.overall, r.comment, f.created_at
+        "select f.id, t.number, c.account_no, c.name as customer_name, c.phone as customer_phone, r.overall, r.comment, f.created_at
          from follow_ups f
          join cases t on t.id = f.ticket_id
          join customers c on c.id = t.customer_id

@@ -136,7 +136,9 @@ pub async fn report_form(account: Option<Text>) -> Result<ReportSetup, AppError>
                 name: customer.name,
                 address: customer.address,
             }],
-            phone: customer.phone,
+            // The number the customer can be reached on is asked of them, not read from the
+            // archive: staff see that only through a recorded reading.
+            phone: String::new(),
             submission_key,
             on_behalf: true,
         });

@@ -14,6 +14,7 @@ use crate::{
     error::{AppError, Problem},
     i18n::{fill, use_texts, Texts},
     time::{local_datetime, local_time},
+    ui::personal::{archive_link, masked_with_link},
     ui::{
         field_message, live::use_live_updates, location::ShareLocation, photos::PhotoPicker, successes, textarea_text,
         url_error, DateTimeForm, Failure, Field, FormMessage, Forms, Loaded, SearchForm,
@@ -332,8 +333,8 @@ fn TicketDetail(
                 </dd>
                 // Staff call the customer back on the number given with the report.
                 {(view.viewer_is_staff && !view.contact_phone.is_empty()).then(|| {
-                    let phone = view.contact_phone.clone();
-                    view! { <dt>{t.contact_phone}</dt><dd><a class="contact-phone" href=format!("tel:{phone}")>{phone.clone()}</a></dd> }
+                    let archive = archive_link(&view.account_no, Some(&view.number));
+                    view! { <dt>{t.contact_phone}</dt><dd class="contact-phone">{masked_with_link(view.contact_phone.clone(), archive)}</dd> }
                 })}
                 {view.crew.clone().map(|(name, phone)| view! {
                     <dt>{t.crew}</dt><dd>{name}" "<a href=format!("tel:{phone}")>{phone.clone()}</a></dd>

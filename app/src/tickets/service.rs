@@ -307,7 +307,8 @@ pub async fn page(pool: &PgPool, row: TicketRow, user: &SessionUser, actor: Opti
         urgent: row.urgent,
         description: row.description,
         address: row.address,
-        contact_phone: row.contact_phone,
+        // Staff see it masked: the archive's card shows it, for a reason it records.
+        contact_phone: if staff { crate::domain::mask_phone(&row.contact_phone) } else { row.contact_phone },
         status,
         account_no: row.account_no,
         customer_name: row.customer_name,

@@ -9,6 +9,7 @@ pub mod chart;
 pub mod echo;
 pub mod live;
 pub mod location;
+pub mod personal;
 pub mod photos;
 
 /// The repair line every customer can call around the clock (national service hotline).

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use super::service;
 
 /// A work order as department staff and the manager see it; only the facts the work needs
-/// (the customer's phone masked unless the manager asked the department to call).
+/// (the customer's phone masked; the archive's card shows it, recorded, to the manager and to
+/// a department the manager asked to call).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkOrderView {
     pub number: String,
@@ -120,7 +121,8 @@ pub async fn work_order(number: Text) -> Result<WorkOrderView, AppError> {
         deadline: deadline_of(row.due_at, row.at_risk_at, row.state, now),
         department: row.department(),
         actions: available_actions(row.state, actor),
-        phone: if manager || row.call_customer { row.customer_phone.clone() } else { mask_phone(&row.customer_phone) },
+        // Masked for everyone: the archive's card shows it to those the work lets call.
+        phone: mask_phone(&row.customer_phone),
         part_of: row
             .part_of_number
             .zip(row.part_of_kind)

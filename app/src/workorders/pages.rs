@@ -15,6 +15,7 @@ use crate::{
     },
     i18n::{fill, use_locale, use_texts, Texts},
     time::local_datetime,
+    ui::personal::{archive_link, masked_with_link},
     ui::{period_form, successes, text_area, Field, FormMessage, FormState, Forms, Loaded},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -118,6 +119,7 @@ fn WorkOrderDetail(view: WorkOrderView, steps: Forms<WorkStep>, notes: Forms<Wor
     let note_error = note_form.field("body");
     let (note_sending, note_typed) = (note_form.sending(), note_form.typed("body"));
     let (note_failed, note_done) = (note_form.error, note_form.done);
+    let archive = archive_link(&view.account_no, Some(&view.number));
     view! {
         <h1>{view.kind.label(t)}" "<span class="muted">{display_number(&view.number)}</span></h1>
         <section class="card">
@@ -133,9 +135,9 @@ fn WorkOrderDetail(view: WorkOrderView, steps: Forms<WorkStep>, notes: Forms<Wor
                 <dt>{t.work_phone}</dt>
                 <dd>
                     {if view.call_customer || view.viewer_is_manager {
-                        view! { <a class="tel" href=format!("tel:{}", view.phone)>{view.phone.clone()}</a> }.into_any()
+                        masked_with_link(view.phone.clone(), archive.clone()).into_any()
                     } else {
-                        view! { <span>{view.phone.clone()}</span> }.into_any()
+                        view! { <span class="mono masked">{view.phone.clone()}</span> }.into_any()
                     }}
                     {view.call_customer.then(|| view! { " "<span class="badge">{t.work_call_customer}</span> })}
                 </dd>

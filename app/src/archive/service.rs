@@ -1,0 +1,200 @@
+//! The archive's operations: open a customer's card through the gate, record a reading in one
+//! transaction, and read the register.
+use super::{
+    model::{
+        may_open, period, still_shown, unusual, ArchiveField, ArchiveView, Given, Register, RegisterLine, SeenReading,
+        Shown, OUTSIDE_OWN_PER_DAY, REGISTER_LINES, SEEN_LISTED,
+    },
+    store::{self, NamedCase, NewReading},
+};
+use crate::{
+    auth::model::SessionUser,
+    customers::{
+        model::{customer_scope, CustomerScope},
+        service::{self as customers, CustomerRecord},
+    },
+    db::PgPool,
+    domain::{mask_address, mask_phone, AccountNo},
+    error::{AppError, AppResult, Problem},
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+/// A customer the caller may open, with the case they named.
+struct Opened {
+    customer: CustomerRecord,
+    case: Option<NamedCase>,
+    own: bool,
+}
+
+/// The gate: a customer the caller may not open reads exactly like one that does not exist;
+/// a named case that is not this customer's is said at the case.
+async fn gate(pool: &PgPool, user: &SessionUser, account: &AccountNo, case_number: Option<&str>) -> AppResult<Opened> {
+    let customer = customers::by_account(pool, account.as_str()).await?.ok_or(AppError::NotFound)?;
+    let case = match case_number {
+        Some(number) => store::case_by_number(pool, number).await?.filter(|c| c.customer_id == customer.id),
+        None => None,
+    };
+    let standing = store::standing(pool, user.user_id, customer.id, case.as_ref().map(|c| c.id)).await?;
+    if !may_open(user.role, standing) {
+        return Err(AppError::NotFound);
+    }
+    if case_number.is_some() && case.is_none() {
+        return Err(AppError::field("case", Problem::UnknownCase));
+    }
+    Ok(Opened { customer, case, own: standing.own_manager })
+}
+
+/// The customer's card, masked unless `reading` is the caller's own recent reading of them.
+pub async fn card(
+    pool: &PgPool,
+    user: &SessionUser,
+    account: &AccountNo,
+    case_number: Option<&str>,
+    reading: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<ArchiveView> {
+    let Opened { customer, case, .. } = gate(pool, user, account, case_number).await?;
+    let read = match reading {
+        Some(id) => store::reading(pool, id, user.user_id, customer.id).await?.filter(|r| still_shown(r.read_at, now)),
+        None => None,
+    };
+    let submission_key = Uuid::new_v4().to_string();
+    let card = match read {
+        Some(r) => ArchiveView {
+            phone: customer.phone,
+            address: customer.address,
+            contact_phone: r.contact_phone,
+            case_number: r.case_number,
+            shown: Some(Shown { reason: r.reason, note: r.note, read_at: r.read_at }),
+            expired: false,
+            account_no: customer.account_no,
+            name: customer.name,
+            group: customer.group,
+            area: customer.area,
+            submission_key,
+        },
+        None => {
+            let contact_phone = match &case {
+                Some(c) => store::contact_phone(pool, c.id).await?.map(|p| mask_phone(&p)),
+                None => None,
+            };
+            ArchiveView {
+                phone: mask_phone(&customer.phone),
+                address: mask_address(&customer.address),
+                contact_phone,
+                case_number: case.map(|c| c.number),
+                shown: None,
+                expired: reading.is_some(),
+                account_no: customer.account_no,
+                name: customer.name,
+                group: customer.group,
+                area: customer.area,
+                submission_key,
+            }
+        }
+    };
+    Ok(card)
+}
+
+/// Records that the caller shows this customer's personal data, and why: the phone and the
+/// address, and the named case's contact number when it has one. A resent form gives the
+/// reading its first sending made.
+pub async fn open(
+    pool: &PgPool,
+    user: &SessionUser,
+    account: &AccountNo,
+    case_number: Option<&str>,
+    given: &Given,
+    key: Uuid,
+) -> AppResult<Uuid> {
+    let opened = gate(pool, user, account, case_number).await?;
+    let mut fields = vec![ArchiveField::Phone, ArchiveField::Address];
+    if let Some(case) = &opened.case {
+        if store::contact_phone(pool, case.id).await?.is_some() {
+            fields.push(ArchiveField::ContactPhone);
+        }
+    }
+    let mut tx = pool.begin().await?;
+    let reading = store::record(
+        &mut tx,
+        NewReading {
+            reader_id: user.user_id,
+            customer_id: opened.customer.id,
+            case_id: opened.case.as_ref().map(|c| c.id),
+            fields: &fields,
+            reason: given.reason,
+            note: given.note.as_deref(),
+            own: opened.own,
+            key,
+        },
+    )
+    .await?
+    // The key of another reader's or another customer's reading: not a form this page gave.
+    .ok_or(AppError::BadRequest)?;
+    tx.commit().await?;
+    Ok(reading)
+}
+
+fn fields(names: Vec<String>) -> AppResult<Vec<ArchiveField>> {
+    Ok(names.iter().map(|f| f.parse()).collect::<Result<_, _>>()?)
+}
+
+/// The register between two utility days, narrowed to a reader and a customer when named.
+pub async fn register(
+    pool: &PgPool,
+    employee_no: Option<&str>,
+    account_no: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Register> {
+    let (since, until) = period(from, to);
+    let mut rows = store::log(pool, employee_no, account_no, since, until, REGISTER_LINES + 1).await?;
+    let more = rows.len() as i64 > REGISTER_LINES;
+    rows.truncate(REGISTER_LINES as usize);
+    let lines = rows
+        .into_iter()
+        .map(|r| {
+            Ok(RegisterLine {
+                read_at: r.read_at,
+                employee_no: r.employee_no,
+                reader_name: r.reader_name,
+                reader_role: r.reader_role,
+                account_no: r.account_no,
+                customer_name: r.customer_name,
+                fields: fields(r.fields)?,
+                reason: r.reason,
+                note: r.note,
+                case_number: r.case_number,
+                own: r.own,
+            })
+        })
+        .collect::<AppResult<_>>()?;
+    let alerts = unusual(store::reader_days(pool, since, until).await?, OUTSIDE_OWN_PER_DAY);
+    Ok(Register { from, to, lines, more, alerts, threshold: OUTSIDE_OWN_PER_DAY })
+}
+
+/// Who at the utility has read this household's or company's data.
+pub async fn seen_by(pool: &PgPool, user: &SessionUser) -> AppResult<Vec<SeenReading>> {
+    let (household, company) = match customer_scope(user) {
+        Some(CustomerScope::Household { user_id }) => (Some(user_id), None),
+        Some(CustomerScope::Company { company_id }) => (None, Some(company_id)),
+        _ => return Err(AppError::NotFound),
+    };
+    store::readings_of(pool, household, company, SEEN_LISTED)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(SeenReading {
+                read_at: r.read_at,
+                reader_role: r.reader_role,
+                reader_name: r.reader_name,
+                account_no: r.account_no,
+                fields: fields(r.fields)?,
+                reason: r.reason,
+                note: r.note,
+                case_number: r.case_number,
+            })
+        })
+        .collect()
+}
