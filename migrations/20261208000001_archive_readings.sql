@@ -7,20 +7,25 @@ create table archive_readings (
     reader_id bigint not null references users,
     customer_id bigint not null references customers,
     case_id bigint references cases,
-    fields text[] not null
-        check (cardinality(fields) > 0 and fields <@ array['phone', 'address', 'contact_phone']),
-    reason text not null check (reason in ('call_back', 'site_visit', 'billing', 'other')),
+    -- none, with no reason: a confidential archive opened without showing anything
+    fields text[] not null check (fields <@ array['phone', 'address', 'contact_phone']),
+    reason text check (reason in ('call_back', 'site_visit', 'billing', 'other')),
     note text check (length(note) between 1 and 200),
     -- whether the reader was the customer's own manager at the time: unusual reading counts
     -- the others
     own boolean not null,
     read_at timestamptz not null default now(),
     submission_key uuid not null unique,
-    check (reason <> 'other' or note is not null)
+    check (reason <> 'other' or note is not null),
+    check ((cardinality(fields) = 0) = (reason is null))
 );
 create index archive_readings_by_customer on archive_readings (customer_id, read_at desc);
 create index archive_readings_by_reader on archive_readings (reader_id, read_at desc);
 create index archive_readings_by_time on archive_readings (read_at desc);
+
+-- A large customer may have its archive marked confidential: only its member manager and the
+-- supervisors open it, and every opening is recorded.
+alter table companies add column confidential boolean not null default false;
 
 -- A register that can be edited proves nothing: rows are only ever added.
 create function archive_readings_are_kept() returns trigger language plpgsql as $$

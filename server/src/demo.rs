@@ -744,9 +744,52 @@ async fn load_demo_once(pool: &PgPool, work_orders: bool) -> Result<bool, Box<dy
         for c in COMPLAINTS {
             demo_complaint(&mut tx, c).await?;
         }
+        demo_archive(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// The large customer whose archive is confidential in the demo: a cement works, whose
+/// production figures a competitor would like to read.
+const CONFIDENTIAL_COMPANY: &str = "建平宏达水泥有限公司";
+
+/// Some history in the archive's register: readings with their reasons over the last days, an
+/// opening of the confidential archive, and one unusual day (a supervisor opening 32
+/// customers in a day) for the register's alert. Households up to 25 are left to the tests.
+async fn demo_archive(tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
+    sqlx::query("update companies set confidential = true where name = $1")
+        .bind(CONFIDENTIAL_COMPANY)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "insert into archive_readings (reader_id, customer_id, fields, reason, note, own, read_at, submission_key)
+         select u.id, c.id, r.fields, r.reason, r.note, r.own, now() - make_interval(days => r.days, hours => r.hours),
+                gen_random_uuid()
+         from (values ('M1005', '3100000027', array['phone', 'address'], 'call_back', null, true, 2, 3),
+                      ('S0001', '3100000031', array['phone'], 'billing', null, false, 4, 1),
+                      ('M1007', '3100000033', array['phone', 'address'], 'site_visit', null, true, 6, 5),
+                      ('M1002', '3100090003', array[]::text[], null, null, true, 1, 2),
+                      ('S0002', '3100090004', array['phone', 'address'], 'other', '年度安全检查核对联系人', false, 3, 2))
+              as r(employee_no, account_no, fields, reason, note, own, days, hours)
+         join users u on u.employee_no = r.employee_no
+         join customers c on c.account_no = r.account_no",
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "insert into archive_readings (reader_id, customer_id, fields, reason, own, read_at, submission_key)
+         select u.id, c.id, array['phone'], 'call_back', false, now() - interval '3 days' + n * interval '4 minutes',
+                gen_random_uuid()
+         from users u,
+              lateral (select c.id, row_number() over (order by c.account_no) as n from customers c
+                       where c.account_no > '3100000025'
+                       order by c.account_no limit 32) c
+         where u.employee_no = 'S0002'",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn id(tx: &mut Transaction<'_, Postgres>, sql: &str, binds: &[&str]) -> Result<i64, sqlx::Error> {

@@ -57,10 +57,10 @@ pub async fn open_archive(
     let case = case_number(&case)?;
     let key = uuid::Uuid::parse_str(submission_key.trim()).map_err(|_| AppError::BadRequest)?;
     let pool = crate::db::pool()?;
-    // The gate answers first: a stranger's customer is "not found" whatever the form says.
-    super::service::card(&pool, &user, &account, case.as_deref(), None, chrono::Utc::now()).await?;
-    let given = parse_reason(reason.as_deref(), note.as_deref()).map_err(|e| AppError::Invalid(vec![e]))?;
-    let reading = super::service::open(&pool, &user, &account, case.as_deref(), &given, key).await?;
+    // The gate answers before the form is read: a stranger's customer is "not found" whatever
+    // the form says.
+    let reason = parse_reason(reason.as_deref(), note.as_deref());
+    let reading = super::service::open(&pool, &user, &account, case.as_deref(), reason, key).await?;
     let link = archive_link(account.as_str(), case.as_deref());
     let joiner = if link.contains('?') { '&' } else { '?' };
     leptos_axum::redirect(&format!("{link}{joiner}reading={reading}"));

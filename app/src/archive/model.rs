@@ -50,6 +50,8 @@ pub struct ArchiveView {
     pub shown: Option<Shown>,
     /// A reading was named but shows nothing any more (too old, or not this reader's).
     pub expired: bool,
+    /// Marked confidential: this opening was recorded although nothing was shown.
+    pub confidential: bool,
     pub submission_key: String,
 }
 
@@ -70,7 +72,8 @@ pub struct RegisterLine {
     pub account_no: String,
     pub customer_name: String,
     pub fields: Vec<ArchiveField>,
-    pub reason: Reason,
+    /// None for a confidential archive opened without showing anything.
+    pub reason: Option<Reason>,
     pub note: Option<String>,
     pub case_number: Option<String>,
     /// The reader was the customer's own manager.
@@ -97,7 +100,8 @@ pub struct SeenReading {
     pub reader_name: String,
     pub account_no: String,
     pub fields: Vec<ArchiveField>,
-    pub reason: Reason,
+    /// None for a confidential archive opened without showing anything.
+    pub reason: Option<Reason>,
     pub note: Option<String>,
     pub case_number: Option<String>,
 }
@@ -146,16 +150,19 @@ pub struct Standing {
     pub own_manager: bool,
     /// The reading names a work order of the reader's department that asks them to call.
     pub work_asks_to_call: bool,
+    /// A large customer whose archive is marked confidential: only its member manager and the
+    /// supervisors open it, and every opening is recorded, data shown or not.
+    pub confidential: bool,
 }
 
 /// The one rule behind every opening: supervisors may open any customer, a manager their own
-/// customers, department staff only the customer a work order asks them to call; customers
-/// have their own data on their own pages.
+/// customers, department staff only the customer a work order asks them to call and never a
+/// confidential archive; customers have their own data on their own pages.
 pub fn may_open(role: Role, standing: Standing) -> bool {
     match role {
         Role::Supervisor => true,
         Role::Manager => standing.own_manager,
-        Role::Department => standing.work_asks_to_call,
+        Role::Department => standing.work_asks_to_call && !standing.confidential,
         Role::Customer | Role::LargeContact => false,
     }
 }
@@ -213,9 +220,13 @@ mod tests {
 
     #[test]
     fn each_role_opens_only_what_its_work_needs() {
-        let own = Standing { own_manager: true, work_asks_to_call: false };
-        let call = Standing { own_manager: false, work_asks_to_call: true };
+        let own = Standing { own_manager: true, ..Standing::default() };
+        let call = Standing { work_asks_to_call: true, ..Standing::default() };
         let none = Standing::default();
+        let secret = |s: Standing| Standing { confidential: true, ..s };
+        assert!(may_open(Role::Supervisor, secret(none)));
+        assert!(may_open(Role::Manager, secret(own)));
+        assert!(!may_open(Role::Department, secret(call)), "no department opens a confidential archive");
         assert!(may_open(Role::Supervisor, none));
         assert!(may_open(Role::Manager, own));
         assert!(!may_open(Role::Manager, none));

@@ -20,10 +20,12 @@ fn field_list(fields: &[ArchiveField], t: &'static Texts) -> String {
     labels.fold(first, |list, next| fill(t.list_join, &[("list", &list), ("next", next)]))
 }
 
-fn reason_words(reason: Reason, note: Option<String>, t: &'static Texts) -> String {
-    match note {
-        Some(note) => format!("{}: {note}", reason.label(t)),
-        None => reason.label(t).to_owned(),
+/// A reading's reason as said beside it; an opening of a confidential archive has none.
+fn reason_words(reason: Option<Reason>, note: Option<String>, t: &'static Texts) -> String {
+    match (reason, note) {
+        (None, _) => t.archive_opened_only.to_owned(),
+        (Some(reason), Some(note)) => format!("{}: {note}", reason.label(t)),
+        (Some(reason), None) => reason.label(t).to_owned(),
     }
 }
 
@@ -73,6 +75,7 @@ fn CardView(card: ArchiveView) -> impl IntoView {
     let case_error = field_message(error, "case");
     view! {
         <h1>{card.name.clone()}</h1>
+        {card.confidential.then(|| view! { <p class="notice confidential">{t.archive_confidential}</p> })}
         <section class="card archive">
             <dl>
                 <dt>{t.account_no}</dt><dd class="mono">{card.account_no.clone()}</dd>
@@ -88,7 +91,7 @@ fn CardView(card: ArchiveView) -> impl IntoView {
             Some(s) => view! {
                 <p class="notice shown">
                     {fill(t.archive_shown, &[
-                        ("reason", &reason_words(s.reason, s.note, t)),
+                        ("reason", &reason_words(Some(s.reason), s.note, t)),
                         ("at", &local_datetime(s.read_at)),
                         ("minutes", &SHOWN_MINUTES.to_string()),
                     ])}

@@ -15,7 +15,7 @@ use crate::{
     },
     db::PgPool,
     domain::{mask_address, mask_phone, AccountNo},
-    error::{AppError, AppResult, Problem},
+    error::{AppError, AppResult, FieldError, Problem},
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -25,6 +25,7 @@ struct Opened {
     customer: CustomerRecord,
     case: Option<NamedCase>,
     own: bool,
+    confidential: bool,
 }
 
 /// The gate: a customer the caller may not open reads exactly like one that does not exist;
@@ -42,7 +43,7 @@ async fn gate(pool: &PgPool, user: &SessionUser, account: &AccountNo, case_numbe
     if case_number.is_some() && case.is_none() {
         return Err(AppError::field("case", Problem::UnknownCase));
     }
-    Ok(Opened { customer, case, own: standing.own_manager })
+    Ok(Opened { customer, case, own: standing.own_manager, confidential: standing.confidential })
 }
 
 /// The customer's card, masked unless `reading` is the caller's own recent reading of them.
@@ -54,11 +55,27 @@ pub async fn card(
     reading: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> AppResult<ArchiveView> {
-    let Opened { customer, case, .. } = gate(pool, user, account, case_number).await?;
+    let Opened { customer, case, own, confidential } = gate(pool, user, account, case_number).await?;
     let read = match reading {
         Some(id) => store::reading(pool, id, user.user_id, customer.id).await?.filter(|r| still_shown(r.read_at, now)),
         None => None,
     };
+    // A confidential archive's opening is recorded even when nothing is shown.
+    if confidential && read.is_none() {
+        let mut tx = pool.begin().await?;
+        let opening = NewReading {
+            reader_id: user.user_id,
+            customer_id: customer.id,
+            case_id: case.as_ref().map(|c| c.id),
+            fields: &[],
+            reason: None,
+            note: None,
+            own,
+            key: Uuid::new_v4(),
+        };
+        store::record(&mut tx, opening).await?;
+        tx.commit().await?;
+    }
     let submission_key = Uuid::new_v4().to_string();
     let card = match read {
         Some(r) => ArchiveView {
@@ -68,6 +85,7 @@ pub async fn card(
             case_number: r.case_number,
             shown: Some(Shown { reason: r.reason, note: r.note, read_at: r.read_at }),
             expired: false,
+            confidential,
             account_no: customer.account_no,
             name: customer.name,
             group: customer.group,
@@ -86,6 +104,7 @@ pub async fn card(
                 case_number: case.map(|c| c.number),
                 shown: None,
                 expired: reading.is_some(),
+                confidential,
                 account_no: customer.account_no,
                 name: customer.name,
                 group: customer.group,
@@ -105,10 +124,11 @@ pub async fn open(
     user: &SessionUser,
     account: &AccountNo,
     case_number: Option<&str>,
-    given: &Given,
+    given: Result<Given, FieldError>,
     key: Uuid,
 ) -> AppResult<Uuid> {
     let opened = gate(pool, user, account, case_number).await?;
+    let given = given.map_err(|e| AppError::Invalid(vec![e]))?;
     let mut fields = vec![ArchiveField::Phone, ArchiveField::Address];
     if let Some(case) = &opened.case {
         if store::contact_phone(pool, case.id).await?.is_some() {
@@ -123,7 +143,7 @@ pub async fn open(
             customer_id: opened.customer.id,
             case_id: opened.case.as_ref().map(|c| c.id),
             fields: &fields,
-            reason: given.reason,
+            reason: Some(given.reason),
             note: given.note.as_deref(),
             own: opened.own,
             key,

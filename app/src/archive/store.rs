@@ -27,22 +27,25 @@ pub async fn standing(pool: &PgPool, reader_id: i64, customer_id: i64, case_id: 
                           join cases c on c.id = w.id
                           join users u on u.id = $1 and u.department_id = w.department_id
                           where w.id = $3 and c.customer_id = $2 and w.call_customer
-                            and w.state in ('open', 'taken', 'asked')) as "call!""#,
+                            and w.state in ('open', 'taken', 'asked')) as "call!",
+                  exists (select 1 from customers c join companies co on co.id = c.company_id
+                          where c.id = $2 and co.confidential) as "confidential!""#,
         reader_id,
         customer_id,
         case_id
     )
     .fetch_one(pool)
     .await?;
-    Ok(Standing { own_manager: row.own, work_asks_to_call: row.call })
+    Ok(Standing { own_manager: row.own, work_asks_to_call: row.call, confidential: row.confidential })
 }
 
 pub struct NewReading<'a> {
     pub reader_id: i64,
     pub customer_id: i64,
     pub case_id: Option<i64>,
+    /// None with no fields: a confidential archive opened, nothing shown.
     pub fields: &'a [ArchiveField],
-    pub reason: Reason,
+    pub reason: Option<Reason>,
     pub note: Option<&'a str>,
     pub own: bool,
     pub key: Uuid,
@@ -60,7 +63,7 @@ pub async fn record(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, r: NewReadin
         r.customer_id,
         r.case_id,
         &fields as &[&str],
-        r.reason.as_str(),
+        r.reason.map(Reason::as_str),
         r.note,
         r.own,
         r.key
@@ -92,12 +95,12 @@ pub struct ReadingRow {
 pub async fn reading(pool: &PgPool, id: Uuid, reader_id: i64, customer_id: i64) -> AppResult<Option<ReadingRow>> {
     Ok(sqlx::query_as!(
         ReadingRow,
-        r#"select c.number as "case_number?", r.reason as "reason: Reason", r.note, r.read_at,
+        r#"select c.number as "case_number?", r.reason as "reason!: Reason", r.note, r.read_at,
                   p.contact_phone as "contact_phone?"
            from archive_readings r
            left join cases c on c.id = r.case_id
            left join case_contact_phones p on p.case_id = r.case_id and 'contact_phone' = any (r.fields)
-           where r.id = $1 and r.reader_id = $2 and r.customer_id = $3"#,
+           where r.id = $1 and r.reader_id = $2 and r.customer_id = $3 and r.reason is not null"#,
         id,
         reader_id,
         customer_id
@@ -125,7 +128,7 @@ pub struct LogRow {
     pub account_no: String,
     pub customer_name: String,
     pub fields: Vec<String>,
-    pub reason: Reason,
+    pub reason: Option<Reason>,
     pub note: Option<String>,
     pub case_number: Option<String>,
     pub own: bool,
@@ -189,7 +192,7 @@ pub struct SeenRow {
     pub reader_name: String,
     pub account_no: String,
     pub fields: Vec<String>,
-    pub reason: Reason,
+    pub reason: Option<Reason>,
     pub note: Option<String>,
     pub case_number: Option<String>,
 }
