@@ -108,8 +108,14 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 pub async fn security_headers(request: Request, next: Next) -> Response {
+    // A customer's archive card, shown, holds their phone and address: no cache keeps it, not
+    // the browser's back button on a shared counter PC nor a proxy.
+    let personal = request.uri().path().starts_with("/archive/") || request.uri().path() == "/api/archive_card";
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if personal {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // Same-origin referrers are what no-JavaScript forms are redirected back to.

@@ -430,6 +430,7 @@ async fn no_staff_answer_carries_a_customers_phone_without_a_reading(pool: sqlx:
         reading_of(&portal.call_fn(open(ACCOUNT, Some(&ticket), Some("call_back"), None, &key()), Some(manager)).await);
     let page = portal.get(&format!("/archive/{ACCOUNT}?case={ticket}&reading={reading}"), Some(manager)).await;
     assert!(!leaks("the opened card", &page.body).is_empty(), "the card a reading opened shows the phone");
+    assert_eq!(page.headers.get(http::header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("private, no-store"));
     let kept: i64 = sqlx::query_scalar(
         "select count(*) from archive_readings r join users u on u.id = r.reader_id
          join customers c on c.id = r.customer_id where u.employee_no = 'M1003' and c.account_no = $1",

@@ -13,6 +13,14 @@ text_enum!(
     ArchiveField { Phone => "phone", Address => "address", ContactPhone => "contact_phone" }
 );
 
+/// Read straight from the register's `text[]` column.
+#[cfg(feature = "ssr")]
+impl sqlx::postgres::PgHasArrayType for ArchiveField {
+    fn array_type_info() -> sqlx::postgres::PgTypeInfo {
+        <&str as sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+}
+
 impl Reason {
     pub fn label(self, t: &Texts) -> &'static str {
         match self {

@@ -2,8 +2,8 @@
 //! transaction, and read the register.
 use super::{
     model::{
-        may_open, period, still_shown, unusual, ArchiveField, ArchiveView, Given, Register, RegisterLine, SeenReading,
-        Shown, OUTSIDE_OWN_PER_DAY, REGISTER_LINES, SEEN_LISTED,
+        may_open, period, still_shown, unusual, ArchiveField, ArchiveView, Given, Register, SeenReading, Shown,
+        OUTSIDE_OWN_PER_DAY, REGISTER_LINES, SEEN_LISTED,
     },
     store::{self, NamedCase, NewReading},
 };
@@ -76,44 +76,36 @@ pub async fn card(
         store::record(&mut tx, opening).await?;
         tx.commit().await?;
     }
-    let submission_key = Uuid::new_v4().to_string();
-    let card = match read {
-        Some(r) => ArchiveView {
-            phone: customer.phone,
-            address: customer.address,
-            contact_phone: r.contact_phone,
-            case_number: r.case_number,
-            shown: Some(Shown { reason: r.reason, note: r.note, read_at: r.read_at }),
-            expired: false,
-            confidential,
-            account_no: customer.account_no,
-            name: customer.name,
-            group: customer.group,
-            area: customer.area,
-            submission_key,
-        },
+    let (phone, address, contact_phone, case_number, shown) = match read {
+        Some(r) => (
+            customer.phone,
+            customer.address,
+            r.contact_phone,
+            r.case_number,
+            Some(Shown { reason: r.reason, note: r.note, read_at: r.read_at }),
+        ),
         None => {
             let contact_phone = match &case {
                 Some(c) => store::contact_phone(pool, c.id).await?.map(|p| mask_phone(&p)),
                 None => None,
             };
-            ArchiveView {
-                phone: mask_phone(&customer.phone),
-                address: mask_address(&customer.address),
-                contact_phone,
-                case_number: case.map(|c| c.number),
-                shown: None,
-                expired: reading.is_some(),
-                confidential,
-                account_no: customer.account_no,
-                name: customer.name,
-                group: customer.group,
-                area: customer.area,
-                submission_key,
-            }
+            (mask_phone(&customer.phone), mask_address(&customer.address), contact_phone, case.map(|c| c.number), None)
         }
     };
-    Ok(card)
+    Ok(ArchiveView {
+        expired: reading.is_some() && shown.is_none(),
+        phone,
+        address,
+        contact_phone,
+        case_number,
+        shown,
+        confidential,
+        account_no: customer.account_no,
+        name: customer.name,
+        group: customer.group,
+        area: customer.area,
+        submission_key: Uuid::new_v4().to_string(),
+    })
 }
 
 /// Records that the caller shows this customer's personal data, and why: the phone and the
@@ -156,10 +148,6 @@ pub async fn open(
     Ok(reading)
 }
 
-fn fields(names: Vec<String>) -> AppResult<Vec<ArchiveField>> {
-    Ok(names.iter().map(|f| f.parse()).collect::<Result<_, _>>()?)
-}
-
 /// The register between two utility days, narrowed to a reader and a customer when named.
 pub async fn register(
     pool: &PgPool,
@@ -169,27 +157,9 @@ pub async fn register(
     to: NaiveDate,
 ) -> AppResult<Register> {
     let (since, until) = period(from, to);
-    let mut rows = store::log(pool, employee_no, account_no, since, until, REGISTER_LINES + 1).await?;
-    let more = rows.len() as i64 > REGISTER_LINES;
-    rows.truncate(REGISTER_LINES as usize);
-    let lines = rows
-        .into_iter()
-        .map(|r| {
-            Ok(RegisterLine {
-                read_at: r.read_at,
-                employee_no: r.employee_no,
-                reader_name: r.reader_name,
-                reader_role: r.reader_role,
-                account_no: r.account_no,
-                customer_name: r.customer_name,
-                fields: fields(r.fields)?,
-                reason: r.reason,
-                note: r.note,
-                case_number: r.case_number,
-                own: r.own,
-            })
-        })
-        .collect::<AppResult<_>>()?;
+    let mut lines = store::log(pool, employee_no, account_no, since, until, REGISTER_LINES + 1).await?;
+    let more = lines.len() as i64 > REGISTER_LINES;
+    lines.truncate(REGISTER_LINES as usize);
     let alerts = unusual(store::reader_days(pool, since, until).await?, OUTSIDE_OWN_PER_DAY);
     Ok(Register { from, to, lines, more, alerts, threshold: OUTSIDE_OWN_PER_DAY })
 }
@@ -201,20 +171,5 @@ pub async fn seen_by(pool: &PgPool, user: &SessionUser) -> AppResult<Vec<SeenRea
         Some(CustomerScope::Company { company_id }) => (None, Some(company_id)),
         _ => return Err(AppError::NotFound),
     };
-    store::readings_of(pool, household, company, SEEN_LISTED)
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok(SeenReading {
-                read_at: r.read_at,
-                reader_role: r.reader_role,
-                reader_name: r.reader_name,
-                account_no: r.account_no,
-                fields: fields(r.fields)?,
-                reason: r.reason,
-                note: r.note,
-                case_number: r.case_number,
-            })
-        })
-        .collect()
+    store::readings_of(pool, household, company, SEEN_LISTED).await
 }

@@ -1,6 +1,6 @@
 //! The register's queries. The archive is the gate to customers' personal data, so it reads
 //! who serves a customer and which work orders ask to call them where it decides an opening.
-use super::model::{ArchiveField, ReaderDay, Reason, Standing};
+use super::model::{ArchiveField, ReaderDay, Reason, RegisterLine, SeenReading, Standing};
 use crate::{auth::model::Role, db::PgPool, error::AppResult};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -119,21 +119,6 @@ pub async fn contact_phone(pool: &PgPool, case_id: i64) -> AppResult<Option<Stri
     .await?)
 }
 
-/// A line of the register as supervisors read it.
-pub struct LogRow {
-    pub read_at: DateTime<Utc>,
-    pub employee_no: String,
-    pub reader_name: String,
-    pub reader_role: Role,
-    pub account_no: String,
-    pub customer_name: String,
-    pub fields: Vec<String>,
-    pub reason: Option<Reason>,
-    pub note: Option<String>,
-    pub case_number: Option<String>,
-    pub own: bool,
-}
-
 /// The register's newest lines in the period, narrowed to one reader and one customer when
 /// named; `limit` lines at most.
 pub async fn log(
@@ -143,11 +128,12 @@ pub async fn log(
     since: DateTime<Utc>,
     until: DateTime<Utc>,
     limit: i64,
-) -> AppResult<Vec<LogRow>> {
+) -> AppResult<Vec<RegisterLine>> {
     Ok(sqlx::query_as!(
-        LogRow,
+        RegisterLine,
         r#"select r.read_at, u.employee_no as "employee_no!", u.display_name as reader_name,
-                  u.role as "reader_role: Role", cu.account_no, cu.name as customer_name, r.fields,
+                  u.role as "reader_role: Role", cu.account_no, cu.name as customer_name,
+                  r.fields as "fields: Vec<ArchiveField>",
                   r.reason as "reason: Reason", r.note, c.number as "case_number?", r.own
            from archive_readings r
            join users u on u.id = r.reader_id
@@ -185,29 +171,17 @@ pub async fn reader_days(pool: &PgPool, since: DateTime<Utc>, until: DateTime<Ut
     .await?)
 }
 
-/// A reading of one of the caller's own accounts, as the customer sees it.
-pub struct SeenRow {
-    pub read_at: DateTime<Utc>,
-    pub reader_role: Role,
-    pub reader_name: String,
-    pub account_no: String,
-    pub fields: Vec<String>,
-    pub reason: Option<Reason>,
-    pub note: Option<String>,
-    pub case_number: Option<String>,
-}
-
 /// Readings of the accounts a household signs in for, or of a company's sites; newest first.
 pub async fn readings_of(
     pool: &PgPool,
     household_user_id: Option<i64>,
     company_id: Option<i64>,
     limit: i64,
-) -> AppResult<Vec<SeenRow>> {
+) -> AppResult<Vec<SeenReading>> {
     Ok(sqlx::query_as!(
-        SeenRow,
+        SeenReading,
         r#"select r.read_at, u.role as "reader_role: Role", u.display_name as reader_name, cu.account_no,
-                  r.fields, r.reason as "reason: Reason", r.note, c.number as "case_number?"
+                  r.fields as "fields: Vec<ArchiveField>", r.reason as "reason: Reason", r.note, c.number as "case_number?"
            from archive_readings r
            join customers cu on cu.id = r.customer_id
            join users u on u.id = r.reader_id

@@ -89,6 +89,7 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
             ("/supervisor/work-orders", t.nav_work_orders),
             ("/supervisor/applications", t.nav_applications),
             ("/supervisor/calendar", t.nav_calendar),
+            ("/supervisor/archive", t.nav_archive),
             ("/outages/new", t.nav_publish_outage),
         ],
         Role::Department => vec![("/department", t.nav_work_orders)],
