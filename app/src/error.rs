@@ -82,6 +82,17 @@ pub enum Problem {
     PersonalData,
     /// A promotion of the highest grade or a demotion of the lowest.
     NoGradeStep,
+    /// The manager's grade is below what the customer's service class needs, or a grade step
+    /// would leave the manager with customers their new grade may not serve.
+    GradeTooLow,
+    /// A trainee without a named mentor takes no customers.
+    TraineeWithoutMentor,
+    /// A mentor who is a trainee, of another tier, or the trainee themselves.
+    BadMentor,
+    /// A grid's name already used by another current grid.
+    NameTaken,
+    /// A balancing proposal that changed since it was shown.
+    ProposalChanged,
 }
 
 /// Why a step on a record was refused although the request itself was well formed.
@@ -292,6 +303,11 @@ impl Problem {
             Problem::UnknownCase => t.problem_unknown_case.to_owned(),
             Problem::PersonalData => t.problem_personal_data.to_owned(),
             Problem::NoGradeStep => t.problem_no_grade_step.to_owned(),
+            Problem::GradeTooLow => t.problem_grade_too_low.to_owned(),
+            Problem::TraineeWithoutMentor => t.problem_trainee_without_mentor.to_owned(),
+            Problem::BadMentor => t.problem_bad_mentor.to_owned(),
+            Problem::NameTaken => t.problem_name_taken.to_owned(),
+            Problem::ProposalChanged => t.problem_proposal_changed.to_owned(),
         }
     }
 }
@@ -378,6 +394,13 @@ impl From<sqlx::Error> for AppError {
                 metrics::counter!("portal_db_pool_timeouts_total").increment(1);
             }
             return AppError::Unavailable;
+        }
+        // The database's own check of the grade rule: reached only when a race beat the rules
+        // code's check, and said the same way.
+        if let sqlx::Error::Database(db) = &err {
+            if db.constraint() == Some("assignments_fit_grade") {
+                return AppError::field("manager_id", Problem::GradeTooLow);
+            }
         }
         AppError::internal(err)
     }

@@ -19,6 +19,7 @@ pub mod departments;
 pub mod domain;
 pub mod enums;
 pub mod error;
+pub mod grids;
 pub mod i18n;
 pub mod managers;
 pub mod notifications;
@@ -75,6 +76,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manager") view=managers::pages::ManagerHome ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor") view=supervision::pages::SupervisorHome ssr=SsrMode::Async/>
                     <Route path=path!("/supervisor/customer") view=supervision::pages::CustomerAssignmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/grids") view=grids::pages::GridsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/supervisor/grids/balance") view=grids::pages::BalancePage ssr=SsrMode::Async/>
                     <Route path=path!("/department") view=shell::DepartmentRoute ssr=SsrMode::Async/>
                     <Route path=path!("/report") view=shell::ReportRoute ssr=SsrMode::Async/>
                     <Route path=path!("/tickets") view=tickets::pages::MyTicketsPage ssr=SsrMode::Async/>

@@ -5,7 +5,7 @@
 //! A stopping process finishes the run it is in (a delivery batch is marked sent in the
 //! transaction that claimed it, so cutting it short could send a message twice) and starts no
 //! other; what it had not claimed yet is left for the other processes.
-use app::{db::PgPool, error::AppResult, notifications::delivery, outages, shell, tickets};
+use app::{db::PgPool, error::AppResult, grids, notifications::delivery, outages, shell, tickets};
 use std::{future::Future, time::Duration};
 use tokio_util::sync::CancellationToken;
 
@@ -32,6 +32,12 @@ pub fn start(
             if let Some(swept) = timed("outage_sweep", outages::sweep::sweep(&pool, now)).await {
                 if swept.reminders + swept.started > 0 {
                     tracing::info!(reminders = swept.reminders, started = swept.started, "outages swept")
+                }
+            }
+            let today = app::time::local_date(now);
+            if let Some(returned) = timed("cover_returns", grids::service::return_covers(&pool, today)).await {
+                if returned > 0 {
+                    tracing::info!(returned, "covered customers handed back")
                 }
             }
             timed("forget_kept_forms", shell::echo::forget(&pool, now)).await;

@@ -10,6 +10,7 @@ mod calendar;
 mod complaints;
 mod constraints;
 mod forms;
+mod grids;
 mod hostile_input;
 mod live;
 mod markup;

@@ -156,6 +156,9 @@ pub fn parse_reason(reason: Option<&str>, note: Option<&str>) -> Result<Given, F
 pub struct Standing {
     /// The customer's current manager is the reader.
     pub own_manager: bool,
+    /// A large customer whose company is in a grid the reader serves: the grid's member
+    /// managers share its companies (one covers for another).
+    pub grid_colleague: bool,
     /// The reading names a work order of the reader's department that asks them to call.
     pub work_asks_to_call: bool,
     /// A large customer whose archive is marked confidential: only its member manager and the
@@ -164,12 +167,12 @@ pub struct Standing {
 }
 
 /// The one rule behind every opening: supervisors may open any customer, a manager their own
-/// customers, department staff only the customer a work order asks them to call and never a
+/// customers and their grid's companies, department staff only the customer a work order asks them to call and never a
 /// confidential archive; customers have their own data on their own pages.
 pub fn may_open(role: Role, standing: Standing) -> bool {
     match role {
         Role::Supervisor => true,
-        Role::Manager => standing.own_manager,
+        Role::Manager => standing.own_manager || standing.grid_colleague,
         Role::Department => standing.work_asks_to_call && !standing.confidential,
         Role::Customer | Role::LargeContact => false,
     }
@@ -241,6 +244,9 @@ mod tests {
         assert!(!may_open(Role::Manager, call));
         assert!(may_open(Role::Department, call));
         assert!(!may_open(Role::Department, own));
+        let grid = Standing { grid_colleague: true, ..Standing::default() };
+        assert!(may_open(Role::Manager, secret(grid)), "the grid's member managers open its companies");
+        assert!(!may_open(Role::Department, secret(grid)));
         assert!(!may_open(Role::Customer, own));
         assert!(!may_open(Role::LargeContact, own));
     }

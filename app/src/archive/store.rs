@@ -29,14 +29,24 @@ pub async fn standing(pool: &PgPool, reader_id: i64, customer_id: i64, case_id: 
                           where w.id = $3 and c.customer_id = $2 and w.call_customer
                             and w.state in ('open', 'taken', 'asked')) as "call!",
                   exists (select 1 from customers c join companies co on co.id = c.company_id
-                          where c.id = $2 and co.confidential) as "confidential!""#,
+                          where c.id = $2 and co.confidential) as "confidential!",
+                  exists (select 1 from customers c
+                          join grid_coverage g on g.company_id = c.company_id and g.until is null
+                          join grid_managers gm on gm.grid_id = g.grid_id and gm.until is null
+                          join managers m on m.id = gm.manager_id
+                          where c.id = $2 and m.user_id = $1) as "grid!""#,
         reader_id,
         customer_id,
         case_id
     )
     .fetch_one(pool)
     .await?;
-    Ok(Standing { own_manager: row.own, work_asks_to_call: row.call, confidential: row.confidential })
+    Ok(Standing {
+        own_manager: row.own,
+        grid_colleague: row.grid,
+        work_asks_to_call: row.call,
+        confidential: row.confidential,
+    })
 }
 
 pub struct NewReading<'a> {

@@ -21,6 +21,7 @@ text_enum!(
         Estimate => "estimate",
         MergedFrom => "merged_from",
         Attachments => "attachments",
+        ManagerChanged => "manager_changed",
     }
 );
 
@@ -46,6 +47,8 @@ pub enum Payload {
     MergedFrom { number: String },
     /// Files added to the case.
     Attachments { count: u32 },
+    /// The customer's manager changed while the case was open: the case follows the customer.
+    ManagerChanged { name: String },
 }
 
 /// One entry of a timeline as a page shows it; `S` is the kind's status type.

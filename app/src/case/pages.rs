@@ -28,12 +28,14 @@ pub fn timeline<S: 'static>(
                     (EventKind::Status, Some(s)) => status(s, t),
                     (EventKind::Estimate, _) => t.event_estimate,
                     (EventKind::Note, _) => t.internal_note,
+                    (EventKind::ManagerChanged, _) => t.event_manager_changed,
                     _ => t.event_message,
                 };
                 let body = match e.payload {
                     Some(Payload::Estimate { at }) => Some(local_datetime(at)),
                     Some(Payload::Crew { name, phone }) => Some(format!("{name} {phone}")),
                     Some(Payload::MergedInto { number } | Payload::MergedFrom { number }) => Some(display_number(&number)),
+                    Some(Payload::ManagerChanged { name }) => Some(name),
                     Some(Payload::Attachments { .. }) | None => e.body,
                 };
                 view! {

@@ -38,6 +38,17 @@ pub async fn record(tx: &mut Tx<'_>, case_id: i64, event: NewEvent<'_>) -> AppRe
     store::add_event(tx, case_id, event).await
 }
 
+/// Puts "your manager is now …" on every open case of the customer: the cases follow the
+/// customer to the new manager (whose queue reads the current assignment).
+pub async fn follow_new_manager(tx: &mut Tx<'_>, customer_id: i64, by: i64, name: &str) -> AppResult<()> {
+    for case_id in store::open_cases_of(tx, customer_id).await? {
+        let payload = Some(super::model::Payload::ManagerChanged { name: name.to_owned() });
+        let event = NewEvent { kind: EventKind::ManagerChanged, actor_id: Some(by), status: None, body: None, payload };
+        store::add_event(tx, case_id, event).await?;
+    }
+    Ok(())
+}
+
 /// Whether the case is still being worked on and the deadline that counts now.
 pub async fn progress(tx: &mut Tx<'_>, case_id: i64, open: bool, due: Option<Due>) -> AppResult<()> {
     store::set_progress(tx, case_id, open, due).await

@@ -149,6 +149,13 @@ pub async fn set_merged_into(tx: &mut Tx<'_>, case_id: i64, target_id: i64) -> A
 }
 
 /// Locks one case for a change.
+/// The customer's open cases, merged-away ones aside (they follow the case they were merged into).
+pub async fn open_cases_of(tx: &mut Tx<'_>, customer_id: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar!("select id from cases where customer_id = $1 and open order by id", customer_id)
+        .fetch_all(&mut **tx)
+        .await?)
+}
+
 pub async fn lock(tx: &mut Tx<'_>, case_id: i64) -> AppResult<()> {
     sqlx::query!("select id from cases where id = $1 for update", case_id).fetch_one(&mut **tx).await?;
     Ok(())

@@ -5,6 +5,6 @@ pub mod groups;
 pub mod identifiers;
 pub mod text;
 
-pub use groups::CustomerGroup;
+pub use groups::{service_class, CustomerGroup, ServiceClass};
 pub use identifiers::{mask_address, mask_phone, AccountNo, Phone};
 pub use text::Text;

@@ -22,6 +22,8 @@ pub struct CustomerPage {
     pub total: i64,
     pub page: u32,
     pub pages: u32,
+    /// A trainee's mentor, under whom they serve (seed 001).
+    pub mentor: Option<String>,
 }
 
 /// The manager's customers matching `query`, one page at a time, their personal data masked.
@@ -53,5 +55,6 @@ pub async fn my_customers(query: Text, page: u32) -> Result<CustomerPage, AppErr
             area: r.area,
         })
         .collect();
-    Ok(CustomerPage { rows, total, page, pages: page_count(total) })
+    let mentor = store::mentor_of(&pool, user.user_id).await?;
+    Ok(CustomerPage { rows, total, page, pages: page_count(total), mentor })
 }

@@ -1,5 +1,10 @@
 //! Customer managers and the rule of the 3+3 model: which tier may serve which customer group.
-use crate::{domain::CustomerGroup, i18n::Texts, text_enum};
+use crate::{
+    domain::{CustomerGroup, ServiceClass},
+    error::Problem,
+    i18n::Texts,
+    text_enum,
+};
 
 text_enum!(
     /// Manager tiers, highest first: member (VIP), community, area.
@@ -25,6 +30,32 @@ pub fn may_serve(tier: Tier, group: CustomerGroup) -> bool {
     tier_for_group(group) == tier
 }
 
+/// The lowest grade that may serve each service class (seed 001: the harder the customer, the
+/// more experienced the manager). The database keeps the same table, `service_class_grades`,
+/// for its own check; a test holds the two equal.
+pub const CLASS_GRADES: &[(ServiceClass, Grade)] = &[
+    (ServiceClass::LargeMajor, Grade::Senior),
+    (ServiceClass::Large, Grade::First),
+    (ServiceClass::Key, Grade::Second),
+    (ServiceClass::Ordinary, Grade::Trainee),
+];
+
+pub fn min_grade(class: ServiceClass) -> Grade {
+    CLASS_GRADES.iter().find(|(c, _)| *c == class).map_or(Grade::Senior, |(_, g)| *g)
+}
+
+/// Who may take a customer, as far as grades go: a grade at least the class's, and a trainee
+/// only under a named mentor.
+pub fn may_take(class: ServiceClass, grade: Grade, has_mentor: bool) -> Result<(), Problem> {
+    if grade.rank() < min_grade(class).rank() {
+        return Err(Problem::GradeTooLow);
+    }
+    if grade == Grade::Trainee && !has_mentor {
+        return Err(Problem::TraineeWithoutMentor);
+    }
+    Ok(())
+}
+
 impl Tier {
     pub fn label(self, t: &Texts) -> &'static str {
         match self {
@@ -36,6 +67,16 @@ impl Tier {
 }
 
 impl Grade {
+    /// Higher is more experienced: trainee 0 up to senior 3.
+    pub fn rank(self) -> u8 {
+        match self {
+            Grade::Trainee => 0,
+            Grade::Second => 1,
+            Grade::First => 2,
+            Grade::Senior => 3,
+        }
+    }
+
     pub fn label(self, t: &Texts) -> &'static str {
         match self {
             Grade::Senior => t.grade_senior,
@@ -61,6 +102,22 @@ mod tests {
         }
         assert!(!may_serve(Tier::Community, CustomerGroup::Large));
         assert!(!may_serve(Tier::Member, CustomerGroup::Township));
+    }
+
+    #[test]
+    fn each_class_needs_its_grade_and_a_trainee_a_mentor() {
+        assert_eq!(may_take(ServiceClass::LargeMajor, Grade::Senior, false), Ok(()));
+        assert_eq!(may_take(ServiceClass::LargeMajor, Grade::First, false), Err(Problem::GradeTooLow));
+        assert_eq!(may_take(ServiceClass::Large, Grade::First, false), Ok(()));
+        assert_eq!(may_take(ServiceClass::Large, Grade::Second, false), Err(Problem::GradeTooLow));
+        assert_eq!(may_take(ServiceClass::Key, Grade::Second, false), Ok(()));
+        assert_eq!(may_take(ServiceClass::Key, Grade::Trainee, true), Err(Problem::GradeTooLow));
+        assert_eq!(may_take(ServiceClass::Ordinary, Grade::Trainee, true), Ok(()));
+        assert_eq!(may_take(ServiceClass::Ordinary, Grade::Trainee, false), Err(Problem::TraineeWithoutMentor));
+        for class in ServiceClass::ALL {
+            assert_eq!(may_take(*class, Grade::Senior, false), Ok(()), "a senior serves every class");
+        }
+        assert_eq!(CLASS_GRADES.len(), ServiceClass::ALL.len(), "every class has its grade");
     }
 }
 

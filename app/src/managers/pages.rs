@@ -39,7 +39,9 @@ fn CustomerList(page: CustomerPage, query: String) -> impl IntoView {
     let link = move |n: u32| format!("/manager?q={q}&page={n}");
     let summary = fill(t.customers_found, &[("count", &page.total.to_string())]);
     let current = page.page;
+    let mentor = page.mentor.clone();
     view! {
+        {mentor.map(|name| view! { <p class="card mentor">{fill(t.my_mentor, &[("name", &name)])}</p> })}
         <p class="summary" aria-live="polite">{summary}</p>
         {page.rows.is_empty().then(|| view! { <p class="empty">{t.no_customers_found}</p> })}
         <ul class="customers">

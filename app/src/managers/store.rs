@@ -64,3 +64,15 @@ pub async fn assigned_customers(
         .collect::<AppResult<_>>()?;
     Ok((total, rows))
 }
+
+/// The name and employee number of the signed-in manager's mentor, when they are a trainee.
+pub async fn mentor_of(pool: &PgPool, user_id: i64) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar!(
+        r#"select mu.display_name || ' ' || mu.employee_no as "mentor!"
+           from managers m join managers mm on mm.id = m.mentor_id join users mu on mu.id = mm.user_id
+           where m.user_id = $1"#,
+        user_id
+    )
+    .fetch_optional(pool)
+    .await?)
+}

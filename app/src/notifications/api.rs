@@ -29,6 +29,8 @@ pub async fn my_notifications() -> Result<Vec<Notice>, AppError> {
             let (href, about) = match (r.case_kind.zip(r.number.and_then(|n| CaseNo::parse(&n).ok())), r.outage_id) {
                 (Some((kind, number)), _) => (kind.page(&number), number.display()),
                 (None, Some(id)) => (format!("/outages/{id}"), r.outage_reason.unwrap_or_default()),
+                // A new manager: the home page shows their card.
+                (None, None) if r.kind == Kind::ManagerChanged => ("/".to_owned(), String::new()),
                 (None, None) => ("/notifications".to_owned(), String::new()),
             };
             let detail = r.detail.map(|d| d.0);

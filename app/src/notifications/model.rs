@@ -33,6 +33,7 @@ text_enum!(
         ComplaintContacted => "complaint_contacted",
         ComplaintReplied => "complaint_replied",
         ComplaintReview => "complaint_review",
+        ManagerChanged => "manager_changed",
     }
 );
 
@@ -69,6 +70,7 @@ impl Kind {
             Kind::ComplaintContacted => t.notice_complaint_contacted,
             Kind::ComplaintReplied => t.notice_complaint_replied,
             Kind::ComplaintReview => t.notice_complaint_review,
+            Kind::ManagerChanged => t.notice_manager_changed,
         }
     }
 }
@@ -79,6 +81,8 @@ pub enum Subject {
     /// A case of any kind (its id is unique across kinds).
     Case(i64),
     Outage(i64),
+    /// The person's own service (their manager changed): it leads to their home page.
+    Own,
 }
 
 /// What happened, in the words a notification can say, written with it: a repair's step with
@@ -106,6 +110,11 @@ pub enum Detail {
     Reopened {
         crew_by: DateTime<Utc>,
     },
+    /// The customer's manager is now `name`, until `until` (a cover while theirs is away).
+    ManagerChanged {
+        name: String,
+        until: Option<chrono::NaiveDate>,
+    },
 }
 
 impl Detail {
@@ -122,6 +131,10 @@ impl Detail {
             Detail::Closed => t.notice_closed.to_owned(),
             Detail::Cancelled => t.notice_cancelled.to_owned(),
             Detail::Reopened { crew_by } => fill(t.notice_reopened, &[("time", &local_time(*crew_by))]),
+            Detail::ManagerChanged { name, until: None } => fill(t.notice_new_manager, &[("name", name)]),
+            Detail::ManagerChanged { name, until: Some(day) } => {
+                fill(t.notice_cover_manager, &[("name", name), ("date", &day.format("%Y-%m-%d").to_string())])
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ pub async fn notify(
     let (case_id, outage_id) = match subject {
         Subject::Case(id) => (Some(id), None),
         Subject::Outage(id) => (None, Some(id)),
+        Subject::Own => (None, None),
     };
     let id = sqlx::query_scalar!(
         "insert into notifications (user_id, kind, case_id, outage_id, dedupe_key, detail)

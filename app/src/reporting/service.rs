@@ -120,7 +120,13 @@ pub async fn evaluate(pool: &PgPool, supervisor: i64, e: Evaluation<'_>) -> AppR
         by: supervisor,
         grade: (after != grade).then_some(after),
     };
-    if store::record_evaluation(pool, new).await? {
+    // A demotion that would leave the manager with customers the new grade may not serve is
+    // refused by the database's grade rule: those customers move first.
+    let recorded = store::record_evaluation(pool, new).await.map_err(|e| match e.for_field("manager_id") {
+        Some(problem) => AppError::field("outcome", problem),
+        None => e,
+    })?;
+    if recorded {
         Ok(())
     } else {
         Err(AppError::Refused(Refusal::NotNow))

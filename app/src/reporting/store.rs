@@ -239,9 +239,14 @@ pub async fn record_evaluation(pool: &PgPool, e: NewEvaluation<'_>) -> AppResult
         == 1;
     if inserted {
         if let Some(grade) = e.grade {
-            sqlx::query!("update managers set grade = $2 where id = $1", e.manager_id, grade.as_str())
-                .execute(&mut *tx)
-                .await?;
+            // A trainee promoted serves on their own: the mentor is let go.
+            sqlx::query!(
+                "update managers set grade = $2, mentor_id = case when $2 = 'trainee' then mentor_id end where id = $1",
+                e.manager_id,
+                grade.as_str()
+            )
+            .execute(&mut *tx)
+            .await?;
         }
     }
     tx.commit().await?;

@@ -81,6 +81,7 @@ fn nav_links(role: Role, t: &'static Texts) -> Vec<(&'static str, &'static str)>
         ],
         Role::Supervisor => vec![
             ("/supervisor", t.nav_managers),
+            ("/supervisor/grids", t.nav_grids),
             ("/supervisor/scorecards", t.nav_scorecards),
             ("/queue", t.nav_queue),
             ("/supervisor/follow-ups", t.follow_ups),

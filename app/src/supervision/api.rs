@@ -130,8 +130,7 @@ pub async fn reassign(account_no: Text, manager_id: Text) -> Result<(), AppError
     };
     let pool = crate::db::pool()?;
     let customer = customers::by_account(&pool, account.as_str()).await?.ok_or(AppError::NotFound)?;
-
-    super::service::reassign(&pool, customer.id, customer.group, manager_id, user.user_id).await
+    super::service::reassign(&pool, customer.id, manager_id, user.user_id).await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,10 @@
 //! Managers' workload and customers' assignment history.
-use crate::{db::PgPool, error::AppResult, managers::model::Tier};
+use crate::{
+    db::PgPool,
+    domain::{CustomerGroup, ServiceClass},
+    error::AppResult,
+    managers::model::{Grade, Tier},
+};
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Transaction};
 
@@ -53,47 +58,86 @@ pub async fn history(pool: &PgPool, customer_id: i64) -> AppResult<Vec<HistoryRo
     .await?)
 }
 
-/// The tier of a manager, if there is one with this id.
-pub async fn manager_tier(tx: &mut Transaction<'_, Postgres>, manager_id: i64) -> AppResult<Option<Tier>> {
-    let tier =
-        sqlx::query_scalar!("select tier from managers where id = $1", manager_id).fetch_optional(&mut **tx).await?;
-    Ok(tier.map(|t| t.parse()).transpose()?)
+/// A manager as a move needs them: tier, grade, whether a trainee has a mentor, their name
+/// (what the customer is told).
+pub struct Taker {
+    pub tier: Tier,
+    pub grade: Grade,
+    pub has_mentor: bool,
+    pub name: String,
 }
 
-/// The customer's current manager, locked until the transaction ends so that two supervisors
-/// moving the same customer at once are applied one after the other.
-pub async fn current_manager_for_update(tx: &mut Transaction<'_, Postgres>, customer_id: i64) -> AppResult<i64> {
-    Ok(sqlx::query_scalar!(
-        "select manager_id from manager_assignments where customer_id = $1 and ended_at is null for update",
+pub async fn taker(tx: &mut Transaction<'_, Postgres>, manager_id: i64) -> AppResult<Option<Taker>> {
+    let row = sqlx::query!(
+        r#"select m.tier, m.grade, m.mentor_id is not null as "has_mentor!", u.display_name
+           from managers m join users u on u.id = m.user_id where m.id = $1"#,
+        manager_id
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(Taker { tier: r.tier.parse()?, grade: r.grade.parse()?, has_mentor: r.has_mentor, name: r.display_name })
+    })
+    .transpose()
+}
+
+/// The customer's current manager and service class, the assignment locked until the
+/// transaction ends so that two supervisors moving the same customer at once are applied one
+/// after the other.
+pub async fn current_for_update(
+    tx: &mut Transaction<'_, Postgres>,
+    customer_id: i64,
+) -> AppResult<(i64, CustomerGroup, ServiceClass)> {
+    let row = sqlx::query!(
+        "select ma.manager_id, c.customer_group, c.service_class
+         from manager_assignments ma join customers c on c.id = ma.customer_id
+         where ma.customer_id = $1 and ma.ended_at is null for update of ma",
         customer_id
     )
     .fetch_one(&mut **tx)
-    .await?)
+    .await?;
+    Ok((row.manager_id, row.customer_group.parse()?, row.service_class.parse()?))
 }
 
+/// Ends the current assignment and starts the new one; returns the new assignment's id.
 pub async fn move_customer(
     tx: &mut Transaction<'_, Postgres>,
     customer_id: i64,
     manager_id: i64,
     by_user_id: i64,
-) -> AppResult<()> {
+    batch: Option<i64>,
+) -> AppResult<i64> {
     sqlx::query!(
         "update manager_assignments set ended_at = now() where customer_id = $1 and ended_at is null",
         customer_id
     )
     .execute(&mut **tx)
     .await?;
-    sqlx::query!(
-        "insert into manager_assignments (customer_id, customer_group, manager_id, manager_tier, assigned_by)
-         select c.id, c.customer_group, m.id, m.tier, $3
-         from customers c, managers m where c.id = $1 and m.id = $2",
+    Ok(sqlx::query_scalar!(
+        "insert into manager_assignments (customer_id, customer_group, manager_id, manager_tier, assigned_by, reassignment_id)
+         select c.id, c.customer_group, m.id, m.tier, $3, $4
+         from customers c, managers m where c.id = $1 and m.id = $2
+         returning id",
         customer_id,
         manager_id,
-        by_user_id
+        by_user_id,
+        batch
     )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// The people who sign in for a customer: the household, or every contact of the company.
+pub async fn people_of(tx: &mut Transaction<'_, Postgres>, customer_id: i64) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar!(
+        r#"select u.id as "id!" from customers c join users u on u.id = c.user_id where c.id = $1
+           union
+           select u.id from customers c join users u on u.company_id = c.company_id and u.role = 'large_contact'
+           where c.id = $1"#,
+        customer_id
+    )
+    .fetch_all(&mut **tx)
+    .await?)
 }
 
 pub struct FollowUpRow {
