@@ -832,18 +832,7 @@ async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str, grades: bool) -> R
     id(tx, "insert into users (role, display_name, employee_no, password_hash) values ('supervisor', $1, $2, $3) returning id", &["王丽华", REVIEWER, hash]).await?;
     let mut manager_ids = std::collections::HashMap::new();
     for (i, (employee_no, name, tier, grade)) in MANAGERS.iter().enumerate() {
-        let user = id(tx, "insert into users (role, display_name, employee_no, password_hash) values ('manager', $1, $2, $3) returning id", &[name, employee_no, hash]).await?;
-        let manager: i64 = sqlx::query_scalar(
-            "insert into managers (user_id, tier, grade, phone, hours_from, hours_to, supervision_phone, supervisor_id)
-             values ($1, $2, $3, $4, '08:30', '17:30', '0421-7822345', $5) returning id",
-        )
-        .bind(user)
-        .bind(tier)
-        .bind(grade)
-        .bind(format!("1370000{:04}", i + 1))
-        .bind(supervisor)
-        .fetch_one(&mut **tx)
-        .await?;
+        let manager = add_manager(tx, (employee_no, name, tier, grade), i + 1, supervisor, hash).await?;
         manager_ids.insert(*employee_no, (manager, *tier));
     }
     if grades {
@@ -932,25 +921,15 @@ async fn load(tx: &mut Transaction<'_, Postgres>, hash: &str, grades: bool) -> R
                 "township",
             )
         };
-        let user = id(
-            tx,
-            "insert into users (role, display_name, phone, password_hash) values ('customer', $1, $2, $3) returning id",
-            &[&name, &phone, hash],
-        )
-        .await?;
-        let customer: i64 = sqlx::query_scalar(
-            "insert into customers (account_no, name, phone, address, area_id, customer_group, user_id)
-             values ($1, $2, $3, $4, $5, $6, $7) returning id",
-        )
-        .bind(&account_no)
-        .bind(&name)
-        .bind(&phone)
-        .bind(&address)
-        .bind(area_ids[area])
-        .bind(group)
-        .bind(user)
-        .fetch_one(&mut **tx)
-        .await?;
+        let home = Home {
+            name: &name,
+            phone: &phone,
+            account_no: &account_no,
+            address: &address,
+            area: area_ids[area],
+            group,
+        };
+        let customer = add_household(tx, home, hash).await?;
         assign(tx, customer, group, manager, supervisor).await?;
     }
     // The streets and villages of each area, as its customers' addresses name them: what the
@@ -1053,6 +1032,60 @@ async fn demo_event(
     Ok(())
 }
 
+/// A manager with a sign-in; `n` numbers their work phone.
+async fn add_manager(
+    tx: &mut Transaction<'_, Postgres>,
+    (employee_no, name, tier, grade): (&str, &str, &str, &str),
+    n: usize,
+    supervisor: i64,
+    hash: &str,
+) -> Result<i64, sqlx::Error> {
+    let user = id(tx, "insert into users (role, display_name, employee_no, password_hash) values ('manager', $1, $2, $3) returning id", &[name, employee_no, hash]).await?;
+    sqlx::query_scalar(
+        "insert into managers (user_id, tier, grade, phone, hours_from, hours_to, supervision_phone, supervisor_id)
+         values ($1, $2, $3, $4, '08:30', '17:30', '0421-7822345', $5) returning id",
+    )
+    .bind(user)
+    .bind(tier)
+    .bind(grade)
+    .bind(format!("1370000{n:04}"))
+    .bind(supervisor)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// A household's account and the sign-in that goes with it.
+struct Home<'a> {
+    name: &'a str,
+    phone: &'a str,
+    account_no: &'a str,
+    address: &'a str,
+    area: i64,
+    group: &'a str,
+}
+
+async fn add_household(tx: &mut Transaction<'_, Postgres>, h: Home<'_>, hash: &str) -> Result<i64, sqlx::Error> {
+    let user = id(
+        tx,
+        "insert into users (role, display_name, phone, password_hash) values ('customer', $1, $2, $3) returning id",
+        &[h.name, h.phone, hash],
+    )
+    .await?;
+    sqlx::query_scalar(
+        "insert into customers (account_no, name, phone, address, area_id, customer_group, user_id)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
+    .bind(h.account_no)
+    .bind(h.name)
+    .bind(h.phone)
+    .bind(h.address)
+    .bind(h.area)
+    .bind(h.group)
+    .bind(user)
+    .fetch_one(&mut **tx)
+    .await
+}
+
 async fn assign(
     tx: &mut Transaction<'_, Postgres>,
     customer: i64,
@@ -1109,18 +1142,7 @@ const GRIDS: &[DemoGrid] = &[
 async fn demo_grids(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<(), sqlx::Error> {
     let supervisor = id(tx, "select id from users where employee_no = $1", &[SUPERVISOR]).await?;
     for (i, (employee_no, name, tier, grade)) in GRID_MANAGERS.iter().enumerate() {
-        let user = id(tx, "insert into users (role, display_name, employee_no, password_hash) values ('manager', $1, $2, $3) returning id", &[name, employee_no, hash]).await?;
-        sqlx::query(
-            "insert into managers (user_id, tier, grade, phone, hours_from, hours_to, supervision_phone, supervisor_id)
-             values ($1, $2, $3, $4, '08:30', '17:30', '0421-7822345', $5)",
-        )
-        .bind(user)
-        .bind(tier)
-        .bind(grade)
-        .bind(format!("1370000{:04}", MANAGERS.len() + i + 1))
-        .bind(supervisor)
-        .execute(&mut **tx)
-        .await?;
+        add_manager(tx, (employee_no, name, tier, grade), MANAGERS.len() + i + 1, supervisor, hash).await?;
     }
     sqlx::query(
         "update customers c set contracted_kva = v.kva from (values
@@ -1144,24 +1166,10 @@ async fn demo_grids(tx: &mut Transaction<'_, Postgres>, hash: &str) -> Result<()
     for n in ZONE_HOUSEHOLDS {
         let (phone, account_no) = household(n);
         let name = format!("{}{}", SURNAMES[n % SURNAMES.len()], GIVEN[(n * 5) % GIVEN.len()]);
-        let user = id(
-            tx,
-            "insert into users (role, display_name, phone, password_hash) values ('customer', $1, $2, $3) returning id",
-            &[&name, &phone, hash],
-        )
-        .await?;
-        let customer: i64 = sqlx::query_scalar(
-            "insert into customers (account_no, name, phone, address, area_id, customer_group, user_id)
-             values ($1, $2, $3, $4, $5, 'urban', $6) returning id",
-        )
-        .bind(&account_no)
-        .bind(&name)
-        .bind(&phone)
-        .bind(format!("建平经济开发区兴业大街{}号", 100 + n))
-        .bind(zone)
-        .bind(user)
-        .fetch_one(&mut **tx)
-        .await?;
+        let address = format!("建平经济开发区兴业大街{}号", 100 + n);
+        let home =
+            Home { name: &name, phone: &phone, account_no: &account_no, address: &address, area: zone, group: "urban" };
+        let customer = add_household(tx, home, hash).await?;
         assign(tx, customer, "urban", (m1011, "community"), supervisor).await?;
     }
     let sites: &[(&str, &str, &str, i32, i64)] = &[

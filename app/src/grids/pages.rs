@@ -176,6 +176,7 @@ fn GridCard(
     let (split_sending, split_name_error, split_error) = (split.sending(), split.field("name"), split.error);
     let (id_rename, id_merge, id_split) = (id.clone(), id.clone(), id.clone());
     let merge_select = format!("merge-{id}");
+    let rename_input = format!("rename-{id}");
     let split_name = format!("split-name-{id}");
     let split_places = grid.places.clone();
     let into: Vec<(i64, String)> = others.iter().filter(|(g, _)| *g != grid.id).cloned().collect();
@@ -198,7 +199,11 @@ fn GridCard(
                 <summary>{t.grids_change}</summary>
                 <ActionForm action=forms.rename.action() attr:class="form" on:submit=rename_sending>
                     <input type="hidden" name="grid" value=id_rename/>
-                    <Field label=t.grids_new_name name="name" maxlength=NAME_MAX value=rename_typed error=rename_name/>
+                    <div class="field" class:invalid=move || rename_name.with(Option::is_some)>
+                        <label for=rename_input.clone()>{t.grids_new_name}</label>
+                        <input id=rename_input name="name" maxlength=NAME_MAX value=rename_typed/>
+                        <p class="field-error" aria-live="polite">{move || rename_name.get()}</p>
+                    </div>
                     <FormMessage error=rename_error/>
                     <button type="submit" class="button">{t.grids_rename}</button>
                 </ActionForm>
