@@ -166,3 +166,19 @@ alter table notifications add constraint notifications_kind_check check (kind in
 alter table case_events drop constraint case_events_kind_check;
 alter table case_events add constraint case_events_kind_check
     check (kind in ('reported', 'status', 'message', 'note', 'estimate', 'merged_from', 'attachments', 'manager_changed'));
+
+-- Exports of lists (a grid's customers, the scorecards): what was exported, by whom, when and
+-- how many customers it named. Personal data in them is masked; the export itself is
+-- recorded as an opening is, and kept as written.
+create table archive_exports (
+    id bigint generated always as identity primary key,
+    reader_id bigint not null references users,
+    list text not null check (list in ('grid_customers', 'scorecards')),
+    -- what the list was of: a grid's name, a tier and period
+    scope text not null check (length(scope) between 1 and 100),
+    customers integer not null check (customers >= 0),
+    at timestamptz not null default now()
+);
+create index archive_exports_by_time on archive_exports (at desc);
+create trigger archive_exports_are_kept before update or delete on archive_exports
+    for each row execute function archive_readings_are_kept();

@@ -208,6 +208,7 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
                 .route("/applications/{number}/documents/{id}", get(photos::application_document))
                 .route("/applications/{number}/documents/{id}/{variant}", get(photos::application_document))
                 .route("/supervisor/scorecards.csv", get(reports::scorecards_csv))
+                .route("/supervisor/grids/{grid}/customers.csv", get(reports::grid_customers_csv))
                 .with_state(pool.clone()),
         );
     let context = {

@@ -375,3 +375,105 @@ async fn only_supervisors_touch_grids(pool: sqlx::PgPool) {
     let supervisor = portal.sign_in("S0001").await;
     assert_eq!(portal.call_fn(proposal(999_999), Some(&supervisor)).await.error(), AppError::NotFound);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_grids_customer_list_is_masked_and_every_export_is_recorded(pool: sqlx::PgPool) {
+    use app::archive::{api::ArchiveRegister, model::Register};
+    let portal = Portal::new(pool).await;
+    let zone = grid_id(&portal, "开发区网格").await;
+    let path = format!("/supervisor/grids/{zone}/customers.csv");
+    for who in ["M1011", "D2001", "13800000060"] {
+        let session = portal.sign_in(who).await;
+        assert_eq!(portal.get(&path, Some(&session)).await.status, http::StatusCode::NOT_FOUND, "{who}");
+    }
+    assert_eq!(count(&portal, "select count(*) from archive_exports").await, 0);
+
+    let supervisor = portal.sign_in("S0001").await;
+    let reply = portal.get(&path, Some(&supervisor)).await;
+    assert_eq!(reply.status, http::StatusCode::OK);
+    let text = String::from_utf8(reply.body.clone()).unwrap();
+    assert!(text.contains("3100000060") && text.contains("3100000071"), "{text}");
+    let phones: Vec<String> = sqlx::query_scalar(
+        "select c.phone from customers c join service_areas a on a.id = c.area_id
+         where a.code = 'KFQ' and c.customer_group = 'urban'",
+    )
+    .fetch_all(&portal.pool)
+    .await
+    .unwrap();
+    assert!(!phones.is_empty());
+    for phone in phones {
+        assert!(!text.contains(&phone), "a phone in full: {phone}");
+        assert!(text.contains(&app::domain::mask_phone(&phone)));
+    }
+    assert_eq!(text.lines().count(), 13, "a header and twelve households");
+    assert_eq!(
+        portal.get("/supervisor/grids/999999/customers.csv", Some(&supervisor)).await.status,
+        http::StatusCode::NOT_FOUND
+    );
+
+    // The scorecards' download is recorded too.
+    let start = app::reporting::scorecard::Period::containing(
+        app::reporting::scorecard::PeriodKind::Year,
+        app::calendar::local_date(chrono::Utc::now()),
+    )
+    .start;
+    let scorecards = portal
+        .get(
+            &format!("/supervisor/scorecards.csv?tier=community&period=year&start={start}&sort=overall&order=desc"),
+            Some(&supervisor),
+        )
+        .await;
+    assert_eq!(scorecards.status, http::StatusCode::OK);
+
+    let register: Register = portal
+        .call_fn(ArchiveRegister { staff: Some(t("S0001")), account: None, from: None, to: None }, Some(&supervisor))
+        .await
+        .json();
+    let lists: Vec<(&str, i32)> = register.exports.iter().map(|e| (e.list.as_str(), e.customers)).collect();
+    assert_eq!(lists, vec![("scorecards", 0), ("grid_customers", 12)]);
+    assert!(register.exports[1].scope.contains("开发区网格"));
+    let kept = sqlx::query("delete from archive_exports").execute(&portal.pool).await;
+    assert!(kept.is_err(), "the register of exports is kept as written");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_supervisor_sets_a_class_the_current_manager_may_serve(pool: sqlx::PgPool) {
+    use app::supervision::api::SetServiceClass;
+    let portal = Portal::new(pool).await;
+    let supervisor = portal.sign_in("S0001").await;
+    let set = |account: &str, key: Option<&str>, kva: Option<&str>| SetServiceClass {
+        account_no: t(account),
+        key_customer: key.map(t),
+        contracted_kva: kva.map(t),
+    };
+    let class = |account: &'static str| {
+        let pool = portal.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("select service_class from customers where account_no = $1")
+                .bind(account)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    // Household 4 is the trainee M1006's: a key household needs a second grade.
+    let refused = portal.call_fn(set("3100000004", Some("1"), None), Some(&supervisor)).await;
+    assert_eq!(refused.error().for_field("class"), Some(Problem::GradeTooLow));
+    assert_eq!(class("3100000004").await, "ordinary");
+    // Household 2 is M1004's (first grade): fine, and unmarked again.
+    assert!(portal.call_fn(set("3100000002", Some("1"), None), Some(&supervisor)).await.status.is_success());
+    assert_eq!(class("3100000002").await, "key");
+    assert!(portal.call_fn(set("3100000002", None, None), Some(&supervisor)).await.status.is_success());
+    assert_eq!(class("3100000002").await, "ordinary");
+    // A cement site (M1002, first grade) may not become a major one; the hospital's (a senior's) may.
+    let cement = portal.call_fn(set("3100090004", None, Some("20000")), Some(&supervisor)).await;
+    assert_eq!(cement.error().for_field("class"), Some(Problem::GradeTooLow));
+    assert!(portal.call_fn(set("3100090002", None, Some("20000")), Some(&supervisor)).await.status.is_success());
+    assert_eq!(class("3100090002").await, "large_major");
+    let nonsense = portal.call_fn(set("3100090002", None, Some("-5")), Some(&supervisor)).await;
+    assert_eq!(nonsense.error().for_field("contracted_kva"), Some(Problem::OutOfRange { min: 1, max: 1_000_000 }));
+    // Nobody else may.
+    let manager = portal.sign_in("M1003").await;
+    assert_eq!(portal.call_fn(set("3100000001", None, None), Some(&manager)).await.error(), AppError::NotFound);
+    assert_eq!(class("3100000001").await, "key");
+}

@@ -88,6 +88,31 @@ pub struct RegisterLine {
     pub own: bool,
 }
 
+text_enum!(
+    /// A list staff may export: its personal data masked, the export itself recorded.
+    ExportList { GridCustomers => "grid_customers", Scorecards => "scorecards" }
+);
+
+impl ExportList {
+    pub fn label(self, t: &Texts) -> &'static str {
+        match self {
+            ExportList::GridCustomers => t.export_grid_customers,
+            ExportList::Scorecards => t.export_scorecards,
+        }
+    }
+}
+
+/// An export in the register: who exported which list, when, naming how many customers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExportLine {
+    pub at: DateTime<Utc>,
+    pub employee_no: String,
+    pub reader_name: String,
+    pub list: ExportList,
+    pub scope: String,
+    pub customers: i32,
+}
+
 /// The register over a period, with the reader-days past the threshold.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Register {
@@ -98,6 +123,8 @@ pub struct Register {
     pub more: bool,
     pub alerts: Vec<ReaderDay>,
     pub threshold: i64,
+    /// Lists exported in the period (by the reader named, when one is).
+    pub exports: Vec<ExportLine>,
 }
 
 /// A reading of a customer's own data, as that customer sees it.

@@ -170,7 +170,7 @@ fn register_filters(
 #[component]
 fn RegisterView(register: Register, staff: Option<String>, account: Option<String>) -> impl IntoView {
     let t = use_texts();
-    let Register { from, to, lines, more, alerts, threshold } = register;
+    let Register { from, to, lines, more, alerts, threshold, exports } = register;
     let filters = register_filters(staff, account, Some(from.to_string()), Some(to.to_string()), None);
     let alerts_title = fill(t.archive_alerts, &[("count", &threshold.to_string())]);
     view! {
@@ -218,6 +218,18 @@ fn RegisterView(register: Register, staff: Option<String>, account: Option<Strin
                 </tbody>
             </table>
         </div>
+        <section class="card exports">
+            <h2>{t.archive_exports}</h2>
+            {exports.is_empty().then(|| view! { <p class="empty">{t.archive_no_exports}</p> })}
+            <ul class="export-lines">
+                {exports.into_iter().map(|e| view! {
+                    <li>
+                        <p><strong>{e.list.label(t)}</strong>" · "{e.scope}" · "{t.archive_export_customers}": "{e.customers.to_string()}</p>
+                        <p class="muted">{local_datetime(e.at)}" · "{e.reader_name}" "<span class="mono">{e.employee_no}</span></p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

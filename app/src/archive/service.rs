@@ -2,8 +2,8 @@
 //! transaction, and read the register.
 use super::{
     model::{
-        may_open, period, still_shown, unusual, ArchiveField, ArchiveView, Given, Register, SeenReading, Shown,
-        OUTSIDE_OWN_PER_DAY, REGISTER_LINES, SEEN_LISTED,
+        may_open, period, still_shown, unusual, ArchiveField, ArchiveView, ExportList, Given, Register, SeenReading,
+        Shown, OUTSIDE_OWN_PER_DAY, REGISTER_LINES, SEEN_LISTED,
     },
     store::{self, NamedCase, NewReading},
 };
@@ -161,7 +161,21 @@ pub async fn register(
     let more = lines.len() as i64 > REGISTER_LINES;
     lines.truncate(REGISTER_LINES as usize);
     let alerts = unusual(store::reader_days(pool, since, until).await?, OUTSIDE_OWN_PER_DAY);
-    Ok(Register { from, to, lines, more, alerts, threshold: OUTSIDE_OWN_PER_DAY })
+    let exports = store::exports(pool, employee_no, since, until, REGISTER_LINES).await?;
+    Ok(Register { from, to, lines, more, alerts, threshold: OUTSIDE_OWN_PER_DAY, exports })
+}
+
+/// Records that a list went out of the portal: its personal data is masked, and the export is
+/// kept in the register as an opening is.
+pub async fn record_export(
+    pool: &PgPool,
+    reader: &SessionUser,
+    list: ExportList,
+    scope: &str,
+    customers: usize,
+) -> AppResult<()> {
+    let scope: String = scope.chars().take(100).collect();
+    store::record_export(pool, reader.user_id, list, &scope, i32::try_from(customers).unwrap_or(i32::MAX)).await
 }
 
 /// Who at the utility has read this household's or company's data.

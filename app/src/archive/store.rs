@@ -1,6 +1,6 @@
 //! The register's queries. The archive is the gate to customers' personal data, so it reads
 //! who serves a customer and which work orders ask to call them where it decides an opening.
-use super::model::{ArchiveField, ReaderDay, Reason, RegisterLine, SeenReading, Standing};
+use super::model::{ArchiveField, ExportLine, ExportList, ReaderDay, Reason, RegisterLine, SeenReading, Standing};
 use crate::{auth::model::Role, db::PgPool, error::AppResult};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -126,6 +126,50 @@ pub async fn contact_phone(pool: &PgPool, case_id: i64) -> AppResult<Option<Stri
         case_id
     )
     .fetch_optional(pool)
+    .await?)
+}
+
+/// Records an export of a list.
+pub async fn record_export(
+    pool: &PgPool,
+    reader_id: i64,
+    list: ExportList,
+    scope: &str,
+    customers: i32,
+) -> AppResult<()> {
+    sqlx::query!(
+        "insert into archive_exports (reader_id, list, scope, customers) values ($1, $2, $3, $4)",
+        reader_id,
+        list.as_str(),
+        scope,
+        customers
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The exports in the period, newest first, by one reader when named.
+pub async fn exports(
+    pool: &PgPool,
+    employee_no: Option<&str>,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    limit: i64,
+) -> AppResult<Vec<ExportLine>> {
+    Ok(sqlx::query_as!(
+        ExportLine,
+        r#"select e.at, u.employee_no as "employee_no!", u.display_name as reader_name, e.list as "list: ExportList",
+                  e.scope, e.customers
+           from archive_exports e join users u on u.id = e.reader_id
+           where e.at >= $2 and e.at < $3 and ($1::text is null or u.employee_no = $1)
+           order by e.at desc, e.id limit $4"#,
+        employee_no,
+        since,
+        until,
+        limit
+    )
+    .fetch_all(pool)
     .await?)
 }
 

@@ -86,12 +86,18 @@ pub struct CustomerRecord {
     pub area_type: AreaType,
     pub manager_id: i64,
     pub owner: Ownership,
+    /// What the customer's service needs (`domain::service_class`), from the key mark and the
+    /// contracted capacity below.
+    pub class: crate::domain::ServiceClass,
+    pub key_customer: bool,
+    pub contracted_kva: Option<i32>,
 }
 
 pub async fn by_account(pool: &PgPool, account_no: &str) -> AppResult<Option<CustomerRecord>> {
     let row = sqlx::query!(
         "select c.id, c.account_no, c.name, c.phone, c.address, c.customer_group, c.user_id, c.company_id,
-                a.name_zh, a.name_en, a.area_type, m.id as manager_id, m.user_id as manager_user_id
+                a.name_zh, a.name_en, a.area_type, m.id as manager_id, m.user_id as manager_user_id,
+                c.service_class, c.key_customer, c.contracted_kva
          from customers c
          join service_areas a on a.id = c.area_id
          join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null
@@ -117,6 +123,9 @@ pub async fn by_account(pool: &PgPool, account_no: &str) -> AppResult<Option<Cus
                 company_id: r.company_id,
                 manager_user_id: r.manager_user_id,
             },
+            class: r.service_class.parse()?,
+            key_customer: r.key_customer,
+            contracted_kva: r.contracted_kva,
         })
     })
     .transpose()

@@ -187,7 +187,10 @@ fn GridCard(
                 <span class="badge">{fill(t.grids_imbalance, &[("ratio", &ratio(grid.imbalance))])}</span>
                 {kva.then(|| view! { <span class="badge">{fill(t.grids_imbalance_kva, &[("ratio", &ratio(grid.imbalance_kva))])}</span> })}
             </p>
-            <a class="button primary" href=format!("/supervisor/grids/balance?grid={}", grid.id)>{t.grids_propose}</a>
+            <p>
+                <a class="button primary" href=format!("/supervisor/grids/balance?grid={}", grid.id)>{t.grids_propose}</a>
+                " "<a class="csv" href=format!("/supervisor/grids/{}/customers.csv", grid.id) download="customers.csv">{t.grids_csv}</a>
+            </p>
             <h4>{t.grids_places}</h4>
             {grid.places.is_empty().then(|| view! { <p class="empty">{t.grids_no_places}</p> })}
             <ul class="places">
@@ -282,7 +285,7 @@ fn ManagerTable(
 ) -> impl IntoView {
     let t = use_texts();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=t.grids_managers>
             <table class="loads">
                 <thead><tr>
                     <th scope="col">{t.grids_manager}</th>
@@ -454,7 +457,7 @@ fn BalanceReview(view: BalanceView, apply: ServerAction<ApplyBalance>) -> impl I
             <span class="badge">{fill(t.balance_before, &[("ratio", &ratio(view.imbalance_before))])}</span>
             <span class="badge">{fill(t.balance_after, &[("ratio", &ratio(view.imbalance_after))])}</span>
         </p>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=t.balance_loads>
             <table class="loads">
                 <thead><tr>
                     <th scope="col">{t.grids_manager}</th>

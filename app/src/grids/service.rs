@@ -505,3 +505,35 @@ pub async fn balance_view(pool: &PgPool, grid: i64) -> AppResult<super::api::Bal
         submission_key: Uuid::new_v4().to_string(),
     })
 }
+
+/// A grid's customers as a list to export: phones and addresses masked as every staff view
+/// shows them. `None` for a grid that does not exist.
+pub async fn customer_list(
+    pool: &PgPool,
+    grid: i64,
+    t: &'static crate::i18n::Texts,
+    locale: crate::i18n::Locale,
+) -> AppResult<Option<(String, Vec<&'static str>, Vec<Vec<String>>)>> {
+    use crate::domain::{mask_address, mask_phone};
+    let Some(name) = store::grid_name(pool, grid).await? else { return Ok(None) };
+    let header =
+        vec![t.csv_account, t.csv_name, t.csv_class, t.csv_area, t.csv_manager, t.csv_phone, t.csv_address, t.csv_kva];
+    let rows = store::customer_list(pool, grid)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let area = crate::i18n::Localized { zh: r.area_zh, en: r.area_en };
+            vec![
+                r.account_no,
+                r.name,
+                r.class.label(t).to_owned(),
+                area.get(locale).to_owned(),
+                r.manager,
+                mask_phone(&r.phone),
+                mask_address(&r.address),
+                r.kva.map(|k| k.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok(Some((name, header, rows)))
+}

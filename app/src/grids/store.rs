@@ -466,3 +466,42 @@ impl From<&SeatRow> for Load {
         Load { customers: s.customers, kva: s.kva }
     }
 }
+
+/// A line of a grid's customer list as exported: personal data still in full (the service
+/// masks it).
+pub struct ListRow {
+    pub account_no: String,
+    pub name: String,
+    pub class: ServiceClass,
+    pub area_zh: String,
+    pub area_en: String,
+    pub manager: String,
+    pub phone: String,
+    pub address: String,
+    pub kva: Option<i32>,
+}
+
+pub async fn customer_list(pool: &PgPool, grid: i64) -> AppResult<Vec<ListRow>> {
+    Ok(sqlx::query_as!(
+        ListRow,
+        r#"select c.account_no, c.name, c.service_class as "class: ServiceClass", a.name_zh as area_zh,
+                  a.name_en as area_en, mu.display_name || ' ' || mu.employee_no as "manager!", c.phone, c.address,
+                  c.contracted_kva as kva
+           from grid_coverage g
+           join customers c on (c.area_id = g.area_id and c.customer_group <> 'large') or c.company_id = g.company_id
+           join manager_assignments ma on ma.customer_id = c.id and ma.ended_at is null and ma.manager_tier = g.tier
+           join service_areas a on a.id = c.area_id
+           join managers m on m.id = ma.manager_id join users mu on mu.id = m.user_id
+           where g.grid_id = $1 and g.until is null
+           order by c.account_no"#,
+        grid
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn grid_name(pool: &PgPool, grid: i64) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar!("select name from grids where id = $1 and closed_at is null", grid)
+        .fetch_optional(pool)
+        .await?)
+}

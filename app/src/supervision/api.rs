@@ -41,6 +41,9 @@ pub struct AssignmentDetail {
     pub history: Vec<AssignmentEntry>,
     /// The other managers of the tier that may serve this customer's group.
     pub eligible: Vec<ManagerSummary>,
+    pub class: crate::domain::ServiceClass,
+    pub key_customer: bool,
+    pub contracted_kva: Option<i32>,
 }
 
 #[cfg(feature = "ssr")]
@@ -111,6 +114,9 @@ pub async fn customer_assignment(account_no: Text) -> Result<AssignmentDetail, A
         area: customer.area,
         history,
         eligible,
+        class: customer.class,
+        key_customer: customer.key_customer,
+        contracted_kva: customer.contracted_kva,
     })
 }
 
@@ -131,6 +137,41 @@ pub async fn reassign(account_no: Text, manager_id: Text) -> Result<(), AppError
     let pool = crate::db::pool()?;
     let customer = customers::by_account(&pool, account.as_str()).await?.ok_or(AppError::NotFound)?;
     super::service::reassign(&pool, customer.id, manager_id, user.user_id).await
+}
+
+/// Sets what decides a customer's service class: a household's key mark (`key_customer`
+/// "1"), a large site's contracted capacity in kVA (empty for none).
+#[server(endpoint = "set_service_class")]
+pub async fn set_service_class(
+    account_no: Text,
+    key_customer: Option<Text>,
+    contracted_kva: Option<Text>,
+) -> Result<(), AppError> {
+    use crate::{
+        auth::{model::Role, session::require_role},
+        customers::{model::AccountNo, service as customers},
+        error::Problem,
+    };
+    require_role(&[Role::Supervisor]).await?;
+    let account = AccountNo::parse(&account_no).map_err(|p| AppError::field("account", p))?;
+    let pool = crate::db::pool()?;
+    let customer = customers::by_account(&pool, account.as_str()).await?.ok_or(AppError::NotFound)?;
+    let large = customer.group == CustomerGroup::Large;
+    // Only large sites have a contracted capacity; a household's form has no such field.
+    let kva = match contracted_kva.as_deref().map(str::trim).filter(|k| !k.is_empty() && large) {
+        Some(k) => Some(
+            k.parse::<i32>()
+                .ok()
+                .filter(|k| (1..=1_000_000).contains(k))
+                .ok_or_else(|| AppError::field("contracted_kva", Problem::OutOfRange { min: 1, max: 1_000_000 }))?,
+        ),
+        None => None,
+    };
+    let key = !large && key_customer.as_deref().is_some_and(|k| k.trim() == "1");
+    super::store::set_class(&pool, customer.id, key, kva).await.map_err(|e| match e.for_field("manager_id") {
+        Some(problem) => AppError::field("class", problem),
+        None => e,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

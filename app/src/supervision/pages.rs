@@ -1,5 +1,5 @@
 //! Supervisor pages: managers at a glance, and one customer's manager with its history.
-use super::api::{customer_assignment, managers_overview, AssignmentDetail, Reassign};
+use super::api::{customer_assignment, managers_overview, AssignmentDetail, Reassign, SetServiceClass};
 use crate::{
     case::model::MESSAGE_MAX,
     domain::case_ref::display_number,
@@ -7,7 +7,7 @@ use crate::{
     i18n::{fill, use_locale, use_texts},
     time::local_datetime,
     ui::personal::{archive_link, masked_with_link},
-    ui::{self, field_message, successes, Failure, FormMessage, Forms, Loaded, SearchForm},
+    ui::{self, field_message, successes, Failure, Field, FormMessage, Forms, Loaded, SearchForm},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -53,9 +53,11 @@ pub fn CustomerAssignmentPage() -> impl IntoView {
     let query = use_query_map();
     let account = move || query.with(|q| q.get("account").unwrap_or_default());
     let reassign = ServerAction::<Reassign>::new();
+    let classify = ServerAction::<SetServiceClass>::new();
     // Refetched after every reassignment, so the page shows the new manager at once.
-    let reassigned = successes(reassign);
-    let data = Resource::new(move || (account(), reassigned.get()), |(a, _)| customer_assignment(a.into()));
+    let (reassigned, classified) = (successes(reassign), successes(classify));
+    let data =
+        Resource::new(move || (account(), reassigned.get(), classified.get()), |(a, ..)| customer_assignment(a.into()));
     let t = use_texts();
     let typed = query.with_untracked(|q| q.get("account").unwrap_or_default());
     // A malformed account number is said under the look-up field, not as a failed page; no
@@ -73,17 +75,26 @@ pub fn CustomerAssignmentPage() -> impl IntoView {
     view! {
         <Loaded resource=data transition=true failed let:customer>
             <AccountLookup value=customer.account_no.clone()/>
-            <AssignmentView customer reassign/>
+            <AssignmentView customer reassign classify/>
         </Loaded>
     }
 }
 
 #[component]
-fn AssignmentView(customer: AssignmentDetail, reassign: ServerAction<Reassign>) -> impl IntoView {
+fn AssignmentView(
+    customer: AssignmentDetail,
+    reassign: ServerAction<Reassign>,
+    classify: ServerAction<SetServiceClass>,
+) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     let form = Forms::new(reassign).one();
     let error = form.error;
+    let class_form = Forms::new(classify).one();
+    let (class_error, kva_error) = (class_form.field("class"), class_form.field("contracted_kva"));
+    let large = customer.group == crate::domain::CustomerGroup::Large;
+    let kva = customer.contracted_kva.map(|k| k.to_string());
+    let (class_account, key_customer) = (customer.account_no.clone(), customer.key_customer);
     let current = customer.history.iter().find(|h| h.ended_at.is_none()).map(|h| h.manager_name.clone());
     view! {
         <h1>{customer.name}</h1>
@@ -94,7 +105,27 @@ fn AssignmentView(customer: AssignmentDetail, reassign: ServerAction<Reassign>) 
                 <dt>{t.service_area}</dt><dd>{customer.area.get(locale).to_owned()}</dd>
                 <dt>{t.customer_group}</dt><dd>{customer.group.label(t)}</dd>
                 <dt>{t.current_manager}</dt><dd class="current-manager">{current}</dd>
+                <dt>{t.service_class}</dt><dd class="service-class">{customer.class.label(t)}</dd>
             </dl>
+        </section>
+        <section class="card">
+            <h2>{t.service_class}</h2>
+            <p class="hint">{t.service_class_hint}</p>
+            <ActionForm action=classify attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="account_no" value=class_account/>
+                {if large {
+                    view! {
+                        <Field label=t.grids_kva name="contracted_kva" inputmode="numeric" value=kva error=kva_error/>
+                    }.into_any()
+                } else {
+                    view! {
+                        <label class="check"><input type="checkbox" name="key_customer" value="1" checked=key_customer/>" "{t.class_key}</label>
+                    }.into_any()
+                }}
+                <p class="field-error" aria-live="polite">{move || class_error.get()}</p>
+                <FormMessage error=class_form.error done=class_form.done confirm=t.service_class_saved/>
+                <button type="submit" class="button">{t.grids_save}</button>
+            </ActionForm>
         </section>
         <section class="card">
             <h2>{t.reassign}</h2>

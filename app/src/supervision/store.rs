@@ -127,6 +127,25 @@ pub async fn move_customer(
     .await?)
 }
 
+/// Marks a household key (or not) and sets a large site's contracted capacity; the database
+/// refuses a change that leaves the customer with a manager whose grade no longer fits.
+pub async fn set_class(
+    pool: &PgPool,
+    customer_id: i64,
+    key_customer: bool,
+    contracted_kva: Option<i32>,
+) -> AppResult<()> {
+    sqlx::query!(
+        "update customers set key_customer = $2, contracted_kva = $3 where id = $1",
+        customer_id,
+        key_customer,
+        contracted_kva
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// The people who sign in for a customer: the household, or every contact of the company.
 pub async fn people_of(tx: &mut Transaction<'_, Postgres>, customer_id: i64) -> AppResult<Vec<i64>> {
     Ok(sqlx::query_scalar!(
