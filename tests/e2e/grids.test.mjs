@@ -14,7 +14,7 @@ for (const [index, { js, name: mode }] of modes.entries()) {
     let household;
     try {
       await open(supervisor, js, '/supervisor/grids');
-      const grid = supervisor.locator('.grid-card', { hasText: '开发区网格' });
+      const grid = supervisor.locator('.grid-card', { has: supervisor.locator('h3', { hasText: '开发区网格' }) });
       await grid.waitFor();
       await assertFitsPhone(supervisor);
       await grid.locator('a', { hasText: '生成均衡方案' }).click();

@@ -109,25 +109,6 @@ fn AssignmentView(
             </dl>
         </section>
         <section class="card">
-            <h2>{t.service_class}</h2>
-            <p class="hint">{t.service_class_hint}</p>
-            <ActionForm action=classify attr:class="form" attr:novalidate=true>
-                <input type="hidden" name="account_no" value=class_account/>
-                {if large {
-                    view! {
-                        <Field label=t.grids_kva name="contracted_kva" inputmode="numeric" value=kva error=kva_error/>
-                    }.into_any()
-                } else {
-                    view! {
-                        <label class="check"><input type="checkbox" name="key_customer" value="1" checked=key_customer/>" "{t.class_key}</label>
-                    }.into_any()
-                }}
-                <p class="field-error" aria-live="polite">{move || class_error.get()}</p>
-                <FormMessage error=class_form.error done=class_form.done confirm=t.service_class_saved/>
-                <button type="submit" class="button">{t.grids_save}</button>
-            </ActionForm>
-        </section>
-        <section class="card">
             <h2>{t.reassign}</h2>
             <ActionForm action=reassign attr:class="form">
                 <input type="hidden" name="account_no" value=customer.account_no/>
@@ -147,6 +128,25 @@ fn AssignmentView(
                 </div>
                 <FormMessage error done=form.done confirm=t.reassigned/>
                 <button type="submit" class="button primary" disabled=move || reassign.pending().get()>{t.reassign}</button>
+            </ActionForm>
+        </section>
+        <section class="card">
+            <h2>{t.service_class}</h2>
+            <p class="hint">{t.service_class_hint}</p>
+            <ActionForm action=classify attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="account_no" value=class_account/>
+                {if large {
+                    view! {
+                        <Field label=t.grids_kva name="contracted_kva" inputmode="numeric" value=kva error=kva_error/>
+                    }.into_any()
+                } else {
+                    view! {
+                        <label class="check"><input type="checkbox" name="key_customer" value="1" checked=key_customer/>" "{t.class_key}</label>
+                    }.into_any()
+                }}
+                <p class="field-error" aria-live="polite">{move || class_error.get()}</p>
+                <FormMessage error=class_form.error done=class_form.done confirm=t.service_class_saved/>
+                <button type="submit" class="button">{t.grids_save}</button>
             </ActionForm>
         </section>
         <section class="card">
