@@ -147,7 +147,8 @@ fn TierSection(tier: TierView, forms: GridForms, key: String) -> impl IntoView {
             {(!outside.is_empty()).then(|| view! {
                 <div class="card">
                     <h3>{t.grids_outside}</h3>
-                    <ManagerTable managers=outside grids=others.clone() colleagues=colleagues.clone() kva forms key=key.clone()/>
+                    <ManagerTable managers=outside label=fill(t.grids_loads_outside, &[("tier", tier.tier.label(t))]) grids=others.clone()
+                        colleagues=colleagues.clone() kva forms key=key.clone()/>
                 </div>
             })}
         </section>
@@ -197,7 +198,7 @@ fn GridCard(
                 {grid.places.into_iter().map(|p| view! { <PlaceRow place=p grids=into.clone() forms/> }).collect_view()}
             </ul>
             <h4>{t.grids_managers}</h4>
-            <ManagerTable managers=grid.managers grids=others.clone() colleagues kva forms key/>
+            <ManagerTable managers=grid.managers label=fill(t.grids_loads_of, &[("grid", &grid.name)]) grids=others.clone() colleagues kva forms key/>
             <details>
                 <summary>{t.grids_change}</summary>
                 <ActionForm action=forms.rename.action() attr:class="form" on:submit=rename_sending>
@@ -277,6 +278,8 @@ fn PlaceRow(place: PlaceView, grids: Vec<(i64, String)>, forms: GridForms) -> im
 #[component]
 fn ManagerTable(
     managers: Vec<ManagerLoad>,
+    /// The table's name for screen readers, unique on the page.
+    label: String,
     grids: Vec<(i64, String)>,
     colleagues: Vec<ManagerLoad>,
     kva: bool,
@@ -285,7 +288,7 @@ fn ManagerTable(
 ) -> impl IntoView {
     let t = use_texts();
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label=t.grids_managers>
+        <div class="table-scroll" tabindex="0" role="region" aria-label=label>
             <table class="loads">
                 <thead><tr>
                     <th scope="col">{t.grids_manager}</th>
