@@ -54,6 +54,34 @@ fn main() {
         }
         out.push_str("};\n");
     }
+    // The problem messages again, as one value a page can hand to an island in the browser:
+    // an island gets the texts it needs from the page, so the WASM carries no translations.
+    // It travels as a plain list of strings in key order: a struct's field names would cost
+    // the page's bytes and the WASM's code.
+    let problems: Vec<&String> = first.keys().filter(|k| k.starts_with("problem_")).collect();
+    out.push_str("/// The messages for a refused field, in one language.\n");
+    out.push_str("#[derive(Clone, Debug, PartialEq)]\npub struct ProblemTexts {\n");
+    for key in &problems {
+        out.push_str(&format!("    pub {key}: std::borrow::Cow<'static, str>,\n"));
+    }
+    out.push_str("}\nimpl Texts {\n    pub fn problems(&self) -> ProblemTexts {\n        ProblemTexts {\n");
+    for key in &problems {
+        out.push_str(&format!("            {key}: std::borrow::Cow::Borrowed(self.{key}),\n"));
+    }
+    out.push_str("        }\n    }\n}\n");
+    out.push_str("impl serde::Serialize for ProblemTexts {\n    fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {\n        let all: &[&str] = &[\n");
+    for key in &problems {
+        out.push_str(&format!("            &self.{key},\n"));
+    }
+    out.push_str("        ];\n        all.serialize(to)\n    }\n}\n");
+    out.push_str(&format!(
+        "impl<'de> serde::Deserialize<'de> for ProblemTexts {{\n    fn deserialize<D: serde::Deserializer<'de>>(from: D) -> Result<Self, D::Error> {{\n        let all = Vec::<String>::deserialize(from)?;\n        if all.len() != {n} {{\n            return Err(serde::de::Error::invalid_length(all.len(), &\"{n} texts\"));\n        }}\n        let mut all = all.into_iter().map(std::borrow::Cow::Owned);\n        Ok(ProblemTexts {{\n",
+        n = problems.len()
+    ));
+    for key in &problems {
+        out.push_str(&format!("            {key}: all.next().unwrap_or_default(),\n"));
+    }
+    out.push_str("        })\n    }\n}\n");
     let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("texts.rs");
     fs::write(dest, out).expect("write texts.rs");
 }

@@ -1,7 +1,7 @@
 //! One error type for every server function. What a user may see travels to the browser as
 //! a variant; internal causes stay in the server log under a reference the user can quote.
 
-use crate::i18n::{fill, Texts};
+use crate::i18n::{fill, ProblemTexts, Texts};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -259,55 +259,60 @@ impl AppError {
 
 impl Problem {
     pub fn message(self, t: &Texts) -> String {
+        self.message_in(&t.problems())
+    }
+
+    /// The message from a page's problem texts: what an island in the browser says.
+    pub fn message_in(self, t: &ProblemTexts) -> String {
         match self {
-            Problem::Required => t.problem_required.to_owned(),
-            Problem::NotChosen => t.problem_not_chosen.to_owned(),
-            Problem::TooLong { max } => fill(t.problem_too_long, &[("max", &max.to_string())]),
-            Problem::BadPhone => t.problem_bad_phone.to_owned(),
-            Problem::BadAccountNo => t.problem_bad_account_no.to_owned(),
-            Problem::UnknownAccount => t.problem_unknown_account.to_owned(),
-            Problem::BadIdentifier => t.problem_bad_identifier.to_owned(),
-            Problem::WrongCredentials => t.problem_wrong_credentials.to_owned(),
-            Problem::UnknownManager => t.problem_unknown_manager.to_owned(),
-            Problem::TierMismatch => t.problem_tier_mismatch.to_owned(),
-            Problem::BadTicketNo => t.problem_bad_ticket_no.to_owned(),
+            Problem::Required => t.problem_required.to_string(),
+            Problem::NotChosen => t.problem_not_chosen.to_string(),
+            Problem::TooLong { max } => fill(&t.problem_too_long, &[("max", &max.to_string())]),
+            Problem::BadPhone => t.problem_bad_phone.to_string(),
+            Problem::BadAccountNo => t.problem_bad_account_no.to_string(),
+            Problem::UnknownAccount => t.problem_unknown_account.to_string(),
+            Problem::BadIdentifier => t.problem_bad_identifier.to_string(),
+            Problem::WrongCredentials => t.problem_wrong_credentials.to_string(),
+            Problem::UnknownManager => t.problem_unknown_manager.to_string(),
+            Problem::TierMismatch => t.problem_tier_mismatch.to_string(),
+            Problem::BadTicketNo => t.problem_bad_ticket_no.to_string(),
             Problem::OutOfRange { min, max } => {
-                fill(t.problem_out_of_range, &[("min", &min.to_string()), ("max", &max.to_string())])
+                fill(&t.problem_out_of_range, &[("min", &min.to_string()), ("max", &max.to_string())])
             }
-            Problem::BadTime => t.problem_bad_time.to_owned(),
-            Problem::InThePast => t.problem_in_the_past.to_owned(),
-            Problem::BadDate => t.problem_bad_date.to_owned(),
-            Problem::HolidayOnWeekend => t.problem_holiday_on_weekend.to_owned(),
-            Problem::WorkdayOnWeekday => t.problem_workday_on_weekday.to_owned(),
-            Problem::MergeIntoItself => t.problem_merge_into_itself.to_owned(),
-            Problem::MergeTargetClosed => t.problem_merge_target_closed.to_owned(),
-            Problem::NotAPhoto => t.problem_not_a_photo.to_owned(),
-            Problem::PhotoTooLarge { max_mb } => fill(t.problem_photo_too_large, &[("max", &max_mb.to_string())]),
-            Problem::TooManyPhotos { max } => fill(t.problem_too_many_photos, &[("max", &max.to_string())]),
+            Problem::BadTime => t.problem_bad_time.to_string(),
+            Problem::InThePast => t.problem_in_the_past.to_string(),
+            Problem::BadDate => t.problem_bad_date.to_string(),
+            Problem::HolidayOnWeekend => t.problem_holiday_on_weekend.to_string(),
+            Problem::WorkdayOnWeekday => t.problem_workday_on_weekday.to_string(),
+            Problem::MergeIntoItself => t.problem_merge_into_itself.to_string(),
+            Problem::MergeTargetClosed => t.problem_merge_target_closed.to_string(),
+            Problem::NotAPhoto => t.problem_not_a_photo.to_string(),
+            Problem::PhotoTooLarge { max_mb } => fill(&t.problem_photo_too_large, &[("max", &max_mb.to_string())]),
+            Problem::TooManyPhotos { max } => fill(&t.problem_too_many_photos, &[("max", &max.to_string())]),
             // Notice counted in whole days is said in days ("7 days", not "168 hours").
             Problem::ShortNotice { hours } if hours >= 48 && hours % 24 == 0 => {
-                fill(t.problem_short_notice_days, &[("days", &(hours / 24).to_string())])
+                fill(&t.problem_short_notice_days, &[("days", &(hours / 24).to_string())])
             }
-            Problem::ShortNotice { hours } => fill(t.problem_short_notice, &[("hours", &hours.to_string())]),
-            Problem::EndsBeforeStart => t.problem_ends_before_start.to_owned(),
-            Problem::UnknownArea => t.problem_unknown_area.to_owned(),
-            Problem::BadEmail => t.problem_bad_email.to_owned(),
-            Problem::NotADocument => t.problem_not_a_document.to_owned(),
-            Problem::DocumentMissing => t.problem_document_missing.to_owned(),
-            Problem::MustAskMissing => t.problem_must_ask_missing.to_owned(),
-            Problem::NothingAsked => t.problem_nothing_asked.to_owned(),
-            Problem::AlreadyAccepted => t.problem_already_accepted.to_owned(),
-            Problem::AlreadyRequested => t.problem_already_requested.to_owned(),
-            Problem::InTheFuture => t.problem_in_the_future.to_owned(),
-            Problem::BeforeItBegan => t.problem_before_it_began.to_owned(),
-            Problem::UnknownCase => t.problem_unknown_case.to_owned(),
-            Problem::PersonalData => t.problem_personal_data.to_owned(),
-            Problem::NoGradeStep => t.problem_no_grade_step.to_owned(),
-            Problem::GradeTooLow => t.problem_grade_too_low.to_owned(),
-            Problem::TraineeWithoutMentor => t.problem_trainee_without_mentor.to_owned(),
-            Problem::BadMentor => t.problem_bad_mentor.to_owned(),
-            Problem::NameTaken => t.problem_name_taken.to_owned(),
-            Problem::ProposalChanged => t.problem_proposal_changed.to_owned(),
+            Problem::ShortNotice { hours } => fill(&t.problem_short_notice, &[("hours", &hours.to_string())]),
+            Problem::EndsBeforeStart => t.problem_ends_before_start.to_string(),
+            Problem::UnknownArea => t.problem_unknown_area.to_string(),
+            Problem::BadEmail => t.problem_bad_email.to_string(),
+            Problem::NotADocument => t.problem_not_a_document.to_string(),
+            Problem::DocumentMissing => t.problem_document_missing.to_string(),
+            Problem::MustAskMissing => t.problem_must_ask_missing.to_string(),
+            Problem::NothingAsked => t.problem_nothing_asked.to_string(),
+            Problem::AlreadyAccepted => t.problem_already_accepted.to_string(),
+            Problem::AlreadyRequested => t.problem_already_requested.to_string(),
+            Problem::InTheFuture => t.problem_in_the_future.to_string(),
+            Problem::BeforeItBegan => t.problem_before_it_began.to_string(),
+            Problem::UnknownCase => t.problem_unknown_case.to_string(),
+            Problem::PersonalData => t.problem_personal_data.to_string(),
+            Problem::NoGradeStep => t.problem_no_grade_step.to_string(),
+            Problem::GradeTooLow => t.problem_grade_too_low.to_string(),
+            Problem::TraineeWithoutMentor => t.problem_trainee_without_mentor.to_string(),
+            Problem::BadMentor => t.problem_bad_mentor.to_string(),
+            Problem::NameTaken => t.problem_name_taken.to_string(),
+            Problem::ProposalChanged => t.problem_proposal_changed.to_string(),
         }
     }
 }

@@ -119,14 +119,9 @@ pub fn App() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // The kept form was this page's: forms of pages reached by in-app navigation were not sent.
-    if let Ok(Some(echo)) = document().query_selector(&format!("meta[name={}]", ui::echo::META)) {
-        echo.remove();
-    }
-    // Marks the page interactive: CSS and browser tests can tell the niceties are live.
-    if let Some(html) = document().document_element() {
-        let _ = html.set_attribute("data-hydrated", "");
-    }
+    leptos::mount::hydrate_islands();
+    // A server function that answers with a redirect (a report filed) takes the page there.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|to: &str| {
+        let _ = window().location().set_href(to);
+    });
 }

@@ -99,11 +99,9 @@ async function check(page, js) {
     try {
       await page.waitForLoadState('load');
       if (js) {
-        // The page as the hydrated app leaves it (an app page: the offline page has no WASM),
-        // its data arrived (a client-side route shows "loading" meanwhile).
-        await page.waitForFunction(() => (document.documentElement.hasAttribute('data-hydrated')
-          || !document.querySelector('link[rel=modulepreload][href^="/pkg/"]'))
-          && !document.querySelector('.loading'), null, { timeout: 20000 });
+        // The page as its islands leave it once started (a page without islands loads no WASM).
+        await page.waitForFunction(() => document.documentElement.hasAttribute('data-hydrated')
+          || !document.querySelector('leptos-island'), null, { timeout: 20000 });
       }
       const url = page.url();
       // axe needs the page's scripting (its timers), which a phone with JavaScript off never
@@ -171,11 +169,13 @@ async function gateActions() {
   await context.close();
 }
 
-/** With JavaScript on, waits until the WASM has hydrated the page, so the JS path is what's tested. */
-// With JavaScript on, a page is ready once hydrated, or at once when it is one of the plain
-// pages that ship no WASM (`shell::loads_wasm`).
+/** With JavaScript on, waits until the page's islands have started, so the JS path is what's
+ * tested; a page without islands (it loads no WASM) is ready at once. */
 export async function ready(page, js) {
-  if (js) await page.waitForSelector('html[data-hydrated], html[data-plain]', { timeout: 20000 });
+  if (js) {
+    await page.waitForFunction(() => document.documentElement.hasAttribute('data-hydrated')
+      || !document.querySelector('leptos-island'), null, { timeout: 20000 });
+  }
 }
 
 export async function signIn(page, js, identifier, password = PASSWORD) {

@@ -1,6 +1,5 @@
 //! Markup typed into any text field comes back as text on every page that shows it: the
-//! server's HTML (what a browser without JavaScript gets, and what hydration starts from) never
-//! carries it as tags. The browser journeys check the same with JavaScript on.
+//! server's HTML (what every browser gets: only islands run in it) never carries it as tags. The browser journeys check the same with JavaScript on.
 use crate::support::*;
 use app::{
     outages::api::PublishSetup,

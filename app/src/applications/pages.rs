@@ -17,8 +17,8 @@ use crate::{
     i18n::{fill, use_texts, Texts},
     time::local_datetime,
     ui::{
-        card_list, field_message, live::use_live_updates, period_form, successes, text_area, url_error, Field,
-        FormMessage, Forms, Loaded,
+        card_list, field_message, live::LiveRegion, period_form, successes, text_area, url_error, Field, FormMessage,
+        Forms, Loaded,
     },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -164,27 +164,25 @@ pub fn ApplicationsPage() -> impl IntoView {
 /// utility's steps are due, its documents, the manager's review, the steps and the timeline;
 /// `below` is what the shell puts under it (the work handed to departments).
 #[component]
-pub fn ApplicationPage(#[prop(optional)] below: Option<Callback<Signal<u32>, AnyView>>) -> impl IntoView {
+pub fn ApplicationPage(#[prop(optional)] below: Option<ViewFn>) -> impl IntoView {
     let params = use_params_map();
     let number = move || params.with(|p| p.get("number").unwrap_or_default());
     let submit = ServerAction::<SubmitApplication>::new();
     let review = ServerAction::<ReviewApplication>::new();
     let step = ServerAction::<ApplicationStep>::new();
-    let live = use_live_updates(format!(
-        "/live/applications/{}",
-        params.with_untracked(|p| p.get("number").unwrap_or_default())
-    ));
     let (submitted, reviewed, stepped) = (successes(submit), successes(review), successes(step));
     let data = Resource::new(
-        move || (number(), submitted.get(), reviewed.get(), stepped.get(), live.get()),
+        move || (number(), submitted.get(), reviewed.get(), stepped.get()),
         |(n, ..)| application(n.into()),
     );
     let (submit, review, step) = (Forms::new(submit), Forms::new(review), Forms::new(step));
     view! {
-        <Loaded resource=data transition=true let:view>
-            <ApplicationDetail view submit review step/>
-        </Loaded>
-        {below.map(|below| below.run(live.into()))}
+        <LiveRegion url=format!("/live/applications/{}", params.with_untracked(|p| p.get("number").unwrap_or_default()))>
+            <Loaded resource=data transition=true let:view>
+                <ApplicationDetail view submit review step/>
+            </Loaded>
+            {below.map(|below| below.run())}
+        </LiveRegion>
     }
 }
 

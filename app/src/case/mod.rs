@@ -6,6 +6,7 @@
 pub mod attachments;
 pub mod model;
 pub mod pages;
+pub mod picker;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

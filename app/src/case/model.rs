@@ -157,6 +157,11 @@ pub fn sniff_photo(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// A photo over [`PHOTO_MAX_BYTES`], as the person hears it.
+pub const PHOTO_TOO_LARGE: Problem = Problem::PhotoTooLarge { max_mb: (PHOTO_MAX_BYTES / (1024 * 1024)) as u32 };
+/// More than [`PHOTOS_PER_UPLOAD`] photos at once.
+pub const TOO_MANY_PHOTOS: Problem = Problem::TooManyPhotos { max: PHOTOS_PER_UPLOAD as u32 };
+
 /// The browser's first look at chosen files (size and declared type), so the person hears at
 /// once; the server still checks every file by its content.
 pub fn check_photo_choice<'a>(files: impl IntoIterator<Item = (u64, &'a str)>) -> Option<Problem> {
@@ -164,13 +169,13 @@ pub fn check_photo_choice<'a>(files: impl IntoIterator<Item = (u64, &'a str)>) -
     for (size, declared_type) in files {
         count += 1;
         if size as usize > PHOTO_MAX_BYTES {
-            return Some(Problem::PhotoTooLarge { max_mb: (PHOTO_MAX_BYTES / (1024 * 1024)) as u32 });
+            return Some(PHOTO_TOO_LARGE);
         }
         if !matches!(declared_type, "image/jpeg" | "image/png" | "image/webp") {
             return Some(Problem::NotAPhoto);
         }
     }
-    (count > PHOTOS_PER_UPLOAD).then_some(Problem::TooManyPhotos { max: PHOTOS_PER_UPLOAD as u32 })
+    (count > PHOTOS_PER_UPLOAD).then_some(TOO_MANY_PHOTOS)
 }
 
 /// A committed change to a case, as every server process hears it: which case, whose customer

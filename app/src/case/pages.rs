@@ -1,12 +1,14 @@
 //! What every kind of case's page shows the same way: the timeline, the message form's
 //! fields and the photo form. A kind's page gives its own status names and its own server
 //! functions; the rest is written once here.
-use super::model::{check_photo_choice, display_number, EventKind, EventView, Payload, MESSAGE_MAX};
+use super::{
+    model::{display_number, EventKind, EventView, Payload, MESSAGE_MAX},
+    picker::PhotoPicker,
+};
 use crate::{
-    error::Problem,
     i18n::{fill, use_texts, Texts},
     time::local_datetime,
-    ui::{field_message, photos::PhotoPicker, text_area, url_error, FormMessage, FormState},
+    ui::{field_message, text_area, url_error, FormMessage, FormState},
 };
 use leptos::prelude::*;
 
@@ -105,11 +107,6 @@ pub fn message_fields(number: String, key: String, staff: bool, form: FormState)
     }
 }
 
-/// The photo rule, for the picker's look at the chosen files.
-pub fn photo_check(files: &[(u64, &str)]) -> Option<Problem> {
-    check_photo_choice(files.iter().copied())
-}
-
 /// Adds photos to a case: a plain multipart form to the kind's server function at `action`,
 /// so it works without JavaScript, and errors come back in the address like every other form's.
 /// `label` says what the photos are of, in the kind's words; `key` is the form's one-time key.
@@ -117,18 +114,11 @@ pub fn photo_check(files: &[(u64, &str)]) -> Option<Problem> {
 pub fn PhotoForm(action: &'static str, number: String, key: String, label: &'static str) -> impl IntoView {
     let t = use_texts();
     let error = field_message(url_error(action), "photos");
-    let choice = RwSignal::new(None::<Problem>);
-    // The picker has already said what is wrong with the chosen files: no point sending them.
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        if choice.with_untracked(Option::is_some) {
-            ev.prevent_default();
-        }
-    };
     view! {
-        <form method="post" action=action enctype="multipart/form-data" class="form photo-upload" on:submit=submit>
+        <form method="post" action=action enctype="multipart/form-data" class="form photo-upload">
             <input type="hidden" name="number" value=number/>
             <input type="hidden" name="submission_key" value=key/>
-            <PhotoPicker label error choice check=photo_check/>
+            <PhotoPicker label error/>
             <button type="submit" class="button">{t.add_photos}</button>
         </form>
     }

@@ -3,7 +3,7 @@
 //! once the caller is known.
 use super::{
     attachments::{self, KeptPhoto},
-    model::{PHOTOS_PER_UPLOAD, PHOTO_MAX_BYTES},
+    model::{PHOTOS_PER_UPLOAD, PHOTO_MAX_BYTES, PHOTO_TOO_LARGE, TOO_MANY_PHOTOS},
 };
 use crate::error::{AppError, Problem};
 use leptos::server_fn::codec::MultipartData;
@@ -100,9 +100,9 @@ pub async fn read_upload(data: MultipartData) -> Result<Upload, AppError> {
             continue;
         }
         upload.photo_problem = if too_large {
-            Some(Problem::PhotoTooLarge { max_mb: (PHOTO_MAX_BYTES / (1024 * 1024)) as u32 })
+            Some(PHOTO_TOO_LARGE)
         } else if upload.photos.len() == PHOTOS_PER_UPLOAD {
-            Some(Problem::TooManyPhotos { max: PHOTOS_PER_UPLOAD as u32 })
+            Some(TOO_MANY_PHOTOS)
         } else {
             upload.photos.push(bytes);
             None

@@ -19,7 +19,7 @@ use crate::{
     },
     i18n::{fill, use_texts, Texts},
     time::local_datetime,
-    ui::{card_list, choice_group, live::use_live_updates, successes, text_area, Field, FormMessage, Forms, Loaded},
+    ui::{card_list, choice_group, live::LiveRegion, successes, text_area, Field, FormMessage, Forms, Loaded},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -165,12 +165,8 @@ pub fn ComplaintPage() -> impl IntoView {
     let rate = ServerAction::<RateComplaint>::new();
     let review = ServerAction::<AskComplaintReview>::new();
     let account = ServerAction::<GiveComplaintAccount>::new();
-    let live = use_live_updates(format!(
-        "/live/complaints/{}",
-        params.with_untracked(|p| p.get("number").unwrap_or_default())
-    ));
     let done = [successes(contact), successes(reply), successes(rate), successes(review), successes(account)];
-    let data = Resource::new(move || (number(), done.map(|d| d.get()), live.get()), |(n, ..)| complaint(n.into()));
+    let data = Resource::new(move || (number(), done.map(|d| d.get())), |(n, _)| complaint(n.into()));
     let forms = StepForms {
         contact: Forms::new(contact),
         reply: Forms::new(reply),
@@ -179,9 +175,11 @@ pub fn ComplaintPage() -> impl IntoView {
         account: Forms::new(account),
     };
     view! {
-        <Loaded resource=data transition=true let:view>
-            <ComplaintDetail view forms/>
-        </Loaded>
+        <LiveRegion url=format!("/live/complaints/{}", params.with_untracked(|p| p.get("number").unwrap_or_default()))>
+            <Loaded resource=data transition=true let:view>
+                <ComplaintDetail view forms/>
+            </Loaded>
+        </LiveRegion>
     }
 }
 

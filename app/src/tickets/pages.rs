@@ -9,14 +9,15 @@ use super::{
 use crate::{
     case::{
         model::{display_number, Deadline, DeadlineState},
-        pages::{message_fields, photo_check, photo_grid, timeline, PhotoForm},
+        pages::{message_fields, photo_grid, timeline, PhotoForm},
+        picker::PhotoPicker,
     },
-    error::{AppError, Problem},
-    i18n::{fill, use_texts, Texts},
+    error::AppError,
+    i18n::{fill, use_texts, ProblemTexts, Texts},
     time::{local_datetime, local_time},
     ui::personal::{archive_link, masked_with_link},
     ui::{
-        field_message, live::use_live_updates, location::ShareLocation, photos::PhotoPicker, successes, textarea_text,
+        field_message, islands::LoadIslands, live::LiveRegion, location::ShareLocation, successes, textarea_text,
         url_error, DateTimeForm, Failure, Field, FormMessage, Forms, Loaded, SearchForm,
     },
 };
@@ -81,19 +82,17 @@ fn CustomerPicker(entered: Option<String>, message: Option<crate::error::Problem
 
 /// A plain multipart form: without JavaScript the browser posts it and lands on the new ticket
 /// (or back here with the messages). With JavaScript the same rules run as the customer types
-/// and taps Send, and the form is sent in the background; the server's answer is the same.
+/// and taps Send, and the form is sent in the background ([`ReportChecks`]); the server's answer
+/// is the same.
 #[component]
 fn ReportFormView(form: super::api::ReportSetup, notice: Option<ViewFn>) -> impl IntoView {
     let t = use_texts();
-    let answered = RwSignal::new(None::<AppError>);
-    let from_address = url_error(ReportFault::PATH);
-    let error = Signal::derive(move || answered.get().or_else(|| from_address.get()));
-    let photo_choice = RwSignal::new(None::<Problem>);
-    let pending = RwSignal::new(false);
+    let error = url_error(ReportFault::PATH);
     let draft = form.draft.clone().unwrap_or_default();
     let first = form.accounts.iter().find(|a| a.account_no == draft.account_no).or(form.accounts.first()).cloned();
     let several = form.accounts.len() > 1;
     let category_error = field_message(error, "category");
+    let description_error = field_message(error, "description");
     // Staff filling it in for a customer who phoned are asked about the customer, not "you".
     let (asked, described, reached) = if form.on_behalf {
         (t.what_happened_staff, t.describe_fault_staff, t.contact_phone_staff)
@@ -105,26 +104,11 @@ fn ReportFormView(form: super::api::ReportSetup, notice: Option<ViewFn>) -> impl
     } else {
         t.report_fault.to_owned()
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-        #[cfg(feature = "hydrate")]
-        browser::send(ev, answered, photo_choice, pending);
-    };
-    // Once messages show, they follow the customer's corrections.
-    let edited = move |ev: leptos::ev::Event| {
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-        #[cfg(feature = "hydrate")]
-        if matches!(answered.get_untracked(), Some(AppError::Invalid(_))) {
-            browser::recheck(ev, answered, photo_choice);
-        }
-    };
+    let texts = ReportTexts { problems: t.problems(), unreachable: t.err_unreachable.to_owned() };
     view! {
         <h1>{heading}</h1>
         {notice.map(|notice| notice.run())}
-        <form method="post" action=ReportFault::PATH enctype="multipart/form-data" class="form report" novalidate
-            on:submit=submit on:input=edited on:change=edited>
+        <form method="post" action=ReportFault::PATH enctype="multipart/form-data" class="form report" novalidate>
             <input type="hidden" name="submission_key" value=form.submission_key/>
             {if several {
                 view! {
@@ -142,7 +126,8 @@ fn ReportFormView(form: super::api::ReportSetup, notice: Option<ViewFn>) -> impl
             } else {
                 view! { <input type="hidden" name="account_no" value=first.as_ref().map(|a| a.account_no.clone())/> }.into_any()
             }}
-            <fieldset class="field categories" aria-describedby="field-category-error">
+            <fieldset class="field categories" class:invalid=move || category_error.with(Option::is_some)
+                aria-describedby="field-category-error">
                 <legend>{asked}</legend>
                 {Category::ALL.iter().map(|c| {
                     let id = format!("category-{}", c.as_str());
@@ -155,10 +140,11 @@ fn ReportFormView(form: super::api::ReportSetup, notice: Option<ViewFn>) -> impl
                 <SafetyAdvice/>
                 <p class="field-error" id="field-category-error" aria-live="polite">{move || category_error.get()}</p>
             </fieldset>
-            <div class="field" class:invalid=move || field_message(error, "description").with(Option::is_some)>
+            <div class="field" class:invalid=move || description_error.with(Option::is_some)>
                 <label for="field-description">{described}</label>
-                <textarea id="field-description" name="description" rows="3" maxlength=DESCRIPTION_MAX>{crate::ui::textarea_text(draft.description.clone())}</textarea>
-                <p class="field-error" aria-live="polite">{move || field_message(error, "description").get()}</p>
+                <textarea id="field-description" name="description" rows="3" maxlength=DESCRIPTION_MAX
+                    aria-describedby="field-description-error">{crate::ui::textarea_text(draft.description.clone())}</textarea>
+                <p class="field-error" id="field-description-error" aria-live="polite">{move || description_error.get()}</p>
             </div>
             <Field label=t.address name="address" autocomplete="street-address" maxlength=ADDRESS_MAX
                 value=form.draft.as_ref().map(|d| d.address.clone()).or(first.map(|a| a.address)).unwrap_or_default()
@@ -166,33 +152,60 @@ fn ReportFormView(form: super::api::ReportSetup, notice: Option<ViewFn>) -> impl
             <Field label=reached name="contact_phone" kind="tel" inputmode="tel" autocomplete="tel"
                 value=form.draft.as_ref().map_or(form.phone, |d| d.contact_phone.clone())
                 error=field_message(error, "contact_phone")/>
-            <PhotoPicker label=t.choose_photos error=field_message(error, "photos") choice=photo_choice check=photo_check/>
+            <PhotoPicker label=t.choose_photos error=field_message(error, "photos")/>
             // The phone in staff hands is not at the fault.
             {(!form.on_behalf).then(|| view! { <ShareLocation/> })}
             <FormMessage error/>
-            <button type="submit" class="button primary" disabled=move || pending.get()>{t.send_report}</button>
+            <p class="form-error" id="report-unsent" role="alert"></p>
+            <button type="submit" class="button primary">{t.send_report}</button>
+            <LoadIslands/>
+            <ReportChecks texts/>
         </form>
     }
 }
 
-/// The report form's behaviour in the browser.
+/// What the report form's island says, in the page's language.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct ReportTexts {
+    problems: ProblemTexts,
+    /// Said when the report could not reach the server: the form keeps what was typed.
+    unreachable: String,
+}
+
+/// The report form's behaviour in the browser: the server's own checks as the customer types
+/// (once messages show) and when they tap Send, then sending in the background. A second tap
+/// while one is on its way does nothing, and a retry after a lost answer carries the same
+/// one-time key, so it lands on the same ticket. An answer the island cannot say itself (a
+/// refusal, a throttle) sends the form the plain way, and the server's page says it.
+#[island]
+fn ReportChecks(texts: ReportTexts) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    browser::attach(texts);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = texts;
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
+    use super::ReportTexts;
     use crate::{
-        error::{AppError, FieldError, Problem},
+        case::model::check_photo_choice,
+        error::{AppError, FieldError},
         tickets::model::{check_report, ReportInput},
     };
-    use leptos::prelude::*;
-    use wasm_bindgen::JsCast;
+    use std::{cell::Cell, rc::Rc};
+    use wasm_bindgen::{closure::Closure, JsCast};
 
-    /// The form an event happened in, whether it came from the form or from one of its fields.
-    fn form_of(ev: &web_sys::Event) -> Option<web_sys::HtmlFormElement> {
-        let element = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
-        element.closest("form").ok()??.dyn_into::<web_sys::HtmlFormElement>().ok()
+    /// The fields whose messages the island keeps up to date as the customer types.
+    const FIELDS: [&str; 5] = ["account_no", "category", "description", "address", "contact_phone"];
+
+    fn element(id: &str) -> Option<web_sys::Element> {
+        leptos::prelude::document().get_element_by_id(id)
     }
 
-    /// The same checks the server makes on the text fields, plus the browser's look at the photos.
-    fn problems(data: &web_sys::FormData, photo_choice: Option<Problem>) -> Vec<FieldError> {
+    /// The same checks the server makes on the text fields.
+    fn problems(form: &web_sys::HtmlFormElement) -> Vec<FieldError> {
+        let Ok(data) = web_sys::FormData::new_with_form(form) else { return Vec::new() };
         let text = |name: &str| data.get(name).as_string();
         let (account_no, category, description, address, contact_phone) = (
             text("account_no").unwrap_or_default(),
@@ -201,7 +214,7 @@ mod browser {
             text("address").unwrap_or_default(),
             text("contact_phone").unwrap_or_default(),
         );
-        let mut problems = check_report(ReportInput {
+        check_report(ReportInput {
             account_no: &account_no,
             category: category.as_deref(),
             description: &description,
@@ -209,46 +222,112 @@ mod browser {
             contact_phone: &contact_phone,
         })
         .err()
-        .unwrap_or_default();
-        problems.extend(photo_choice.map(|p| FieldError::new("photos", p)));
-        problems
+        .unwrap_or_default()
     }
 
-    pub fn recheck(
-        ev: leptos::ev::Event,
-        answered: RwSignal<Option<AppError>>,
-        photo_choice: RwSignal<Option<Problem>>,
-    ) {
-        let Some(data) = form_of(&ev).and_then(|form| web_sys::FormData::new_with_form(&form).ok()) else { return };
-        let problems = problems(&data, photo_choice.get_untracked());
-        answered.set((!problems.is_empty()).then_some(AppError::Invalid(problems)));
+    /// Whether the chosen photos break the rule (the picker says how).
+    fn photos_refused() -> bool {
+        let input = element("field-photos").and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+        let files: Vec<(u64, String)> = input
+            .and_then(|i| i.files())
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.size() as u64, f.type_())).collect())
+            .unwrap_or_default();
+        check_photo_choice(files.iter().map(|(size, kind)| (*size, kind.as_str()))).is_some()
     }
 
-    /// Sends the form in the background; the server's redirect to the new ticket is followed by
-    /// the router. A second tap while one is on its way does nothing, and a retry after a lost
-    /// answer carries the same one-time key, so it lands on the same ticket.
-    pub fn send(
-        ev: leptos::ev::SubmitEvent,
-        answered: RwSignal<Option<AppError>>,
-        photo_choice: RwSignal<Option<Problem>>,
-        pending: RwSignal<bool>,
-    ) {
-        ev.prevent_default();
-        if pending.get_untracked() {
-            return;
+    /// Puts each field's message (or none) below it; `fields` are the ones to update.
+    fn show<'a>(problems: &[FieldError], fields: impl IntoIterator<Item = &'a str>, texts: &ReportTexts) {
+        for field in fields {
+            let message = problems.iter().find(|p| p.field == field).map(|p| p.problem.message_in(&texts.problems));
+            let Some(shown) = element(&format!("field-{field}-error")) else { continue };
+            shown.set_text_content(message.as_deref());
+            if let Some(Ok(Some(around))) = shown.parent_element().map(|p| p.closest(".field")) {
+                let _ = around.class_list().toggle_with_force("invalid", message.is_some());
+            }
         }
-        let Some(data) = form_of(&ev).and_then(|form| web_sys::FormData::new_with_form(&form).ok()) else { return };
-        let problems = problems(&data, photo_choice.get_untracked());
-        if !problems.is_empty() {
-            answered.set(Some(AppError::Invalid(problems)));
-            return;
+    }
+
+    fn say_unsent(message: Option<&str>) {
+        if let Some(unsent) = element("report-unsent") {
+            unsent.set_text_content(message);
         }
-        answered.set(None);
+    }
+
+    pub fn attach(texts: ReportTexts) {
+        let Some(form) = leptos::prelude::document()
+            .query_selector("form.report")
+            .ok()
+            .flatten()
+            .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let texts = Rc::new(texts);
+        let (checked, pending) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
+        // Once messages show, they follow the customer's corrections.
+        let edited = {
+            let (form, texts, checked) = (form.clone(), texts.clone(), checked.clone());
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+                if checked.get() {
+                    show(&problems(&form), FIELDS, &texts);
+                }
+            })
+        };
+        let submit = {
+            let form = form.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+                ev.prevent_default();
+                if pending.get() || photos_refused() {
+                    return;
+                }
+                checked.set(true);
+                let found = problems(&form);
+                show(&found, FIELDS, &texts);
+                if !found.is_empty() {
+                    return;
+                }
+                say_unsent(None);
+                send(form.clone(), texts.clone(), pending.clone());
+            })
+        };
+        for (kind, listener) in [("input", &edited), ("change", &edited), ("submit", &submit)] {
+            let _ = form.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+        }
+        // They listen for as long as the page shows the form.
+        edited.forget();
+        submit.forget();
+    }
+
+    fn button(form: &web_sys::HtmlFormElement) -> Option<web_sys::HtmlButtonElement> {
+        form.query_selector("button[type=submit]").ok().flatten().and_then(|b| b.dyn_into().ok())
+    }
+
+    /// Sends the form through the server function; the server's redirect to the new ticket is
+    /// followed by the redirect hook (`hydrate`).
+    fn send(form: web_sys::HtmlFormElement, texts: Rc<ReportTexts>, pending: Rc<Cell<bool>>) {
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
         pending.set(true);
+        if let Some(button) = button(&form) {
+            button.set_disabled(true);
+        }
         leptos::task::spawn_local(async move {
-            let result = super::super::api::report_fault(data.into()).await;
+            let result = crate::tickets::api::report_fault(data.into()).await;
             pending.set(false);
-            answered.set(result.err());
+            if let Some(button) = button(&form) {
+                button.set_disabled(false);
+            }
+            match result {
+                Ok(()) => {}
+                Err(AppError::Invalid(problems)) => {
+                    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).chain(FIELDS).collect();
+                    show(&problems, fields, &texts);
+                }
+                Err(AppError::Unreachable) => say_unsent(Some(&texts.unreachable)),
+                // The server's own page says the rest: the same form, the same one-time key.
+                Err(_) => {
+                    let _ = form.submit();
+                }
+            }
         });
     }
 }
@@ -277,24 +356,23 @@ pub fn TicketPage(
     /// Shown below the ticket, refreshed with its live updates (the shell puts the work handed
     /// to departments there).
     #[prop(optional)]
-    below: Option<Callback<Signal<u32>, AnyView>>,
+    below: Option<ViewFn>,
 ) -> impl IntoView {
     let params = use_params_map();
     let number = move || params.with(|p| p.get("number").unwrap_or_default());
     let advance = ServerAction::<Advance>::new();
     let message = ServerAction::<PostMessage>::new();
     let rate = ServerAction::<Rate>::new();
-    let live = use_live_updates(format!("/live/tickets/{}", number_untracked(params)));
     let (advanced, messaged, rated) = (successes(advance), successes(message), successes(rate));
-    let data = Resource::new(
-        move || (number(), advanced.get(), messaged.get(), rated.get(), live.get()),
-        |(n, ..)| ticket(n.into()),
-    );
+    let data =
+        Resource::new(move || (number(), advanced.get(), messaged.get(), rated.get()), |(n, ..)| ticket(n.into()));
     view! {
-        <Loaded resource=data transition=true let:view>
-            <TicketDetail view advance message rate/>
-        </Loaded>
-        {below.map(|below| below.run(live.into()))}
+        <LiveRegion url=format!("/live/tickets/{}", number_untracked(params))>
+            <Loaded resource=data transition=true let:view>
+                <TicketDetail view advance message rate/>
+            </Loaded>
+            {below.map(|below| below.run())}
+        </LiveRegion>
     }
 }
 
@@ -607,16 +685,14 @@ pub fn QueuePage(
     /// Shown above the filters, refreshed with the queue's live updates (the shell puts the
     /// storm panel there).
     #[prop(optional)]
-    above: Option<Callback<Signal<u32>, AnyView>>,
+    above: Option<ViewFn>,
 ) -> impl IntoView {
     let t = use_texts();
     let query = use_query_map();
     let filters = move || query.with(|q| (q.get("status"), q.get("area"), q.get("page")));
-    let live = use_live_updates("/live/queue".to_owned());
-    let rows = Resource::new(
-        move || (filters(), live.get()),
-        |((status, area, page), _)| queue(status.map(Into::into), area.map(Into::into), page.map(Into::into)),
-    );
+    let rows = Resource::new(filters, |(status, area, page)| {
+        queue(status.map(Into::into), area.map(Into::into), page.map(Into::into))
+    });
     let (status, area) =
         query.with_untracked(|q| (q.get("status").unwrap_or_default(), q.get("area").unwrap_or_default()));
     let kept = (status.clone(), area.clone());
@@ -624,24 +700,26 @@ pub fn QueuePage(
     // missing address (from the rows' own failure, below).
     let heading = move || Suspend::new(async move { rows.await.is_ok().then(|| view! { <h1>{t.queue}</h1> }) });
     view! {
-        <Transition fallback=|| ()>{heading}</Transition>
-        {above.map(|above| above.run(live.into()))}
-        <Loaded resource=rows transition=true let:found>
-            <form method="get" action="/queue" class="search filters">
-                <div class="search-row">
-                    <select name="status" aria-label=t.filter_status>
-                        <option value="" selected=status.is_empty()>{t.all_statuses}</option>
-                        {Status::ALL.iter().filter(|s| s.is_open()).map(|s| view! {
-                            <option value=s.as_str() selected=status == s.as_str()>{s.label(t)}</option>
-                        }).collect_view()}
-                    </select>
-                    <input type="text" name="area" value=area.clone() placeholder=t.filter_area aria-label=t.filter_area/>
-                    <button type="submit" class="button">{t.filter}</button>
-                </div>
-            </form>
-            <p class="muted">{fill(t.queue_count, &[("count", &found.total.to_string())])}</p>
-            {summary_list(found.tickets, true, found.every_manager)}
-            {pager(found.page, found.total, found.page_size, &kept.0, &kept.1)}
-        </Loaded>
+        <LiveRegion url="/live/queue".to_owned()>
+            <Transition fallback=|| ()>{heading}</Transition>
+            {above.map(|above| above.run())}
+            <Loaded resource=rows transition=true let:found>
+                <form method="get" action="/queue" class="search filters">
+                    <div class="search-row">
+                        <select name="status" aria-label=t.filter_status>
+                            <option value="" selected=status.is_empty()>{t.all_statuses}</option>
+                            {Status::ALL.iter().filter(|s| s.is_open()).map(|s| view! {
+                                <option value=s.as_str() selected=status == s.as_str()>{s.label(t)}</option>
+                            }).collect_view()}
+                        </select>
+                        <input type="text" name="area" value=area.clone() placeholder=t.filter_area aria-label=t.filter_area/>
+                        <button type="submit" class="button">{t.filter}</button>
+                    </div>
+                </form>
+                <p class="muted">{fill(t.queue_count, &[("count", &found.total.to_string())])}</p>
+                {summary_list(found.tickets, true, found.every_manager)}
+                {pager(found.page, found.total, found.page_size, &kept.0, &kept.1)}
+            </Loaded>
+        </LiveRegion>
     }
 }

@@ -2,9 +2,10 @@
 //! the server answers with a redirect back to the page, and the page is rendered anew: without
 //! help it would forget what was typed and could not tell which of several forms was sent, nor
 //! that it went through. The server keeps the sent form for that one page (see the server's
-//! `echo` middleware) and the page reads it here, on the server and, from the page's
-//! `<meta name="portal-form">`, again in the browser, so hydration sees the same.
+//! `echo` middleware) and the page reads it here. With JavaScript on, forms post the same way
+//! (only islands run in the browser), so this is every browser's path.
 use super::encode_component;
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
 /// The sent form: the server function's path, whether it was refused, and the fields as sent
@@ -16,9 +17,8 @@ pub struct FormEcho {
     fields: Vec<(String, String)>,
 }
 
-/// The cookie naming a browser's kept form, and the meta tag that hands it to the browser.
+/// The cookie naming a browser's kept form.
 pub const COOKIE: &str = "portal_form";
-pub const META: &str = "portal-form";
 
 /// Fields that are never kept nor written back into a page.
 fn secret(name: &str) -> bool {
@@ -97,8 +97,8 @@ fn hex(digit: u8) -> Option<u8> {
     (digit as char).to_digit(16).map(|d| d as u8)
 }
 
-/// The kept form of this page, if any: the server's middleware put it in the request; the
-/// browser reads it back from the page.
+/// The kept form of this page, if any: the server's middleware put it in the request. Pages
+/// are drawn on the server only (islands excepted), so the browser never needs it.
 pub fn page_echo() -> Option<FormEcho> {
     #[cfg(feature = "ssr")]
     {
@@ -106,12 +106,7 @@ pub fn page_echo() -> Option<FormEcho> {
     }
     #[cfg(not(feature = "ssr"))]
     {
-        document()
-            .query_selector(&format!("meta[name={META}]"))
-            .ok()
-            .flatten()
-            .and_then(|meta| meta.get_attribute("content"))
-            .and_then(|content| FormEcho::decode(&content))
+        None
     }
 }
 

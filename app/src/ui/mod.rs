@@ -7,10 +7,10 @@ use leptos_router::components::Redirect;
 
 pub mod chart;
 pub mod echo;
+pub mod islands;
 pub mod live;
 pub mod location;
 pub mod personal;
-pub mod photos;
 
 /// The repair line every customer can call around the clock (national service hotline).
 pub const REPAIR_LINE: &str = "95598";

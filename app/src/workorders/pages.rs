@@ -215,15 +215,15 @@ fn StepForm(number: String, action: WorkAction, steps: Forms<WorkStep>) -> impl 
 }
 
 /// Below a case's page: the customer's one line per work order, or for staff every order on
-/// the case and the form to hand part of it to a department. `refresh` is the case page's own
-/// live updates (a change to a work order is heard there).
+/// the case and the form to hand part of it to a department. It sits in the case page's live
+/// region (a change to a work order is heard there).
 #[component]
-pub fn CaseWorkPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
+pub fn CaseWorkPanel() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.with(|p| p.get("number").unwrap_or_default());
     let hand_off = ServerAction::<HandOff>::new();
     let handed = successes(hand_off);
-    let work = Resource::new(move || (number(), refresh.get(), handed.get()), |(n, ..)| case_work(n.into()));
+    let work = Resource::new(move || (number(), handed.get()), |(n, _)| case_work(n.into()));
     let forms = Forms::new(hand_off);
     view! {
         <Transition fallback=|| ()>
@@ -320,13 +320,13 @@ fn HandOffForm(number: Option<String>, key: String, form: FormState, forms: Form
 /// Above the manager's queue: the work orders on their customers, refreshed with the queue,
 /// and a form to hand a department work of its own for one of the manager's customers.
 #[component]
-pub fn QueueWorkOrders(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
+pub fn QueueWorkOrders() -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     let hand_off = ServerAction::<HandOff>::new();
     let handed = successes(hand_off);
     let forms = Forms::new(hand_off);
-    let work = Resource::new(move || (refresh.get(), handed.get()), |_| my_work_orders());
+    let work = Resource::new(move || handed.get(), |_| my_work_orders());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
