@@ -10,7 +10,7 @@ export SQLX_OFFLINE := true
 # `cargo test` and `cargo leptos build` from invalidating each other's builds.
 export LEPTOS_OUTPUT_NAME := portal
 
-.PHONY: run test setup unit e2e drill-db-outage site build release sqlx-prepare lint bench-reports bench-outages bench-live bench-queue bench-scorecards bench-storm \
+.PHONY: run test setup unit e2e drill-db-outage site build release size sqlx-prepare lint bench-reports bench-outages bench-live bench-queue bench-scorecards bench-storm bench-pages \
 	cluster cluster-down cluster-test backup restore
 
 setup:
@@ -70,12 +70,19 @@ site:
 build:
 	cargo leptos build
 
-release: site
+## Prints the release assets' sizes, then each first page's bytes by type and Lighthouse's
+## mobile figures (sign-in, customer home, report form, ticket, outage look-up): figures, not tests.
+release size: setup site
 	scripts/size.sh
 
 ## Prints fault reports per second through HTTP against raw PostgreSQL inserts (a figure, not a test).
 bench-reports: setup
 	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-reports
+
+## Prints requests per second and latency of a household's home and the outage look-up,
+## rendered on the server over 1,000,000 customers, against a bare Leptos page in the same run.
+bench-pages: setup
+	url="$$(scripts/db.sh test)"; DATABASE_URL="$$url" cargo run --release -p bench --bin bench-pages
 
 ## Prints the outage look-up and customer-home query times at 10,000 and 1,000,000 customers.
 bench-outages: setup

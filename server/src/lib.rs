@@ -29,6 +29,13 @@ use tower_http::{
 };
 use tracing::Instrument;
 
+/// A page render allocates and frees thousands of small values across both worker threads;
+/// glibc's allocator spent a fifth of the server's time on `/outages` in locks and
+/// consolidation (perf, #12). mimalloc keeps per-thread heaps. Declared here, so the server
+/// and everything that serves its router (benchmarks, tests) allocate alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The largest request body taken: a report with its three photos of 5 MB and its text.
 /// A larger one is answered 413 before it is read.
 pub const BODY_MAX_BYTES: usize = 16 * 1024 * 1024;
@@ -122,7 +129,7 @@ pub fn traced(router: Router) -> Router {
             .layer(TraceLayer::new_for_http().make_span_with(request_span))
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(axum::middleware::map_request(|mut request: axum::extract::Request| async move {
-                request.extensions_mut().insert(app::auth::session::UserTraced::default());
+                request.extensions_mut().insert(app::auth::session::RequestSession::default());
                 request
             })),
     )
@@ -283,7 +290,7 @@ mod tests {
             session::admit,
         };
         let (answer, answered) = futures::channel::oneshot::channel();
-        let parts = http::Request::get("/api/fails").extension(app::auth::session::UserTraced::default()).body(());
+        let parts = http::Request::get("/api/fails").extension(app::auth::session::RequestSession::default()).body(());
         let (parts, _) = parts.unwrap().into_parts();
         any_spawner::Executor::spawn(async move {
             // As in a render: the request's parts in the context, several server functions

@@ -842,3 +842,36 @@ async fn a_late_notice_reason_too_long_is_a_field_message_not_a_failure(pool: sq
     let detail: OutageDetail = portal.call("outage", &[("id", &id)], Some(&supervisor)).await.json();
     assert_eq!(detail.late_notice_reason, None, "not moved, no reason stored");
 }
+
+/// The header reads its viewer, unread count and banner in one query: a company's contact gets
+/// the banner for an outage at any of its sites, a household elsewhere and staff get none, and
+/// the count follows what was read.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_header_names_the_viewer_counts_unread_and_shows_outages_at_their_sites(pool: sqlx::PgPool) {
+    use app::shell::api::Viewer;
+    let portal = Portal::new(pool).await;
+    let supervisor = portal.sign_in("S0001").await;
+    // The development zone holds a hospital branch and two cement plant sites.
+    let id = publish_fault_in(&portal, &supervisor, "KFQ", "开发区线路故障").await;
+    let header = |session: Session| {
+        let portal = &portal;
+        async move {
+            let viewer: Option<Viewer> = portal.call("who_am_i", &[], Some(&session)).await.json();
+            viewer.expect("a signed-in viewer")
+        }
+    };
+    let hospital = header(portal.sign_in("13900000001").await).await;
+    assert_eq!(hospital.outages.iter().map(|o| o.id).collect::<Vec<_>>(), vec![id], "the contact's banner");
+    assert_eq!(hospital.role, app::auth::model::Role::LargeContact);
+    assert!(header(portal.sign_in("13800000001").await).await.outages.is_empty(), "a household elsewhere");
+    assert!(header(supervisor.clone()).await.outages.is_empty(), "staff have no sites");
+
+    let cement = portal.sign_in("13900000003").await;
+    let told = notices(&portal, &cement).await.len() as i64;
+    assert!(told > 0);
+    assert_eq!(header(cement.clone()).await.unread, told);
+    portal.call("mark_notifications_read", &[], Some(&cement)).await;
+    assert_eq!(header(cement).await.unread, 0);
+    let nobody: Option<Viewer> = portal.call("who_am_i", &[], None).await.json();
+    assert!(nobody.is_none());
+}

@@ -69,9 +69,27 @@ pub async fn user_from_headers(pool: &db::PgPool, headers: &http::HeaderMap) -> 
     Ok(user.inspect(trace_user))
 }
 
+/// The signed-in user, read once per request: a page's render calls several server functions
+/// (the header's, the page's), and they share the first one's answer. An error is kept too:
+/// with the database gone, the second caller would otherwise wait out the pool's acquire
+/// timeout again after the first, and the page would say "unavailable" twice as late.
 pub async fn current_user() -> AppResult<Option<SessionUser>> {
     let Some(token) = request_token() else { return Ok(None) };
-    Ok(store::session_user(&db::pool()?, &token_hash(&token)).await?.inspect(trace_user))
+    let read = || async { store::session_user(&db::pool()?, &token_hash(&token)).await };
+    let user = match request_session() {
+        Some(session) => session.user.get_or_init(read).await.clone()?,
+        None => read().await?,
+    };
+    Ok(user.inspect(trace_user))
+}
+
+/// Hands a user read by a combined query (the header's) to the rest of this request's server
+/// functions, unless one of them has read the session already or is reading it now.
+pub fn share_user(user: &SessionUser) {
+    if let Some(session) = request_session() {
+        // Already set means another server function got there first, with the same answer.
+        let _ = session.user.set(Ok(Some(user.clone())));
+    }
 }
 
 /// Writes who is asking into the request's span (the server's trace layer leaves `user_id`
@@ -82,20 +100,27 @@ pub async fn current_user() -> AppResult<Option<SessionUser>> {
 ///
 /// Once per request: a page's render calls several server functions, and each record of a
 /// field is written out again (`user_id=4 user_id=4 …`). The server marks each request with
-/// [`UserTraced`]; a request without the mark (a live-update stream) records each time.
+/// [`RequestSession`]; a request without it (a live-update stream) records each time.
 fn trace_user(user: &SessionUser) {
-    let first = use_context::<Parts>()
-        .and_then(|parts| parts.extensions.get::<UserTraced>().map(|traced| traced.0.set(()).is_ok()))
-        .unwrap_or(true);
+    let first = request_session().is_none_or(|session| session.traced.set(()).is_ok());
     if first {
         tracing::Span::current().record("user_id", user.user_id);
     }
 }
 
-/// Whether this request's span names its user yet: put in each request's extensions by the
-/// server, and shared by every copy of them a render hands its server functions.
+/// What one request knows of its session: its user once read, and whether its span names the
+/// user yet. Put in each request's extensions by the server, and shared by every copy of them
+/// a render hands its server functions.
 #[derive(Clone, Default)]
-pub struct UserTraced(std::sync::Arc<OnceLock<()>>);
+pub struct RequestSession {
+    traced: std::sync::Arc<OnceLock<()>>,
+    user: std::sync::Arc<tokio::sync::OnceCell<AppResult<Option<SessionUser>>>>,
+}
+
+/// This request's [`RequestSession`], where the server put one (not on live-update streams).
+fn request_session() -> Option<RequestSession> {
+    use_context::<Parts>().and_then(|parts| parts.extensions.get::<RequestSession>().cloned())
+}
 
 pub async fn require_user() -> AppResult<SessionUser> {
     current_user().await?.ok_or(AppError::NotSignedIn)

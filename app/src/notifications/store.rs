@@ -87,15 +87,6 @@ pub async fn recent(pool: &PgPool, user_id: i64) -> AppResult<Vec<NotificationRo
     .await?)
 }
 
-pub async fn unread(pool: &PgPool, user_id: i64) -> AppResult<i64> {
-    Ok(sqlx::query_scalar!(
-        r#"select count(*) as "count!" from notifications where user_id = $1 and read_at is null"#,
-        user_id
-    )
-    .fetch_one(pool)
-    .await?)
-}
-
 pub async fn mark_all_read(pool: &PgPool, user_id: i64) -> AppResult<()> {
     sqlx::query!("update notifications set read_at = now() where user_id = $1 and read_at is null", user_id)
         .execute(pool)

@@ -54,11 +54,12 @@ pub struct BannerItem {
     pub estimated_restoration: Option<DateTime<Utc>>,
 }
 
-/// The outages a customer's banner shows now.
+/// The outages a customer's banner shows now, of those under way or ahead in their areas
+/// (`live`: their ids, found by the header's one query).
 #[cfg(feature = "ssr")]
-pub async fn banner(user: &crate::auth::model::SessionUser) -> Result<Vec<BannerItem>, AppError> {
+pub async fn banner(live: &[i64]) -> Result<Vec<BannerItem>, AppError> {
     let now = Utc::now();
-    Ok(super::service::customer_outages(&crate::db::pool()?, user, now)
+    Ok(super::service::by_ids(&crate::db::pool()?, live)
         .await?
         .into_iter()
         .filter(|o| super::model::shows_banner(o.status, o.starts_at, now))

@@ -349,12 +349,12 @@ fn banner_text(o: &super::api::BannerItem, t: &'static Texts) -> String {
 
 /// Bursts of reports from one area, above the manager's queue: link them to one fault outage.
 #[component]
-pub fn StormPanel(#[prop(into)] refresh: Signal<u32>) -> impl IntoView {
+pub fn StormPanel() -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     let link = ServerAction::<LinkStorm>::new();
     let linked = successes(link);
-    let groups = Resource::new(move || (refresh.get(), linked.get()), |_| storms());
+    let groups = Resource::new(move || linked.get(), |_| storms());
     let forms = Forms::new(link);
     view! {
         // A linked burst leaves the panel: the confirmation stays above where it was.

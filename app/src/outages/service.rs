@@ -28,7 +28,7 @@ use uuid::Uuid;
 type Tx<'a> = Transaction<'a, Postgres>;
 
 /// Pure reads others may make (the look-up benchmark among them).
-pub use store::{all_areas, for_customer, live_in_areas, manager_area_ids, search_areas};
+pub use store::{all_areas, by_ids, for_customer, live_in_areas, manager_area_ids, search_areas};
 
 /// Tells everyone the outage affects, once per person and moment.
 async fn tell_affected(tx: &mut Tx<'_>, id: i64, kind: Kind, moment: DateTime<Utc>) -> AppResult<usize> {

@@ -14,10 +14,16 @@ pub struct Viewer {
     pub outages: Vec<crate::outages::api::BannerItem>,
 }
 
+/// One query for the session, the unread count and the outages near the viewer (a second only
+/// when an outage is near: its rows, for the banner). The session it read serves the page's
+/// server functions too when they have not read it yet.
 #[server(endpoint = "who_am_i")]
 pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
-    let Some(user) = crate::auth::session::current_user().await? else { return Ok(None) };
-    let unread = crate::notifications::service::unread(&crate::db::pool()?, user.user_id).await?;
-    let outages = crate::outages::api::banner(&user).await?;
-    Ok(Some(Viewer { display_name: user.display_name, role: user.role, unread, outages }))
+    use crate::auth::session::{admit, request_token_hash, share_user};
+    let Ok(token_hash) = request_token_hash() else { return Ok(None) };
+    let Some(facts) = super::store::header_facts(&crate::db::pool()?, &token_hash).await? else { return Ok(None) };
+    let user = admit(facts.user, Role::ALL)?;
+    share_user(&user);
+    let outages = crate::outages::api::banner(&facts.live_outages).await?;
+    Ok(Some(Viewer { display_name: user.display_name, role: user.role, unread: facts.unread, outages }))
 }

@@ -5,6 +5,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod echo;
 mod frame;
+#[cfg(feature = "ssr")]
+mod store;
 
 pub use frame::Frame;
 
@@ -13,32 +15,23 @@ use api::who_am_i;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-/// Whether a page, opened at `path`, loads the app's WASM. The public outage look-up (what an
-/// SMS points everyone to in a storm) and sign-in are complete as HTML, their forms plain
-/// GETs and POSTs with nothing for the WASM to add: they ship none of it, so a phone on a weak
-/// link gets its answer without the megabyte behind it. The page after them loads it.
-pub fn loads_wasm(path: &str) -> bool {
-    !matches!(path.trim_end_matches('/'), "/signin" | "/outages")
-}
-
-/// The HTML document around the app, rendered on the server for every page. A page without
-/// the WASM says so (`data-plain`), as a hydrated one does (`data-hydrated`).
+/// The HTML document around the app, rendered on the server for every page. The app runs in
+/// islands (`ui::islands`): a page is complete HTML, and only a page with an island loads the
+/// WASM, which then marks the page `data-hydrated`.
 pub fn document(options: LeptosOptions) -> impl IntoView {
     let locale = i18n::detect_locale();
-    #[cfg(feature = "ssr")]
-    let wasm = use_context::<http::request::Parts>().is_none_or(|request| loads_wasm(request.uri.path()));
-    #[cfg(not(feature = "ssr"))]
-    let wasm = true;
+    // Nothing outside an island is hydrated: no hydration markers, no serialized resources.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     view! {
         <!DOCTYPE html>
-        <html lang=locale.tag() data-plain=(!wasm).then_some("")>
+        <html lang=locale.tag()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <AutoReload options=options.clone()/>
-                {wasm.then(|| view! { <HydrationScripts options/> })}
+                <AutoReload options/>
                 <leptos_meta::MetaTags/>
-                {crate::ui::echo::page_echo().map(|echo| view! { <meta name=crate::ui::echo::META content=echo.encode()/> })}
                 // The service worker (offline page, see server::pwa) once the page has loaded.
                 <script inner_html=include_str!("register-sw.js")></script>
             </head>
@@ -78,12 +71,11 @@ pub fn ReportRoute() -> impl IntoView {
 /// queue's own server functions refuse them).
 #[component]
 pub fn QueueRoute() -> impl IntoView {
-    let above = Callback::new(|refresh: Signal<u32>| {
+    let above = ViewFn::from(|| {
         view! {
-            <crate::outages::pages::StormPanel refresh/>
-            <crate::workorders::pages::QueueWorkOrders refresh/>
+            <crate::outages::pages::StormPanel/>
+            <crate::workorders::pages::QueueWorkOrders/>
         }
-        .into_any()
     });
     view! { <crate::tickets::pages::QueuePage above/> }
 }
@@ -93,8 +85,7 @@ pub fn QueueRoute() -> impl IntoView {
 /// ticket page's own live updates.
 #[component]
 pub fn TicketRoute() -> impl IntoView {
-    let below =
-        Callback::new(|refresh: Signal<u32>| view! { <crate::workorders::pages::CaseWorkPanel refresh/> }.into_any());
+    let below = ViewFn::from(|| view! { <crate::workorders::pages::CaseWorkPanel/> });
     view! { <crate::tickets::pages::TicketPage below/> }
 }
 
@@ -102,8 +93,7 @@ pub fn TicketRoute() -> impl IntoView {
 /// steps below it, refreshed by the application page's own live updates.
 #[component]
 pub fn ApplicationRoute() -> impl IntoView {
-    let below =
-        Callback::new(|refresh: Signal<u32>| view! { <crate::workorders::pages::CaseWorkPanel refresh/> }.into_any());
+    let below = ViewFn::from(|| view! { <crate::workorders::pages::CaseWorkPanel/> });
     view! { <crate::applications::pages::ApplicationPage below/> }
 }
 
@@ -123,21 +113,5 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <crate::notifications::pages::ContactPreferencesPage/>
         <crate::archive::pages::DataReadings/>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::loads_wasm;
-
-    #[test]
-    fn only_the_public_look_up_and_sign_in_come_without_the_wasm() {
-        for plain in ["/signin", "/outages", "/outages/", "/signin/"] {
-            assert!(!loads_wasm(plain), "{plain}");
-        }
-        for page in ["/", "/me", "/report", "/outages/12", "/my-outages", "/tickets/ABCD2345", "/queue", "/signin-help"]
-        {
-            assert!(loads_wasm(page), "{page}");
-        }
     }
 }
