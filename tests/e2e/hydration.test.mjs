@@ -54,8 +54,11 @@ for (const visitor of VISITORS) {
         const islands = await page.locator('leptos-island').count();
         if (PLAIN.includes(path)) assert.equal(islands, 0, `${path} has no islands`);
         if (islands === 0) {
-          // Complete as HTML: no WASM and no script of the app is fetched.
-          await page.waitForTimeout(300);
+          // Complete as HTML: the page carries no loader of the app (the one way its WASM and
+          // script are fetched), and none was fetched by the time the page had loaded.
+          const loaders = await page.locator('script').evaluateAll((scripts) =>
+            scripts.filter((s) => /\/pkg\//.test(s.src || s.textContent)).length);
+          assert.equal(loaders, 0, `${path} carries a loader of the app`);
           const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
           assert.deepEqual(fetched.filter((name) => /\/pkg\/.*\.(wasm|js)$/.test(name)), [], `${path} fetched the app`);
           continue;
