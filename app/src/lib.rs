@@ -58,8 +58,9 @@ pub fn App() -> impl IntoView {
     let locale = i18n::detect_locale();
     provide_context(locale);
     let t = locale.texts();
+    let stylesheet = ui::assets::use_assets().stylesheet.to_string();
     view! {
-        <Stylesheet id="leptos" href="/pkg/portal.css"/>
+        <Stylesheet id="leptos" href=stylesheet/>
         <Title text=t.app_name/>
         <Meta name="theme-color" content="#0b5d3b"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>

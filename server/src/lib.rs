@@ -1,5 +1,6 @@
 //! The axum server around the Leptos app: database, router and middleware. `main` only wires
 //! configuration to these; tests build the same router.
+pub mod assets;
 pub mod demo;
 pub mod echo;
 pub mod events;
@@ -13,7 +14,6 @@ pub mod viewer;
 
 use app::{shell::document, App};
 use axum::{routing::get, Router};
-use http::{header, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::{postgres::PgPoolOptions, PgPool};
@@ -23,8 +23,6 @@ use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    services::ServeDir,
-    set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 use tracing::Instrument;
@@ -187,16 +185,10 @@ pub fn router(pool: PgPool, options: LeptosOptions) -> Router {
 pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::sync::CancellationToken) -> Router {
     init_executor();
     let routes = generate_route_list(App);
-    // The WASM, JS and CSS: served pre-compressed when the build left .br/.gz files beside
-    // them (compressing the WASM per request would cost a core), and revalidated rather
-    // than fetched again, since their names do not change between builds.
-    let pkg = ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-        .service(
-            ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
-                .precompressed_br()
-                .precompressed_gzip(),
-        );
+    // The WASM, JS and CSS, kept by the browser while their content stays the same.
+    let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let versions = assets::Versions::read(&pkg_dir);
+    let pkg = assets::files(&pkg_dir, versions.clone());
     let hub = events::Hub::start(pool.clone(), stopping.clone());
     let live = Router::new()
         .route("/live/tickets/{number}", get(events::ticket_stream))
@@ -219,8 +211,11 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
                 .with_state(pool.clone()),
         );
     let context = {
-        let pool = pool.clone();
-        move || provide_context(pool.clone())
+        let (pool, assets) = (pool.clone(), versions.assets());
+        move || {
+            provide_context(pool.clone());
+            provide_context(assets.clone());
+        }
     };
     let app = Router::new()
         .merge(live)

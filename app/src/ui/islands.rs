@@ -13,5 +13,5 @@ use leptos_meta::Script;
 /// island's server-side wrapper renders it; the script itself runs once per page.
 #[component]
 pub fn LoadIslands() -> impl IntoView {
-    view! { <Script type_="module">{include_str!("islands.js")}</Script> }
+    view! { <Script type_="module">{super::assets::use_assets().loader.to_string()}</Script> }
 }

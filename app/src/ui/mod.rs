@@ -5,6 +5,7 @@ use crate::{error::AppError, i18n::use_texts, time::local_input_value};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::components::Redirect;
 
+pub mod assets;
 pub mod chart;
 pub mod echo;
 pub mod islands;

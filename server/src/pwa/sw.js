@@ -39,7 +39,7 @@ self.addEventListener("fetch", (event) => {
     // Pages always come from the network; only when it fails, the offline page.
     event.respondWith(fetch(request).catch(offlinePage));
   } else if (ASSETS.includes(url.pathname)) {
-    event.respondWith(fetch(request).catch(() => caches.match(request, { cacheName: STATIC }).then((r) => r || Response.error())));
+    event.respondWith(fetch(request).catch(() => caches.match(request, { cacheName: STATIC, ignoreSearch: true }).then((r) => r || Response.error())));
   }
 });
 
