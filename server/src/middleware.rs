@@ -107,14 +107,29 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
+/// What an answer whose handler said nothing about caching may be kept as. Pages and server
+/// function answers change with every case, so each use asks again; one sent to a signed-in
+/// caller is theirs alone, and no shared cache (a proxy, a company's gateway) may keep it.
+/// Handlers that know better say so themselves (the site's files, photos, exports).
+fn unstated_cache_control(signed_in: bool) -> &'static str {
+    if signed_in {
+        "private, no-cache"
+    } else {
+        "no-cache"
+    }
+}
+
 pub async fn security_headers(request: Request, next: Next) -> Response {
     // A customer's archive card, shown, holds their phone and address: no cache keeps it, not
     // the browser's back button on a shared counter PC nor a proxy.
     let personal = request.uri().path().starts_with("/archive/") || request.uri().path() == "/api/archive_card";
+    let signed_in = app::auth::session::cookie_value(request.headers(), app::auth::session::SESSION_COOKIE).is_some();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if personal {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    } else if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(unstated_cache_control(signed_in)));
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -221,3 +221,27 @@ async fn a_lost_database_gives_a_safe_message(pool: sqlx::PgPool) {
         assert!(!html.to_lowercase().contains("pool"), "no internals on {path}");
     }
 }
+
+/// What a signed-in caller is sent is theirs alone: no shared cache (a proxy, a company's
+/// gateway) may keep their pages or their server functions' answers, and none is reused
+/// without asking again; a public page is asked for again too (outages change by the minute).
+#[sqlx::test(migrations = "../migrations")]
+async fn a_signed_in_callers_answers_are_kept_by_no_shared_cache(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let session = portal.sign_in("13800000001").await;
+    let cache_control =
+        |reply: &Reply| reply.headers.get(http::header::CACHE_CONTROL).map(|v| v.to_str().unwrap().to_owned());
+    for path in ["/me", "/tickets", "/report", "/notifications"] {
+        let page = portal.get(path, Some(&session)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(cache_control(&page).as_deref(), Some("private, no-cache"), "{path}");
+    }
+    let answer = portal.call("my_service", &[], Some(&session)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(cache_control(&answer).as_deref(), Some("private, no-cache"), "a server function's answer");
+    for path in ["/outages", "/signin"] {
+        let page = portal.get(path, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(cache_control(&page).as_deref(), Some("no-cache"), "{path}");
+    }
+}
