@@ -74,22 +74,35 @@ pub async fn user_from_headers(pool: &db::PgPool, headers: &http::HeaderMap) -> 
 /// with the database gone, the second caller would otherwise wait out the pool's acquire
 /// timeout again after the first, and the page would say "unavailable" twice as late.
 pub async fn current_user() -> AppResult<Option<SessionUser>> {
-    let Some(token) = request_token() else { return Ok(None) };
-    let read = || async { store::session_user(&db::pool()?, &token_hash(&token)).await };
-    let user = match request_session() {
-        Some(session) => session.user.get_or_init(read).await.clone()?,
-        None => read().await?,
-    };
-    Ok(user.inspect(trace_user))
+    let read =
+        |hash: Vec<u8>| async move { Ok(store::session_user(&db::pool()?, &hash).await?.map(|user| (user, ()))) };
+    Ok(current_user_with(read).await?.0)
 }
 
-/// Hands a user read by a combined query (the header's) to the rest of this request's server
-/// functions, unless one of them has read the session already or is reading it now.
-pub fn share_user(user: &SessionUser) {
-    if let Some(session) = request_session() {
-        // Already set means another server function got there first, with the same answer.
-        let _ = session.user.set(Ok(Some(user.clone())));
-    }
+/// [`current_user`], where the caller's own query reads the session and more beside it (the
+/// header's: the unread count and the outages near). When this request has not read its session
+/// yet, `read` does, given the token's hash, and every other server function of the request
+/// waits for its answer instead of querying; what else it found comes back as `Some`. When
+/// another got there first, `read` never runs and that comes back `None`.
+pub async fn current_user_with<T, F, Fut>(read: F) -> AppResult<(Option<SessionUser>, Option<T>)>
+where
+    F: FnOnce(Vec<u8>) -> Fut,
+    Fut: std::future::Future<Output = AppResult<Option<(SessionUser, T)>>>,
+{
+    let Some(token) = request_token() else { return Ok((None, None)) };
+    let mut more = None;
+    let reading = async {
+        let found = read(token_hash(&token)).await?;
+        Ok::<_, AppError>(found.map(|(user, found)| {
+            more = Some(found);
+            user
+        }))
+    };
+    let user = match request_session() {
+        Some(session) => session.user.get_or_init(|| reading).await.clone()?,
+        None => reading.await?,
+    };
+    Ok((user.inspect(trace_user), more))
 }
 
 /// Writes who is asking into the request's span (the server's trace layer leaves `user_id`

@@ -15,15 +15,27 @@ pub struct Viewer {
 }
 
 /// One query for the session, the unread count and the outages near the viewer (a second only
-/// when an outage is near: its rows, for the banner). The session it read serves the page's
-/// server functions too when they have not read it yet.
+/// when an outage is near: its rows, for the banner). The header asks first, so the session it
+/// reads is the one the page's server functions wait for; when one of them got there first,
+/// the header's query runs after it all the same.
 #[server(endpoint = "who_am_i")]
 pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
-    use crate::auth::session::{admit, request_token_hash, share_user};
-    let Ok(token_hash) = request_token_hash() else { return Ok(None) };
-    let Some(facts) = super::store::header_facts(&crate::db::pool()?, &token_hash).await? else { return Ok(None) };
-    let user = admit(facts.user, Role::ALL)?;
-    share_user(&user);
+    use super::store::header_facts;
+    use crate::auth::session::{current_user_with, request_token_hash};
+    let pool = crate::db::pool()?;
+    let read = |hash: Vec<u8>| {
+        let pool = pool.clone();
+        async move { Ok(header_facts(&pool, &hash).await?.map(|facts| (facts.user.clone(), facts))) }
+    };
+    let (user, facts) = current_user_with(read).await?;
+    let Some(user) = user else { return Ok(None) };
+    let facts = match facts {
+        Some(facts) => facts,
+        None => match header_facts(&pool, &request_token_hash()?).await? {
+            Some(facts) => facts,
+            None => return Ok(None),
+        },
+    };
     let outages = crate::outages::api::banner(&facts.live_outages).await?;
     Ok(Some(Viewer { display_name: user.display_name, role: user.role, unread: facts.unread, outages }))
 }
