@@ -62,27 +62,3 @@ async fn pages_with_several_resources_render_whole_and_fail_no_request(pool: sql
     let logged = String::from_utf8_lossy(&log.0.lock().expect("log")).into_owned();
     assert!(!logged.contains("request failed"), "{logged}");
 }
-
-/// A page reads its viewer's session once however many of its server functions ask who is
-/// calling (#12): the header's one query finds the session, and the page's own functions
-/// (here the household's home: its sites and its manager's record) wait for its answer.
-#[sqlx::test(migrations = "../migrations")]
-async fn a_page_reads_its_session_once(pool: sqlx::PgPool) {
-    let portal = Portal::new(pool).await;
-    let customer = portal.sign_in("13800000021").await;
-    let log = Log::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(log.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::DEBUG)
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
-    for path in ["/me", "/tickets", "/report"] {
-        log.0.lock().expect("log").clear();
-        let reply = portal.get(path, Some(&customer)).await;
-        assert_eq!(reply.status, StatusCode::OK, "{path}");
-        let logged = String::from_utf8_lossy(&log.0.lock().expect("log")).into_owned();
-        let reads = logged.matches("s.token_hash = $1").count();
-        assert_eq!(reads, 1, "{path} read its session {reads} times:\n{logged}");
-    }
-}
