@@ -14,7 +14,7 @@
 //! While the listener is disconnected (the database restarting, say) changes go unheard: once it
 //! is back every open page is told "changed" once, so none stays stale. When the process stops,
 //! every stream ends, so browsers reconnect to another process.
-use crate::viewer::Viewer;
+use crate::{lookup_cache::LOOKUP_CHANGES_CHANNEL, viewer::Viewer};
 use app::{
     auth::{session::user_from_headers, store::SESSION_ENDED_CHANNEL},
     case::{
@@ -36,7 +36,7 @@ use sqlx::postgres::PgListener;
 use std::{
     convert::Infallible,
     sync::{
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
         Arc,
     },
     time::Duration,
@@ -62,6 +62,10 @@ enum Signal {
 pub struct Hub {
     signals: broadcast::Sender<Signal>,
     listening: Arc<AtomicBool>,
+    /// Counts the changes announced to what the public outage look-up shows, and every time
+    /// the listener was away (when changes may have gone unheard): a rendered look-up is
+    /// current while this number has not moved since it was rendered (`lookup_cache`).
+    lookup_changes: Arc<AtomicU64>,
     stopping: CancellationToken,
 }
 
@@ -71,35 +75,57 @@ impl Hub {
     pub fn start(pool: PgPool, stopping: CancellationToken) -> Self {
         let (signals, _) = broadcast::channel(4096);
         let listening = Arc::new(AtomicBool::new(false));
-        let task = listen(pool, signals.clone(), listening.clone());
+        let lookup_changes = Arc::new(AtomicU64::new(0));
+        let task = listen(pool, signals.clone(), listening.clone(), lookup_changes.clone());
         let until = stopping.clone();
         tokio::spawn(async move { until.run_until_cancelled(task).await });
-        Hub { signals, listening, stopping }
+        Hub { signals, listening, lookup_changes, stopping }
     }
 
     /// Whether the listener is connected now (readiness).
     pub fn listening(&self) -> bool {
         self.listening.load(Ordering::Relaxed)
     }
+
+    /// How many times what the public look-up shows may have changed since the process
+    /// started; meaningful only while [`Hub::listening`].
+    pub fn lookup_changes(&self) -> u64 {
+        self.lookup_changes.load(Ordering::Acquire)
+    }
 }
 
-async fn listen(pool: PgPool, signals: broadcast::Sender<Signal>, listening: Arc<AtomicBool>) {
+async fn listen(
+    pool: PgPool,
+    signals: broadcast::Sender<Signal>,
+    listening: Arc<AtomicBool>,
+    lookup_changes: Arc<AtomicU64>,
+) {
     let mut first = true;
     loop {
         match PgListener::connect_with(&pool).await {
             Ok(mut listener) => {
-                if let Err(err) = listener.listen_all([CHANGES_CHANNEL, SESSION_ENDED_CHANNEL]).await {
+                if let Err(err) =
+                    listener.listen_all([CHANGES_CHANNEL, SESSION_ENDED_CHANNEL, LOOKUP_CHANGES_CHANNEL]).await
+                {
                     tracing::warn!("LISTEN for live updates: {err}");
                 } else {
+                    // Whatever changed while nobody listened, a look-up rendered before is stale.
+                    lookup_changes.fetch_add(1, Ordering::AcqRel);
                     listening.store(true, Ordering::Relaxed);
                     if !first {
                         tracing::info!("live updates listening again");
                         let _ = signals.send(Signal::Resync);
                     }
                     first = false;
-                    loop {
-                        match listener.recv().await {
-                            Ok(notification) => {
+                    // `try_recv`, not `recv`: `recv` reconnects by itself and drops what was
+                    // announced meanwhile without a word; here a lost connection ends the loop,
+                    // so the reconnection above tells every page and the look-up.
+                    let lost = loop {
+                        match listener.try_recv().await {
+                            Ok(Some(notification)) if notification.channel() == LOOKUP_CHANGES_CHANNEL => {
+                                lookup_changes.fetch_add(1, Ordering::AcqRel);
+                            }
+                            Ok(Some(notification)) => {
                                 let signal = if notification.channel() == CHANGES_CHANNEL {
                                     parse_change(notification.payload()).map(Signal::Changed)
                                 } else {
@@ -110,13 +136,13 @@ async fn listen(pool: PgPool, signals: broadcast::Sender<Signal>, listening: Arc
                                     let _ = signals.send(signal);
                                 }
                             }
-                            Err(err) => {
-                                listening.store(false, Ordering::Relaxed);
-                                tracing::warn!("live updates interrupted: {err}");
-                                break;
-                            }
+                            Ok(None) => break "the connection was lost".to_owned(),
+                            Err(err) => break err.to_string(),
                         }
-                    }
+                    };
+                    listening.store(false, Ordering::Relaxed);
+                    lookup_changes.fetch_add(1, Ordering::AcqRel);
+                    tracing::warn!("live updates interrupted: {lost}");
                 }
             }
             Err(err) => tracing::warn!("live updates cannot connect: {err}"),

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod echo;
 pub mod events;
 pub mod jobs;
+pub mod lookup_cache;
 pub mod middleware;
 pub mod ops;
 pub mod photos;
@@ -219,7 +220,7 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
     };
     let app = Router::new()
         .merge(live)
-        .merge(ops::routes(ops::Readiness { pool: pool.clone(), hub, stopping }))
+        .merge(ops::routes(ops::Readiness { pool: pool.clone(), hub: hub.clone(), stopping }))
         .merge(pwa::routes(pwa::Pwa::new(std::path::Path::new(&*options.site_root))))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, context.clone(), {
@@ -238,6 +239,7 @@ pub fn router_until(pool: PgPool, options: LeptosOptions, stopping: tokio_util::
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))
         .layer(RequestBodyLimitLayer::new(BODY_MAX_BYTES))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(axum::middleware::from_fn_with_state(lookup_cache::LookupCache::new(hub), lookup_cache::serve))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(ops::retry_after_when_unavailable))
         .layer(CompressionLayer::new())

@@ -875,3 +875,73 @@ async fn the_header_names_the_viewer_counts_unread_and_shows_outages_at_their_si
     let nobody: Option<Viewer> = portal.call("who_am_i", &[], None).await.json();
     assert!(nobody.is_none());
 }
+
+/// What the look-up at `address` answers a visitor who is not signed in: whether it came from a
+/// kept page (`x-cache`), and the page.
+async fn look_up(portal: &Portal, address: &str) -> (Option<String>, String) {
+    let reply = portal.get(address, None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let kept = reply.headers.get(server::lookup_cache::CACHE_HEADER).map(|v| v.to_str().unwrap().to_owned());
+    (kept, String::from_utf8_lossy(&reply.body).into_owned())
+}
+
+/// Asks until `seen` holds for the answer, for at most two seconds (an announcement's way
+/// through PostgreSQL to the other process); returns the last answer.
+async fn look_up_until(
+    portal: &Portal,
+    address: &str,
+    seen: impl Fn(Option<&str>, &str) -> bool,
+) -> (Option<String>, String) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        let answer = look_up(portal, address).await;
+        if seen(answer.0.as_deref(), &answer.1) || std::time::Instant::now() > until {
+            return answer;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_kept_look_up_shows_a_change_made_through_any_process_as_soon_as_it_is_announced(pool: sqlx::PgPool) {
+    let publishing = Portal::new(pool).await;
+    let serving = publishing.second_process().await;
+    let address = "/outages?area=YBS-N";
+    // Once the process listens, the look-up is kept and answered again, unchanged.
+    let (kept, first) = look_up_until(&serving, address, |kept, _| kept == Some("hit")).await;
+    assert_eq!(kept.as_deref(), Some("hit"), "a second visitor gets the kept page");
+    let (_, again) = look_up(&serving, address).await;
+    assert_eq!(first, again);
+    assert!(!first.contains("变压器烧毁"));
+
+    // Published through the other process: the kept page is dropped when PostgreSQL says so.
+    let manager = publishing.sign_in("M1003").await;
+    publish_fault(&publishing, &manager, "变压器烧毁").await;
+    let (kept, page) = look_up_until(&serving, address, |_, page| page.contains("变压器烧毁")).await;
+    assert!(page.contains("变压器烧毁"), "the new outage is on the look-up");
+    assert_eq!(kept.as_deref(), Some("miss"), "rendered afresh");
+    assert!(look_up(&serving, address).await.1.contains("变压器烧毁"), "and kept so");
+
+    // An area renamed (a table the page reads besides the outages) is announced too.
+    sqlx::query("update service_areas set name_zh = '叶柏寿北新区' where code = 'YBS-N'")
+        .execute(&publishing.pool)
+        .await
+        .unwrap();
+    let (_, page) = look_up_until(&serving, address, |_, page| page.contains("叶柏寿北新区")).await;
+    assert!(page.contains("叶柏寿北新区"));
+
+    // Each language is kept apart; signed in, the header is one's own and nothing is kept.
+    let english = serving
+        .send(
+            http::Request::get(address)
+                .header(http::header::COOKIE, "lang=en")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(String::from_utf8_lossy(&english.body).contains("lang=\"en\""));
+    let customer = serving.sign_in("13800000001").await;
+    let signed_in = serving.get(address, Some(&customer)).await;
+    assert_eq!(signed_in.status, StatusCode::OK);
+    assert!(signed_in.headers.get(server::lookup_cache::CACHE_HEADER).is_none());
+}
