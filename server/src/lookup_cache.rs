@@ -1,9 +1,11 @@
-//! The public outage look-up, kept rendered for visitors who are not signed in (#12).
+//! The public outage look-up and outage pages, kept rendered for visitors who are not signed
+//! in (#12).
 //!
-//! In a storm everyone is sent to `/outages`, often straight to their area from an SMS link.
-//! Rendering it costs a query and a whole page each time, and every render shows the same thing
-//! until an outage or an area changes. So each process keeps the look-up pages it rendered (per
-//! address and language) and answers with them again while all of these hold:
+//! In a storm everyone is sent to `/outages`, often straight to their area or to one outage's
+//! page (`/outages/{id}`, where a notice links) from an SMS. Rendering them costs queries and a
+//! whole page each time, and every render shows the same thing until an outage or an area
+//! changes. So each process keeps the pages it rendered (per address and language) and answers
+//! with them again while all of these hold:
 //! - nothing the page shows has changed: PostgreSQL announces every change to the outage and
 //!   area tables (a trigger, migration `public_outage_changes`), and `events::Hub` counts them;
 //!   a page is current while the count has not moved since its render began;
@@ -31,7 +33,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// The page kept.
+/// The look-up; an outage's page is below it (`/outages/{id}`).
 pub const PATH: &str = "/outages";
 /// The channel on which PostgreSQL announces that something the look-up shows has changed (a
 /// trigger on the outage and area tables, migration `public_outage_changes`).
@@ -69,10 +71,20 @@ struct Kept {
     body: Bytes,
 }
 
-/// Which requests a kept page may answer, and under which key: a GET of the look-up, sending
-/// no cookie but the language's (a session cookie, even an expired one, gets a fresh render).
+/// Whether `path` is the look-up or an outage's page (its id in digits; `/outages/new` is staff's).
+fn kept_path(path: &str) -> bool {
+    path == PATH
+        || path
+            .strip_prefix(PATH)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|id| !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Which requests a kept page may answer, and under which key: a GET of the look-up or of an
+/// outage's page, sending no cookie but the language's (a session cookie, even an expired one,
+/// gets a fresh render).
 pub fn key_of(method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<Key> {
-    if method != Method::GET || uri.path() != PATH {
+    if method != Method::GET || !kept_path(uri.path()) {
         return None;
     }
     let only_language = headers.get_all(header::COOKIE).iter().all(|value| {
@@ -172,13 +184,16 @@ mod tests {
     }
 
     #[test]
-    fn only_a_plain_get_of_the_look_up_is_answered_from_a_kept_page() {
+    fn only_a_plain_get_of_the_look_up_or_an_outage_is_answered_from_a_kept_page() {
         assert!(key(Method::GET, "/outages", None, None).is_some());
         assert!(key(Method::GET, "/outages?area=SH", Some("lang=en"), None).is_some());
+        assert!(key(Method::GET, "/outages/12", None, None).is_some());
         assert!(key(Method::HEAD, "/outages", None, None).is_none());
         assert!(key(Method::POST, "/outages", None, None).is_none());
-        assert!(key(Method::GET, "/outages/12", None, None).is_none());
+        assert!(key(Method::GET, "/outages/new", None, None).is_none());
+        assert!(key(Method::GET, "/outages/12/x", None, None).is_none());
         assert!(key(Method::GET, "/outages/", None, None).is_none());
+        assert!(key(Method::GET, "/outages12", None, None).is_none());
         assert!(key(Method::GET, "/my-outages", None, None).is_none());
     }
 

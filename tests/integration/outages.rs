@@ -916,11 +916,24 @@ async fn the_kept_look_up_shows_a_change_made_through_any_process_as_soon_as_it_
 
     // Published through the other process: the kept page is dropped when PostgreSQL says so.
     let manager = publishing.sign_in("M1003").await;
-    publish_fault(&publishing, &manager, "变压器烧毁").await;
+    let id = publish_fault(&publishing, &manager, "变压器烧毁").await;
     let (kept, page) = look_up_until(&serving, address, |_, page| page.contains("变压器烧毁")).await;
     assert!(page.contains("变压器烧毁"), "the new outage is on the look-up");
     assert_eq!(kept.as_deref(), Some("miss"), "rendered afresh");
     assert!(look_up(&serving, address).await.1.contains("变压器烧毁"), "and kept so");
+
+    // The outage's own page (where its notices link) is kept too, and shows it restored.
+    let outage = format!("/outages/{id}");
+    let (kept, page) = look_up_until(&serving, &outage, |kept, _| kept == Some("hit")).await;
+    assert_eq!(kept.as_deref(), Some("hit"));
+    assert!(page.contains("停电中") && !page.contains("已复电"), "{page}");
+    let restore = [("id", id.to_string()), ("action", "restore".to_owned())];
+    let restore: Vec<(&str, &str)> = restore.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(publishing.call("move_outage", &restore, Some(&manager)).await.status, StatusCode::OK);
+    let (_, page) = look_up_until(&serving, &outage, |_, page| page.contains("已复电")).await;
+    assert!(page.contains("已复电"), "restored, on the kept page's next answer");
+    let (_, page) = look_up_until(&serving, address, |_, page| !page.contains("变压器烧毁")).await;
+    assert!(!page.contains("变压器烧毁"), "and gone from the look-up of live outages");
 
     // An area renamed (a table the page reads besides the outages) is announced too.
     sqlx::query("update service_areas set name_zh = '叶柏寿北新区' where code = 'YBS-N'")
