@@ -59,6 +59,61 @@ async fn pages_with_several_resources_render_whole_and_fail_no_request(pool: sql
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let html = String::from_utf8_lossy(&reply.body);
     assert!(!html.contains("工单队列") && !html.contains("name=\"status\""), "{html}");
+    // A failure in a task spawned as the server spawns a page's resources is seen, so the
+    // absence below is not that of a log that caught nothing.
+    let (done, finished) = futures::channel::oneshot::channel();
+    any_spawner::Executor::spawn(async move {
+        let _ = app::error::AppError::internal("the probe of this test's log");
+        let _ = done.send(());
+    });
+    finished.await.expect("the probe ran");
     let logged = String::from_utf8_lossy(&log.0.lock().expect("log")).into_owned();
-    assert!(!logged.contains("request failed"), "{logged}");
+    assert_eq!(logged.matches("request failed").count(), 1, "only the probe failed: {logged}");
+    assert!(logged.contains("the probe of this test's log"), "{logged}");
+}
+
+/// How many times this database has been asked for a session (`pg_stat_statements`; every
+/// statement that reads one selects `from sessions s join …`).
+async fn session_reads(pool: &sqlx::PgPool) -> i64 {
+    sqlx::query_scalar(
+        "select coalesce(sum(calls), 0)::bigint from pg_stat_statements
+         where dbid = (select oid from pg_database where datname = current_database()) and query ~ $1",
+    )
+    .bind(r"from sessions s\s+join")
+    .fetch_one(pool)
+    .await
+    .expect("pg_stat_statements (scripts/db.sh loads it)")
+}
+
+/// #12: a page reads its session once, in the header's query, and its server functions take
+/// the user from there instead of asking again.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_signed_in_page_reads_its_session_once(pool: sqlx::PgPool) {
+    sqlx::query("create extension if not exists pg_stat_statements").execute(&pool).await.unwrap();
+    // Its table is shared by every database of the test server and, once full, drops the
+    // statements used least (a new one among them): emptied here, it does not fill up while
+    // this test runs.
+    sqlx::query("select pg_stat_statements_reset()").execute(&pool).await.unwrap();
+    let portal = Portal::new(pool).await;
+    let household = portal.sign_in("13800000021").await;
+    let manager = portal.sign_in("M1003").await;
+    for (who, path) in [
+        (&household, "/me"),
+        (&household, "/report"),
+        (&household, "/tickets"),
+        (&household, "/my-outages"),
+        (&manager, "/queue"),
+    ] {
+        let before = session_reads(&portal.pool).await;
+        let reply = portal.get(path, Some(who)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        // A statement's count lands when PostgreSQL finishes it, which may be just after the
+        // page was sent: wait for the first, then long enough for any second one.
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while session_reads(&portal.pool).await == before && std::time::Instant::now() < until {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(session_reads(&portal.pool).await - before, 1, "{path}");
+    }
 }

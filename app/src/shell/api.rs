@@ -15,13 +15,14 @@ pub struct Viewer {
 }
 
 /// One query for the session, the unread count and the outages near the viewer (a second only
-/// when an outage is near: its rows, for the banner). The header asks first, so the session it
-/// reads is the one the page's server functions wait for; when one of them got there first,
-/// the header's query runs after it all the same.
+/// when an outage is near: its rows, for the banner). When the header is the first of the
+/// page's server functions to ask for the session, the others wait for its answer; when one of
+/// them got there first, the header reads the rest by the user that one found, so the session
+/// is read once either way.
 #[server(endpoint = "who_am_i")]
 pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
-    use super::store::header_facts;
-    use crate::auth::session::{current_user_with, request_token_hash};
+    use super::store::{header_facts, header_facts_of};
+    use crate::auth::session::current_user_with;
     let pool = crate::db::pool()?;
     let read = |hash: Vec<u8>| {
         let pool = pool.clone();
@@ -31,7 +32,7 @@ pub async fn who_am_i() -> Result<Option<Viewer>, AppError> {
     let Some(user) = user else { return Ok(None) };
     let facts = match facts {
         Some(facts) => facts,
-        None => match header_facts(&pool, &request_token_hash()?).await? {
+        None => match header_facts_of(&pool, user.clone()).await? {
             Some(facts) => facts,
             None => return Ok(None),
         },
