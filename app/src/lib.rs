@@ -12,6 +12,8 @@ pub mod auth;
 pub mod calendar;
 pub mod case;
 pub mod complaints;
+#[cfg(feature = "ssr")]
+pub mod cookies;
 pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;

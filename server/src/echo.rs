@@ -1,7 +1,8 @@
 //! Keeps the plain form a browser without JavaScript sends, for the page the server function's
 //! redirect takes it back to (what the page does with it: `app::ui::echo`).
 use app::{
-    auth::session::{cookie, cookie_value, new_token, token_hash},
+    auth::session::{cookie, new_token, token_hash},
+    cookies::cookie_value,
     db::PgPool,
     shell::echo,
     ui::echo::{form_pairs, FormEcho, COOKIE},

@@ -123,7 +123,7 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     // A customer's archive card, shown, holds their phone and address: no cache keeps it, not
     // the browser's back button on a shared counter PC nor a proxy.
     let personal = request.uri().path().starts_with("/archive/") || request.uri().path() == "/api/archive_card";
-    let signed_in = app::auth::session::cookie_value(request.headers(), app::auth::session::SESSION_COOKIE).is_some();
+    let signed_in = app::cookies::cookie_value(request.headers(), app::auth::session::SESSION_COOKIE).is_some();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if personal {

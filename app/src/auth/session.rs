@@ -7,6 +7,7 @@ use super::{
     store,
 };
 use crate::{
+    cookies::cookie_value,
     db,
     error::{AppError, AppResult},
 };
@@ -32,17 +33,6 @@ pub fn new_token() -> String {
 
 pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
-}
-
-pub fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v)
 }
 
 /// The client making this request, as sign-in throttling counts clients: the peer address of

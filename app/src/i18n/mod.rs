@@ -85,14 +85,7 @@ pub fn detect_locale() -> Locale {
 
 #[cfg(feature = "ssr")]
 pub fn locale_of_request(headers: &http::HeaderMap) -> Locale {
-    let chosen = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LANG_COOKIE)
-        .and_then(|(_, value)| Locale::from_tag(value));
+    let chosen = crate::cookies::cookie_value(headers, LANG_COOKIE).and_then(Locale::from_tag);
     chosen.unwrap_or_else(|| {
         let accept = headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
         Locale::from_accept_language(accept)

@@ -49,13 +49,13 @@ pub fn keep(token_hash: &[u8], draft: &ReportDraft) {
 /// The draft this request's cookie carries for its session, if any.
 pub fn kept(token_hash: &[u8]) -> Option<ReportDraft> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    decode(token_hash, crate::auth::session::cookie_value(&parts.headers, COOKIE)?)
+    decode(token_hash, crate::cookies::cookie_value(&parts.headers, COOKIE)?)
 }
 
 /// Removes the cookie once a report went through, if the request had one.
 pub fn forget() {
     let had = leptos::prelude::use_context::<http::request::Parts>()
-        .is_some_and(|parts| crate::auth::session::cookie_value(&parts.headers, COOKIE).is_some());
+        .is_some_and(|parts| crate::cookies::cookie_value(&parts.headers, COOKIE).is_some());
     if had {
         crate::auth::session::set_cookie(COOKIE, "", 0);
     }
