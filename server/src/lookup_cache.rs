@@ -18,6 +18,10 @@
 //! plain GET without cookies other than the language is answered from a kept page: a signed-in
 //! visitor's header is their own. The kept pages are copies of PostgreSQL's data, dropped
 //! through PostgreSQL; losing them (a restart) loses nothing.
+//!
+//! Each answer from a kept page gets a nonce of its own (in its Content-Security-Policy and on
+//! the page's inline scripts), as a rendered page does: a nonce handed to everyone would let
+//! markup that ever slipped into the page run as one of its scripts.
 use crate::events::Hub;
 use app::i18n::{locale_of_request, LANG_COOKIE};
 use axum::{
@@ -64,6 +68,8 @@ pub struct Key {
 }
 
 struct Kept {
+    /// The nonce the render put in its policy and on its inline scripts, if it sent a policy.
+    nonce: Option<String>,
     /// The hub's count of changes when its render began.
     changes: u64,
     began: Instant,
@@ -119,8 +125,18 @@ impl LookupCache {
     fn answer(&self, key: &Key) -> Option<Response> {
         let pages = self.pages.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let page = pages.get(key).filter(|page| self.is_current(page))?;
-        let mut response = Response::new(Body::from(page.body.clone()));
-        *response.headers_mut() = page.headers.clone();
+        let mut headers = page.headers.clone();
+        let body = match &page.nonce {
+            Some(kept) => {
+                let nonce = leptos::nonce::Nonce::new().to_string();
+                let policy = HeaderValue::from_str(&app::shell::content_security_policy(&nonce)).ok()?;
+                headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+                Bytes::from(replaced(&page.body, kept.as_bytes(), nonce.as_bytes()))
+            }
+            None => page.body.clone(),
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = headers;
         response.headers_mut().insert(CACHE_HEADER, HeaderValue::from_static("hit"));
         Some(response)
     }
@@ -163,9 +179,30 @@ pub async fn serve(State(cache): State<LookupCache>, request: Request, next: Nex
         // The render failed part-way (or grew past any real look-up): as if the server were busy.
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-    cache.keep(key, Kept { changes, began, headers: parts.headers.clone(), body: body.clone() });
+    let nonce = parts.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|policy| nonce_of(policy.to_str().ok()?));
+    cache.keep(key, Kept { nonce, changes, began, headers: parts.headers.clone(), body: body.clone() });
     parts.headers.insert(CACHE_HEADER, HeaderValue::from_static("miss"));
     Response::from_parts(parts, Body::from(body))
+}
+
+/// The nonce a Content-Security-Policy allows inline scripts by.
+fn nonce_of(policy: &str) -> Option<String> {
+    let (_, rest) = policy.split_once("'nonce-")?;
+    let (nonce, _) = rest.split_once('\'')?;
+    (!nonce.is_empty()).then(|| nonce.to_owned())
+}
+
+/// `body` with every `from` in it replaced by `to`.
+fn replaced(body: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = 0;
+    for at in memchr::memmem::find_iter(body, from) {
+        out.extend_from_slice(&body[rest..at]);
+        out.extend_from_slice(to);
+        rest = at + from.len();
+    }
+    out.extend_from_slice(&body[rest..]);
+    out
 }
 
 #[cfg(test)]
@@ -223,5 +260,17 @@ mod tests {
         assert!(!current(3, 4, true, young), "a change was announced");
         assert!(!current(3, 3, false, young), "an announcement may have gone unheard");
         assert!(!current(3, 3, true, LONGEST), "too old, whatever was announced");
+    }
+
+    #[test]
+    fn a_kept_page_is_given_a_nonce_of_its_own() {
+        let policy = app::shell::content_security_policy("AbC-12_x");
+        assert_eq!(nonce_of(&policy).as_deref(), Some("AbC-12_x"));
+        assert_eq!(nonce_of("default-src 'self'"), None);
+        let page = br#"<script nonce="AbC-12_x">a</script><p>AbC-12</p><script nonce="AbC-12_x">b</script>"#;
+        assert_eq!(
+            replaced(page, b"AbC-12_x", b"fresh-nonce"),
+            br#"<script nonce="fresh-nonce">a</script><p>AbC-12</p><script nonce="fresh-nonce">b</script>"#
+        );
     }
 }

@@ -59,6 +59,11 @@ export async function phone(js, locale = 'zh-CN', extra = {}) {
   });
   context.on('page', watch);
   context.on('page', (page) => inspect(page, js));
+  // Anything the page's Content-Security-Policy refuses (a script, a style, a connection the
+  // portal itself needs) is a console error, so the journey fails on it.
+  await context.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => {
+    console.error(`Content-Security-Policy refused ${e.blockedURI || 'inline'} (${e.violatedDirective})`);
+  }));
   return context.newPage();
 }
 

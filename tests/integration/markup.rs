@@ -137,3 +137,44 @@ async fn an_error_in_the_address_cannot_carry_chosen_words(pool: sqlx::PgPool) {
     let page = portal.get(&format!("/signin?__path=/api/sign_in&__err={genuine}"), None).await;
     assert!(String::from_utf8_lossy(&page.body).contains("0a1b2c3d"));
 }
+
+/// The second line of defence: were markup ever to come back raw, the browser would run no
+/// script but those the answer allows by its nonce, fresh for every answer, kept pages included.
+#[sqlx::test(migrations = "../migrations")]
+async fn every_page_runs_only_the_scripts_its_answer_allows(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    let customer = portal.sign_in("13800000013").await;
+    let manager = portal.sign_in("M1003").await;
+    let mut nonces = std::collections::HashSet::new();
+    for (who, path) in [
+        (None, "/signin"),
+        (None, "/outages"),
+        (None, "/no-such-page"),
+        (Some(&customer), "/me"),
+        (Some(&customer), "/report"),
+        (Some(&customer), "/tickets"),
+        (Some(&manager), "/queue"),
+    ] {
+        let reply = portal.get(path, who).await;
+        let (nonce, page) = page_under_policy(&reply);
+        assert!(page.contains("<script nonce=\"NONCE\""), "{path}: the page's own scripts carry it");
+        assert!(nonces.insert(nonce), "{path}: a nonce of its own");
+    }
+    let report = page_under_policy(&portal.get("/report", Some(&customer)).await).1;
+    assert!(report.contains("type=\"module\""), "the islands' loader is one of them");
+
+    // The look-up is answered from a kept page: each answer still has a nonce of its own.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let mut kept = Vec::new();
+    while kept.len() < 2 && std::time::Instant::now() < until {
+        let reply = portal.get("/outages?area=YBS-N", None).await;
+        if reply.headers.get(server::lookup_cache::CACHE_HEADER).is_some_and(|v| v == "hit") {
+            kept.push(page_under_policy(&reply));
+        } else {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    let [(first_nonce, first), (second_nonce, second)] = &kept[..] else { panic!("two kept answers: {kept:?}") };
+    assert_ne!(first_nonce, second_nonce);
+    assert_eq!(first, second, "the same page otherwise");
+}

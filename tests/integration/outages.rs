@@ -877,12 +877,12 @@ async fn the_header_names_the_viewer_counts_unread_and_shows_outages_at_their_si
 }
 
 /// What the look-up at `address` answers a visitor who is not signed in: whether it came from a
-/// kept page (`x-cache`), and the page.
+/// kept page (`x-cache`), and the page (its nonce, each answer's own, written `NONCE`).
 async fn look_up(portal: &Portal, address: &str) -> (Option<String>, String) {
     let reply = portal.get(address, None).await;
     assert_eq!(reply.status, StatusCode::OK);
     let kept = reply.headers.get(server::lookup_cache::CACHE_HEADER).map(|v| v.to_str().unwrap().to_owned());
-    (kept, String::from_utf8_lossy(&reply.body).into_owned())
+    (kept, page_under_policy(&reply).1)
 }
 
 /// Asks until `seen` holds for the answer, for at most two seconds (an announcement's way

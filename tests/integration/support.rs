@@ -295,6 +295,22 @@ pub async fn stream_ends(body: &mut Body, within: std::time::Duration) -> bool {
 }
 
 /// The whole `Set-Cookie` header for the session, as the browser receives it.
+/// A rendered page's nonce, and the page with it written `NONCE` (so two answers of the same
+/// page compare equal). Checks on the way that the answer sends a Content-Security-Policy and
+/// that every script on the page carries the policy's nonce: one without it would not run.
+pub fn page_under_policy(reply: &Reply) -> (String, String) {
+    let policy = reply.headers.get(header::CONTENT_SECURITY_POLICY).expect("a Content-Security-Policy");
+    let policy = policy.to_str().expect("a readable policy");
+    let nonce = policy.split_once("'nonce-").and_then(|(_, rest)| rest.split_once('\'')).expect("a nonce").0;
+    assert!(nonce.len() >= 16, "a nonce of 128 bits: {policy}");
+    let page = String::from_utf8_lossy(&reply.body);
+    for (at, _) in page.match_indices("<script") {
+        let tag = &page[at..at + page[at..].find('>').expect("a whole tag")];
+        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{tag} runs without the policy's nonce {nonce}");
+    }
+    (nonce.to_owned(), page.replace(nonce, "NONCE"))
+}
+
 pub fn set_cookie_header(reply: &Reply) -> String {
     reply
         .headers

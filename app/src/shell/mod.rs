@@ -12,7 +12,7 @@ pub use frame::Frame;
 
 use crate::{error::AppError, i18n, ui::Loaded, App};
 use api::who_am_i;
-use leptos::prelude::*;
+use leptos::{nonce::use_nonce, prelude::*};
 use leptos_router::components::Redirect;
 
 /// The HTML document around the app, rendered on the server for every page. The app runs in
@@ -24,6 +24,8 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
+    #[cfg(feature = "ssr")]
+    send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>
@@ -33,12 +35,37 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options/>
                 <leptos_meta::MetaTags/>
                 // The service worker (offline page, see server::pwa) once the page has loaded.
-                <script inner_html=include_str!("register-sw.js")></script>
+                <script nonce=use_nonce() inner_html=include_str!("register-sw.js")></script>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// What a page may load and run: only the site's own files, and of inline scripts only those
+/// this render wrote (they carry its `nonce`). Markup that slipped into a page through a bug
+/// still could not run a script, load one from elsewhere, send a form elsewhere or frame the
+/// page. WASM needs `'wasm-unsafe-eval'` to be compiled; photo previews are `blob:` images.
+#[cfg(feature = "ssr")]
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sends this render's policy with the page: the document is the first thing a render makes,
+/// before anything of the page is sent, so the header goes out with it.
+#[cfg(feature = "ssr")]
+fn send_content_security_policy() {
+    let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
+        return;
+    };
+    if let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
     }
 }
 
