@@ -958,3 +958,28 @@ async fn the_kept_look_up_shows_a_change_made_through_any_process_as_soon_as_it_
     assert_eq!(signed_in.status, StatusCode::OK);
     assert!(signed_in.headers.get(server::lookup_cache::CACHE_HEADER).is_none());
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_a_whole_look_up_page_is_kept(pool: sqlx::PgPool) {
+    let portal = Portal::new(pool).await;
+    // Once the process listens (a kept look-up is answered again)...
+    let (kept, _) = look_up_until(&portal, "/outages", |kept, _| kept == Some("hit")).await;
+    assert_eq!(kept.as_deref(), Some("hit"));
+    // ...a missing outage's page is still rendered for every visitor,
+    for _ in 0..3 {
+        let reply = portal.get("/outages/999999999", None).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        assert!(reply.headers.get(server::lookup_cache::CACHE_HEADER).is_none(), "a missing page is not kept");
+    }
+    // and so is a page whose render failed (a table gone: no query of the look-up works).
+    let address = "/outages?area=SH";
+    sqlx::query("alter table outage_areas rename to outage_areas_away").execute(&portal.pool).await.unwrap();
+    for _ in 0..3 {
+        let reply = portal.get(address, None).await;
+        assert_ne!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+        assert!(reply.headers.get(server::lookup_cache::CACHE_HEADER).is_none(), "a failed page is not kept");
+    }
+    sqlx::query("alter table outage_areas_away rename to outage_areas").execute(&portal.pool).await.unwrap();
+    assert_eq!(look_up(&portal, address).await.0.as_deref(), Some("miss"), "rendered whole once it can be");
+    assert_eq!(look_up(&portal, address).await.0.as_deref(), Some("hit"));
+}
