@@ -14,7 +14,7 @@
 //! While the listener is disconnected (the database restarting, say) changes go unheard: once it
 //! is back every open page is told "changed" once, so none stays stale. When the process stops,
 //! every stream ends, so browsers reconnect to another process.
-use crate::{lookup_cache::LOOKUP_CHANGES_CHANNEL, viewer::Viewer};
+use crate::viewer::Viewer;
 use app::{
     auth::{session::user_from_headers, store::SESSION_ENDED_CHANNEL},
     case::{
@@ -46,6 +46,14 @@ use tokio_util::sync::CancellationToken;
 
 /// How often an open stream asks whether its session still exists.
 pub const SESSION_RECHECK: Duration = Duration::from_secs(60);
+
+/// The channel on which PostgreSQL announces that something the public outage look-up shows
+/// has changed (a trigger on the outage and area tables, migration `public_outage_changes`);
+/// counted for `lookup_cache`.
+const LOOKUP_CHANGES_CHANNEL: &str = "public_outages_changed";
+
+/// Gauge of server-sent-event streams open in this process.
+const OPEN_STREAMS: &str = "portal_live_streams_open";
 
 /// What a process hears from PostgreSQL.
 #[derive(Clone, Copy, Debug)]
@@ -181,14 +189,14 @@ struct Counted;
 
 impl Counted {
     fn new() -> Self {
-        metrics::gauge!(crate::ops::OPEN_STREAMS).increment(1.0);
+        metrics::gauge!(OPEN_STREAMS).increment(1.0);
         Counted
     }
 }
 
 impl Drop for Counted {
     fn drop(&mut self) {
-        metrics::gauge!(crate::ops::OPEN_STREAMS).decrement(1.0);
+        metrics::gauge!(OPEN_STREAMS).decrement(1.0);
     }
 }
 

@@ -39,9 +39,6 @@ use std::{
 
 /// The look-up; an outage's page is below it (`/outages/{id}`).
 pub const PATH: &str = "/outages";
-/// The channel on which PostgreSQL announces that something the look-up shows has changed (a
-/// trigger on the outage and area tables, migration `public_outage_changes`).
-pub const LOOKUP_CHANGES_CHANNEL: &str = "public_outages_changed";
 /// No kept page is older than this, whatever was announced.
 pub const LONGEST: Duration = Duration::from_secs(5);
 /// Pages kept at most: the areas in each language, and the searches typed most lately. When
@@ -123,17 +120,21 @@ impl LookupCache {
     }
 
     fn answer(&self, key: &Key) -> Option<Response> {
-        let pages = self.pages.read().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let page = pages.get(key).filter(|page| self.is_current(page))?;
-        let mut headers = page.headers.clone();
-        let body = match &page.nonce {
+        // Copied out (the body is shared, not copied), so the page's new nonce is written
+        // without holding the lock.
+        let (mut headers, body, kept_nonce) = {
+            let pages = self.pages.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let page = pages.get(key).filter(|page| self.is_current(page))?;
+            (page.headers.clone(), page.body.clone(), page.nonce.clone())
+        };
+        let body = match kept_nonce {
             Some(kept) => {
                 let nonce = leptos::nonce::Nonce::new().to_string();
                 let policy = HeaderValue::from_str(&app::shell::content_security_policy(&nonce)).ok()?;
                 headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-                Bytes::from(replaced(&page.body, kept.as_bytes(), nonce.as_bytes()))
+                Bytes::from(replaced(&body, kept.as_bytes(), nonce.as_bytes()))
             }
-            None => page.body.clone(),
+            None => body,
         };
         let mut response = Response::new(Body::from(body));
         *response.headers_mut() = headers;

@@ -18,9 +18,6 @@ use tokio_util::sync::CancellationToken;
 /// behind a load balancer, or the cluster test, can tell processes apart.
 pub const INSTANCE_HEADER: &str = "x-portal-instance";
 
-/// Gauge of server-sent-event streams open in this process.
-pub const OPEN_STREAMS: &str = "portal_live_streams_open";
-
 /// How long readiness waits for the database before it says "not ready".
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
