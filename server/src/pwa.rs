@@ -95,8 +95,15 @@ async fn manifest_response(Query(query): Query<Lang>, headers: HeaderMap) -> Res
     fresh("application/manifest+json", manifest(locale(&query, &headers)).to_string())
 }
 
+/// With the policy every page has: its one inline script allowed by its hash.
 async fn offline_response(Query(query): Query<Lang>, headers: HeaderMap) -> Response {
-    fresh("text/html; charset=utf-8", offline_page(locale(&query, &headers)))
+    let page = offline_page(locale(&query, &headers));
+    let policy = HeaderValue::from_str(&app::shell::content_security_policy_for(&page));
+    let mut response = fresh("text/html; charset=utf-8", page);
+    if let Ok(policy) = policy {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
 }
 
 async fn worker_response(State(pwa): State<Pwa>) -> Response {

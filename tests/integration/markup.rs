@@ -139,7 +139,8 @@ async fn an_error_in_the_address_cannot_carry_chosen_words(pool: sqlx::PgPool) {
 }
 
 /// The second line of defence: were markup ever to come back raw, the browser would run no
-/// script but those the answer allows by its nonce, fresh for every answer, kept pages included.
+/// script but those the answer allows: by its nonce, fresh for every rendered answer, or on a
+/// kept page sent to everyone alike, by the hashes of exactly the page's own scripts.
 #[sqlx::test(migrations = "../migrations")]
 async fn every_page_runs_only_the_scripts_its_answer_allows(pool: sqlx::PgPool) {
     let portal = Portal::new(pool).await;
@@ -148,7 +149,7 @@ async fn every_page_runs_only_the_scripts_its_answer_allows(pool: sqlx::PgPool) 
     let mut nonces = std::collections::HashSet::new();
     for (who, path) in [
         (None, "/signin"),
-        (None, "/outages"),
+        (Some(&customer), "/outages"),
         (None, "/no-such-page"),
         (Some(&customer), "/me"),
         (Some(&customer), "/report"),
@@ -157,13 +158,15 @@ async fn every_page_runs_only_the_scripts_its_answer_allows(pool: sqlx::PgPool) 
     ] {
         let reply = portal.get(path, who).await;
         let (nonce, page) = page_under_policy(&reply);
+        assert!(nonce.starts_with("'nonce-"), "{path}: a rendered page's scripts run by its nonce");
         assert!(page.contains("<script nonce=\"NONCE\""), "{path}: the page's own scripts carry it");
         assert!(nonces.insert(nonce), "{path}: a nonce of its own");
     }
     let report = page_under_policy(&portal.get("/report", Some(&customer)).await).1;
     assert!(report.contains("type=\"module\""), "the islands' loader is one of them");
 
-    // The look-up is answered from a kept page: each answer still has a nonce of its own.
+    // The look-up is answered from a kept page: its scripts run by their hashes, no nonce is
+    // handed out, and every answer is the same.
     let until = std::time::Instant::now() + std::time::Duration::from_secs(2);
     let mut kept = Vec::new();
     while kept.len() < 2 && std::time::Instant::now() < until {
@@ -174,7 +177,14 @@ async fn every_page_runs_only_the_scripts_its_answer_allows(pool: sqlx::PgPool) 
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
-    let [(first_nonce, first), (second_nonce, second)] = &kept[..] else { panic!("two kept answers: {kept:?}") };
-    assert_ne!(first_nonce, second_nonce);
-    assert_eq!(first, second, "the same page otherwise");
+    let [(policy, page), again] = &kept[..] else { panic!("two kept answers: {kept:?}") };
+    assert_eq!((policy, page), (&again.0, &again.1));
+    assert!(!policy.contains("'nonce-") && !page.contains("nonce="), "{policy}");
+    let scripts = page.matches("<script>").count();
+    assert!(scripts >= 2, "the page's own inline scripts: {page}");
+    assert_eq!(policy.matches("'sha256-").count(), scripts, "a hash for each and no other: {policy}");
+
+    // The offline page (the service worker's, when the network is gone) is one for everyone too.
+    let (policy, page) = page_under_policy(&portal.get("/offline", None).await);
+    assert_eq!((policy.matches("'sha256-").count(), page.matches("<script>").count()), (1, 1), "{policy}");
 }

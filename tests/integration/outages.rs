@@ -983,3 +983,38 @@ async fn only_a_whole_look_up_page_is_kept(pool: sqlx::PgPool) {
     assert_eq!(look_up(&portal, address).await.0.as_deref(), Some("miss"), "rendered whole once it can be");
     assert_eq!(look_up(&portal, address).await.0.as_deref(), Some("hit"));
 }
+
+/// In a storm the look-up is what everyone's browser asks for, compressed: a kept page is sent
+/// as each browser takes it, compressed once when kept, and the same page whichever way.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_kept_look_up_is_sent_compressed_as_each_browser_takes_it(pool: sqlx::PgPool) {
+    use std::io::Read;
+    let portal = Portal::new(pool).await;
+    let address = "/outages?area=SH";
+    let (kept, plain) = look_up_until(&portal, address, |kept, _| kept == Some("hit")).await;
+    assert_eq!(kept.as_deref(), Some("hit"));
+    let asking = |accept: &'static str| {
+        let portal = &portal;
+        async move {
+            let request = http::Request::get(address).header(http::header::ACCEPT_ENCODING, accept);
+            portal.send(request.body(axum::body::Body::empty()).unwrap()).await
+        }
+    };
+    for (accept, coding) in [("gzip, deflate, br, zstd", "br"), ("gzip, deflate", "gzip")] {
+        let reply = asking(accept).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.headers[server::lookup_cache::CACHE_HEADER], "hit", "{accept}");
+        assert_eq!(reply.headers[http::header::CONTENT_ENCODING], coding, "{accept}");
+        assert_eq!(reply.headers[http::header::VARY], "accept-encoding");
+        assert!(reply.body.len() * 2 < plain.len(), "{coding}: {} of {} bytes", reply.body.len(), plain.len());
+        let mut page = Vec::new();
+        match coding {
+            "br" => brotli::BrotliDecompress(&mut &reply.body[..], &mut page).unwrap(),
+            _ => drop(flate2::read::GzDecoder::new(&reply.body[..]).read_to_end(&mut page).unwrap()),
+        }
+        assert_eq!(String::from_utf8(page).unwrap(), plain, "{coding}: the same page");
+    }
+    let reply = asking("identity").await;
+    assert!(reply.headers.get(http::header::CONTENT_ENCODING).is_none());
+    assert_eq!(String::from_utf8_lossy(&reply.body), plain);
+}

@@ -295,20 +295,38 @@ pub async fn stream_ends(body: &mut Body, within: std::time::Duration) -> bool {
 }
 
 /// The whole `Set-Cookie` header for the session, as the browser receives it.
-/// A rendered page's nonce, and the page with it written `NONCE` (so two answers of the same
-/// page compare equal). Checks on the way that the answer sends a Content-Security-Policy and
-/// that every script on the page carries the policy's nonce: one without it would not run.
+/// What allows a page's inline scripts (a rendered page's nonce, or a kept page's hashes, see
+/// `server::lookup_cache`), and the page with its nonce written `NONCE` (so two answers of the
+/// same page compare equal). Checks on the way that the answer sends a Content-Security-Policy
+/// under which every script on the page runs: a script without the nonce, or whose text's
+/// hash is not listed, would not.
 pub fn page_under_policy(reply: &Reply) -> (String, String) {
+    use base64::{engine::general_purpose::STANDARD, Engine};
+    use sha2::{Digest, Sha256};
     let policy = reply.headers.get(header::CONTENT_SECURITY_POLICY).expect("a Content-Security-Policy");
     let policy = policy.to_str().expect("a readable policy");
-    let nonce = policy.split_once("'nonce-").and_then(|(_, rest)| rest.split_once('\'')).expect("a nonce").0;
-    assert!(nonce.len() >= 16, "a nonce of 128 bits: {policy}");
     let page = String::from_utf8_lossy(&reply.body);
+    let nonce = policy.split_once("'nonce-").and_then(|(_, rest)| rest.split_once('\'')).map(|(nonce, _)| nonce);
     for (at, _) in page.match_indices("<script") {
         let tag = &page[at..at + page[at..].find('>').expect("a whole tag")];
-        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{tag} runs without the policy's nonce {nonce}");
+        match nonce {
+            Some(nonce) => {
+                assert!(nonce.len() >= 16, "a nonce of 128 bits: {policy}");
+                assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{tag} runs without the policy's nonce {nonce}");
+            }
+            None if tag.contains(" src=") => {}
+            None => {
+                let text = &page[at + tag.len() + 1..];
+                let text = &text[..text.find("</script>").expect("a whole script")];
+                let hash = format!("'sha256-{}'", STANDARD.encode(Sha256::digest(text.as_bytes())));
+                assert!(policy.contains(&hash), "{tag} runs neither by a nonce nor by its hash {hash}: {policy}");
+            }
+        }
     }
-    (nonce.to_owned(), page.replace(nonce, "NONCE"))
+    match nonce {
+        Some(nonce) => (format!("'nonce-{nonce}'"), page.replace(nonce, "NONCE")),
+        None => (policy.to_owned(), page.into_owned()),
+    }
 }
 
 pub fn set_cookie_header(reply: &Reply) -> String {

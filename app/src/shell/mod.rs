@@ -45,16 +45,43 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
 }
 
 /// What a page may load and run: only the site's own files, and of inline scripts only those
-/// this render wrote (they carry its `nonce`). Markup that slipped into a page through a bug
-/// still could not run a script, load one from elsewhere, send a form elsewhere or frame the
-/// page. WASM needs `'wasm-unsafe-eval'` to be compiled; photo previews are `blob:` images.
+/// the page itself wrote, allowed by `inline_scripts`: this render's nonce (`'nonce-…'`, on
+/// each of its scripts), or, for a page kept and sent to many visitors, the hashes of its
+/// scripts' texts (`'sha256-…'`, see `server::lookup_cache`). Markup that slipped into a page
+/// through a bug still could not run a script, load one from elsewhere, send a form elsewhere
+/// or frame the page. WASM needs `'wasm-unsafe-eval'` to be compiled; photo previews are
+/// `blob:` images.
 #[cfg(feature = "ssr")]
-pub fn content_security_policy(nonce: &str) -> String {
+pub fn content_security_policy(inline_scripts: &str) -> String {
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self' {inline_scripts} 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// The policy of a page sent alike to many visitors (a kept look-up page, the offline page): a
+/// nonce would be the same for all of them, so its inline scripts are allowed by the SHA-256 of
+/// their texts (`'sha256-…'`), exactly those scripts and no other. Scripts loaded from the
+/// site's files (`src`) need none.
+#[cfg(feature = "ssr")]
+pub fn content_security_policy_for(page: &str) -> String {
+    use base64::{engine::general_purpose::STANDARD, Engine};
+    use sha2::{Digest, Sha256};
+    let mut hashes: Vec<String> = Vec::new();
+    let mut rest = page;
+    while let Some(at) = rest.find("<script") {
+        let Some((tag, after)) = rest[at..].split_once('>') else { break };
+        let Some((text, after)) = after.split_once("</script>") else { break };
+        if !tag.contains(" src=") {
+            let hash = format!("'sha256-{}'", STANDARD.encode(Sha256::digest(text.as_bytes())));
+            if !hashes.contains(&hash) {
+                hashes.push(hash);
+            }
+        }
+        rest = after;
+    }
+    content_security_policy(&hashes.join(" "))
 }
 
 /// Sends this render's policy with the page: the document is the first thing a render makes,
@@ -64,7 +91,7 @@ fn send_content_security_policy() {
     let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
         return;
     };
-    if let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+    if let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(&format!("'nonce-{nonce}'"))) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
     }
 }
