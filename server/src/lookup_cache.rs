@@ -384,6 +384,8 @@ mod tests {
         assert_eq!(sent.headers()[header::CONTENT_ENCODING], "br");
         assert_eq!(sent.headers()[header::VARY], VARY);
         assert!(!kept.response(Encoding::Plain, "hit").headers().contains_key(header::CONTENT_ENCODING));
+        let policy = kept.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval';"), "no inline script, none allowed: {policy}");
     }
 
     #[test]

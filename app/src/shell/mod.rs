@@ -53,10 +53,12 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
 /// `blob:` images.
 #[cfg(feature = "ssr")]
 pub fn content_security_policy(inline_scripts: &str) -> String {
+    let scripts = ["'self'", inline_scripts, "'wasm-unsafe-eval'"].into_iter().filter(|s| !s.is_empty());
     format!(
-        "default-src 'self'; script-src 'self' {inline_scripts} 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src {}; style-src 'self'; \
          img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
+         form-action 'self'; frame-ancestors 'none'",
+        scripts.collect::<Vec<_>>().join(" ")
     )
 }
 
