@@ -238,7 +238,7 @@ pub async fn by_department(
                   count(*) filter (where c.open and c.due_at < $2) as "overdue!",
                   count(*) filter (where c.opened_at >= $1) as "handed!",
                   count(*) filter (where c.opened_at >= $1 and w.state = 'done') as "completed!",
-                  (percentile_cont(0.5) within group (order by extract(epoch from w.finished_at - c.opened_at) / 3600)
+                  (percentile_cont(0.5) within group (order by date_part('epoch', w.finished_at - c.opened_at) / 3600)
                       filter (where c.opened_at >= $1 and w.state = 'done'))::float8 as median_hours
            from departments d
            left join work_orders w on w.department_id = d.id
